@@ -1,0 +1,53 @@
+// swift-tools-version: 6.1
+//
+// Skiff: one package for the kernel, its portable subsystems and the host tools.
+//
+// The portable modules (Boot, ACPI, …) build twice: for the host, where `swift test` checks them,
+// and for `x86_64-unknown-none-elf` in Embedded Swift, where they are linked into the kernel.
+// The kernel itself (`Kernel`, `CKernel`) only has content when built with the kernel toolset
+// (`make kernel`); on the host those targets compile to empty modules.
+
+import PackageDescription
+
+let package = Package(
+    name: "Skiff",
+    products: [
+        .executable(name: "skiff", targets: ["skiff"]),
+        .executable(name: "Kernel", targets: ["Kernel"]),
+        .executable(name: "skiff-guest-tests", targets: ["GuestTestRunner"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    ],
+    targets: [
+        // MARK: Portable kernel subsystems (host-tested, linked into the kernel)
+        .target(name: "Boot"),
+        .target(name: "ACPI"),
+
+        // MARK: The kernel (Embedded Swift + C/assembly at the hardware edge)
+        .target(name: "CKernel"),
+        .executableTarget(
+            name: "Kernel",
+            dependencies: ["CKernel", "Boot", "ACPI"]
+        ),
+
+        // MARK: Host tools
+        .target(name: "SkiffHost"),
+        .executableTarget(
+            name: "skiff",
+            dependencies: [
+                "SkiffHost",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "GuestTestRunner",
+            dependencies: ["SkiffHost"]
+        ),
+
+        // MARK: Host tests
+        .testTarget(name: "BootTests", dependencies: ["Boot"]),
+        .testTarget(name: "ACPITests", dependencies: ["ACPI"]),
+        .testTarget(name: "SkiffHostTests", dependencies: ["SkiffHost"]),
+    ]
+)

@@ -1,0 +1,16 @@
+/*
+ * Storage for the boot CPU's descriptor tables and the fixed interrupt stacks. Swift fills them in
+ * (Sources/Kernel/Arch/x86_64); they live here so their alignment and placement are explicit and
+ * no Swift global initializer runs before the IDT exists.
+ */
+#if defined(SKIFF_KERNEL)
+
+#include <stdint.h>
+#include "cpu_tables.h"
+
+uint64_t skiff_idt_storage[512] __attribute__((aligned(4096)));
+uint64_t skiff_bsp_gdt_storage[16] __attribute__((aligned(64)));
+uint8_t skiff_bsp_tss_storage[128] __attribute__((aligned(64)));
+uint8_t skiff_bsp_ist_stacks[SKIFF_IST_COUNT][SKIFF_IST_STACK_SIZE] __attribute__((aligned(4096)));
+
+#endif

@@ -1,0 +1,59 @@
+#if SKIFF_KERNEL
+import CKernel
+
+/// Frame-pointer backtraces, symbolized from the table embedded in the kernel image.
+enum Backtrace {
+    static let maxFrames = 32
+
+    /// Prints `#N address symbol+offset` for `rip` and each return address up the %rbp chain.
+    static func write(rip: UInt64, rbp: UInt64) {
+        Console.writeLine("  backtrace:")
+        var index: UInt64 = 0
+        if rip != 0 {
+            line(index, rip)
+            index += 1
+        }
+        var frame = rbp
+        while index < UInt64(maxFrames), isPlausibleFrame(frame) {
+            let pointer = UnsafePointer<UInt64>(bitPattern: UInt(frame))!
+            let returnAddress = pointer[1]
+            if returnAddress == 0 { break }
+            // The return address points after the call; symbolize the call itself.
+            line(index, returnAddress &- 1)
+            index += 1
+            let next = pointer[0]
+            if next <= frame { break }  // stacks grow down: callers' frames are higher
+            frame = next
+        }
+    }
+
+    private static func line(_ index: UInt64, _ address: UInt64) {
+        Console.write("    #")
+        Console.writeDecimal(index)
+        Console.write(" ")
+        Console.writeHex(address)
+        Console.write(" ")
+        writeSymbol(address)
+        Console.writeLine("")
+    }
+
+    /// `name+0xoffset`, or `?` outside the kernel's text.
+    static func writeSymbol(_ address: UInt64) {
+        guard let symbol = KernelSymbols.lookup(address) else {
+            Console.write("?")
+            return
+        }
+        Console.write(bytes: UnsafeRawBufferPointer(symbol.name))
+        Console.write("+")
+        Console.writeHex(symbol.offset, digits: 1 + (symbol.offset > 0xF ? 1 : 0) + (symbol.offset > 0xFF ? 1 : 0) + (symbol.offset > 0xFFF ? 1 : 0))
+    }
+
+    /// A frame pointer must be 8-byte aligned and inside kernel memory we can read.
+    private static func isPlausibleFrame(_ rbp: UInt64) -> Bool {
+        guard rbp != 0, rbp & 7 == 0 else { return false }
+        let inImage = rbp >= UInt64(skiff_kernel_start()) && rbp + 16 <= UInt64(skiff_kernel_end())
+        let inDirectMap = rbp >= DirectMap.base && rbp + 16 <= DirectMap.base + DirectMap.mappedBytes
+        return inImage || inDirectMap
+    }
+}
+#endif

@@ -1,0 +1,3 @@
+import Testing
+@testable import ACPI
+@Test func placeholder() { #expect(true) }

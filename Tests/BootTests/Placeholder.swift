@@ -1,0 +1,3 @@
+import Testing
+@testable import Boot
+@Test func placeholder() { #expect(true) }
