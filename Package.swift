@@ -23,6 +23,7 @@ let package = Package(
         // MARK: Portable kernel subsystems (host-tested, linked into the kernel)
         .target(name: "Boot"),
         .target(name: "ACPI"),
+        .target(name: "ELF"),
 
         // MARK: The kernel (Embedded Swift + C/assembly at the hardware edge)
         .target(name: "CKernel"),
@@ -32,7 +33,7 @@ let package = Package(
         ),
 
         // MARK: Host tools
-        .target(name: "SkiffHost"),
+        .target(name: "SkiffHost", dependencies: ["ELF"]),
         .executableTarget(
             name: "skiff",
             dependencies: [
@@ -48,6 +49,7 @@ let package = Package(
         // MARK: Host tests
         .testTarget(name: "BootTests", dependencies: ["Boot"]),
         .testTarget(name: "ACPITests", dependencies: ["ACPI"]),
+        .testTarget(name: "ELFTests", dependencies: ["ELF"]),
         .testTarget(name: "SkiffHostTests", dependencies: ["SkiffHost"]),
     ]
 )

@@ -14,3 +14,9 @@ uint8_t skiff_bsp_tss_storage[128] __attribute__((aligned(64)));
 uint8_t skiff_bsp_ist_stacks[SKIFF_IST_COUNT][SKIFF_IST_STACK_SIZE] __attribute__((aligned(4096)));
 
 #endif
+
+#if defined(SKIFF_KERNEL)
+/* Keeps the `ksyms` PT_LOAD in the linked image; `skiff dev embed-symbols` replaces its contents
+ * with the real symbol table. Zero magic means "no table". */
+__attribute__((section(".ksyms"), used, aligned(16))) const unsigned char skiff_ksyms_placeholder[16] = {0};
+#endif

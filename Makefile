@@ -1,0 +1,70 @@
+# Skiff — the two commands:
+#   make run     build everything and run a Linux program on Skiff
+#   make check   host tests, the kernel cross build, and guest tests that boot Skiff in QEMU
+#
+# Everything the build needs from Debian is installed with apt-get when missing (run as root);
+# Swift 6.3 is expected at /opt/swift (override with SWIFT_ROOT).
+
+SWIFT_ROOT ?= /opt/swift
+export PATH := $(SWIFT_ROOT)/usr/bin:$(PATH)
+SWIFT ?= swift
+BUILD := build
+KERNEL := $(BUILD)/skiff-kernel.elf
+KERNEL_LINKED := .build/x86_64-unknown-none-elf/release/Kernel
+HOST_BIN := .build/debug
+SKIFF := $(HOST_BIN)/skiff
+GUEST_TESTS := $(HOST_BIN)/skiff-guest-tests
+JOBS ?= 2
+
+# Debian packages: command -> package
+APT_PACKAGES := qemu-system-x86_64:qemu-system-x86 qemu-img:qemu-utils musl-gcc:musl-tools gcc:gcc
+
+.PHONY: all deps kernel host run check test-host test-guest guest-programs clean bench
+
+all: kernel host
+
+deps:
+	@missing=""; for pair in $(APT_PACKAGES); do \
+	  cmd=$${pair%%:*}; pkg=$${pair#*:}; \
+	  command -v $$cmd >/dev/null 2>&1 || missing="$$missing $$pkg"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  if [ "$$(id -u)" != 0 ]; then echo "error: run as root (or install:$$missing)"; exit 1; fi; \
+	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+	@test -x $(SWIFT_ROOT)/usr/bin/swift || { echo "error: Swift 6.3 not found at $(SWIFT_ROOT) (set SWIFT_ROOT)"; exit 1; }
+
+# The kernel: SwiftPM cross build with the embedded toolset, then the symbol table appended.
+kernel: $(KERNEL)
+$(KERNEL): host FORCE
+	$(SWIFT) build -c release --triple x86_64-unknown-none-elf --toolset Toolchain/kernel-toolset.json --product Kernel
+	@mkdir -p $(BUILD)
+	$(SKIFF) dev embed-symbols $(KERNEL_LINKED) -o $@
+	@echo "kernel: $@ ($$(stat -c %s $@) bytes)"
+
+host:
+	$(SWIFT) build --product skiff
+	$(SWIFT) build --product skiff-guest-tests
+
+test-host:
+	$(SWIFT) test --parallel
+
+test-guest: kernel host
+	$(GUEST_TESTS) --kernel $(KERNEL) --jobs $(JOBS)
+
+run: deps kernel host
+	$(SKIFF) run --kernel $(KERNEL) --timeout 60 --verbose --boot-option=--bootchart --boot-option=--kernel-test=bootchart
+
+check: deps
+	$(MAKE) test-host
+	$(MAKE) test-guest
+
+bench: deps kernel host
+	@echo "benchmarks arrive with their issues; see docs/benchmarks.md"
+
+clean:
+	rm -rf $(BUILD) .build
+
+FORCE:

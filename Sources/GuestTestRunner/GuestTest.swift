@@ -1,0 +1,40 @@
+import SkiffHost
+
+/// One guest test: a boot of Skiff with a command line, and what its console and exit status
+/// must show. A test runs once per machine it lists.
+struct GuestTest {
+    enum Expectation {
+        /// The console contains this text.
+        case contains(String)
+        /// The console does not contain this text.
+        case lacks(String)
+        /// Some console line matches this regular expression.
+        case matches(String)
+    }
+
+    var name: String
+    var commandLine: String
+    var machines: [VirtualMachine.Machine] = [.microvm]
+    var status: Int32
+    var expect: [Expectation] = []
+    var memoryMiB = 128
+    var cpus = 1
+    var timeout: Double = 90
+    /// A PVH module (application image) to pass, relative to the build directory.
+    var image: String? = nil
+
+    init(
+        _ name: String, _ commandLine: String, machines: [VirtualMachine.Machine] = [.microvm], status: Int32,
+        expect: [Expectation] = [], memoryMiB: Int = 128, cpus: Int = 1, timeout: Double = 90, image: String? = nil
+    ) {
+        self.name = name
+        self.commandLine = commandLine
+        self.machines = machines
+        self.status = status
+        self.expect = expect
+        self.memoryMiB = memoryMiB
+        self.cpus = cpus
+        self.timeout = timeout
+        self.image = image
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+import SkiffHost
+
+/// Boots Skiff in QEMU for every guest test, checks console output and exit status, and prints
+/// `N passed, M failed`. Exits non-zero when any test failed.
+@main
+struct GuestTestRunner {
+    static func main() {
+        var kernel: String? = nil
+        var jobs = 2
+        var filter: String? = nil
+        var accel = Accelerator.auto
+        var list = false
+        var buildDirectory = "build"
+        var args = CommandLine.arguments.dropFirst()
+        while let arg = args.popFirst() {
+            switch arg {
+            case "--kernel": kernel = args.popFirst()
+            case "--jobs": jobs = args.popFirst().flatMap(Int.init) ?? jobs
+            case "--filter": filter = args.popFirst()
+            case "--accel": accel = args.popFirst().flatMap(Accelerator.init(rawValue:)) ?? accel
+            case "--build": buildDirectory = args.popFirst() ?? buildDirectory
+            case "--list": list = true
+            default:
+                FileHandle.standardError.write(Data("usage: skiff-guest-tests [--kernel PATH] [--jobs N] [--filter TEXT] [--accel auto|kvm|tcg] [--build DIR] [--list]\n".utf8))
+                exit(64)
+            }
+        }
+        let tests = allGuestTests.filter { filter == nil || $0.name.contains(filter!) }
+        if list {
+            for t in tests { print(t.name) }
+            return
+        }
+        let kernelPath: String
+        do { kernelPath = try Paths.kernel(explicit: kernel) } catch {
+            print("error: \(error)")
+            exit(1)
+        }
+        let decision = AcceleratorProbe.resolve(accel, kernel: kernelPath, qemu: "qemu-system-x86_64")
+        print("guest tests: \(tests.count) tests, kernel \(kernelPath), accelerator \(decision.accelerator.rawValue) (\(decision.reason))")
+
+        var runs: [(GuestTest, VirtualMachine.Machine)] = []
+        for t in tests { for m in t.machines { runs.append((t, m)) } }
+        let results = Results()
+        let queue = OperationQueue()
+        queue.maxConcurrentOperationCount = max(1, jobs)
+        let build = buildDirectory
+        let accelerator = decision.accelerator
+        for (test, machine) in runs {
+            queue.addOperation {
+                let failure = run(test, machine: machine, kernel: kernelPath, accelerator: accelerator, build: build)
+                results.record(test: test, machine: machine, failure: failure)
+            }
+        }
+        queue.waitUntilAllOperationsAreFinished()
+        print("\(results.passed) passed, \(results.failed.count) failed")
+        for f in results.failed { print("  FAILED \(f)") }
+        exit(results.failed.isEmpty ? 0 : 1)
+    }
+
+    /// Runs one test on one machine; nil when it passed, otherwise why it failed.
+    static func run(
+        _ test: GuestTest, machine: VirtualMachine.Machine, kernel: String, accelerator: Accelerator, build: String
+    ) -> (String, Double)? {
+        var vm = VirtualMachine(kernel: kernel)
+        vm.machine = machine
+        vm.commandLine = test.commandLine
+        vm.memoryMiB = test.memoryMiB
+        vm.cpus = test.cpus
+        vm.timeout = test.timeout
+        if let image = test.image { vm.initrd = build + "/" + image }
+        let outcome: VirtualMachine.Outcome
+        do { outcome = try vm.run(accelerator: accelerator) } catch {
+            return ("cannot run QEMU: \(error)", 0)
+        }
+        var problems: [String] = []
+        if outcome.timedOut {
+            problems.append("timed out after \(Int(test.timeout)) s")
+        } else if outcome.exitStatus != test.status {
+            let got = outcome.exitStatus.map(String.init) ?? "QEMU failure (\(outcome.qemuStatus))"
+            problems.append("exit status \(got), expected \(test.status)")
+        }
+        let lines = outcome.console.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        for e in test.expect {
+            switch e {
+            case .contains(let text) where !outcome.console.contains(text):
+                problems.append("console lacks \"\(text)\"")
+            case .lacks(let text) where outcome.console.contains(text):
+                problems.append("console contains \"\(text)\"")
+            case .matches(let pattern):
+                guard let regex = try? Regex(pattern) else {
+                    problems.append("bad pattern \(pattern)")
+                    continue
+                }
+                if !lines.contains(where: { $0.contains(regex) }) { problems.append("no line matches /\(pattern)/") }
+            default:
+                break
+            }
+        }
+        if problems.isEmpty { return nil }
+        var report = problems.joined(separator: "; ")
+        let tail = lines.suffix(25).joined(separator: "\n    | ")
+        report += "\n    | " + tail
+        if !outcome.qemuErrors.isEmpty { report += "\n    qemu: " + outcome.qemuErrors.trimmingCharacters(in: .whitespacesAndNewlines) }
+        return (report, outcome.elapsed)
+    }
+
+    final class Results: @unchecked Sendable {
+        private let lock = NSLock()
+        var passed = 0
+        var failed: [String] = []
+
+        func record(test: GuestTest, machine: VirtualMachine.Machine, failure: (String, Double)?) {
+            lock.lock()
+            defer { lock.unlock() }
+            let label = "\(test.name) [\(machine.rawValue)]"
+            if let (why, _) = failure {
+                failed.append("\(label): \(why)")
+                print("FAIL \(label): \(why)")
+            } else {
+                passed += 1
+                print("ok   \(label)")
+            }
+        }
+    }
+}

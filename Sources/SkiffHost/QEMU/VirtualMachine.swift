@@ -1,0 +1,132 @@
+import Foundation
+
+/// One Skiff VM: how to start QEMU for it, and what came out.
+public struct VirtualMachine {
+    public enum Machine: String, CaseIterable, Sendable {
+        case q35, microvm
+    }
+
+    /// A host port forwarded to a guest port (QEMU user networking `hostfwd`).
+    public struct PortForward: Equatable {
+        public var proto: String
+        public var hostPort: Int
+        public var guestPort: Int
+        public init(proto: String = "tcp", hostPort: Int, guestPort: Int) {
+            self.proto = proto
+            self.hostPort = hostPort
+            self.guestPort = guestPort
+        }
+    }
+
+    public var kernel: String
+    public var initrd: String? = nil
+    public var commandLine = ""
+    public var machine: Machine = .microvm
+    public var memoryMiB = 256
+    public var cpus = 1
+    public var qemu = "qemu-system-x86_64"
+    /// Seconds before the VM is killed; nil waits forever.
+    public var timeout: Double? = nil
+    public var disks: [String] = []
+    /// `HOSTDIR:GUESTTAG` folders shared over virtio-9p.
+    public var shares: [(hostPath: String, tag: String)] = []
+    public var network = false
+    public var forwards: [PortForward] = []
+    /// Start QEMU's GDB stub on this TCP port.
+    public var gdbPort: Int? = nil
+    /// Stop the CPU at the first instruction until GDB continues it.
+    public var waitForDebugger = false
+    public var extraArguments: [String] = []
+    /// Stream the serial console to this handle while the VM runs.
+    public var echo: FileHandle? = nil
+    public var input: FileHandle? = nil
+
+    public init(kernel: String) {
+        self.kernel = kernel
+    }
+
+    /// What a finished VM reports.
+    public struct Outcome {
+        /// The application's exit status, decoded from QEMU's; nil when QEMU itself failed or the
+        /// VM timed out.
+        public var exitStatus: Int32?
+        public var qemuStatus: Int32
+        /// Serial console output with CR LF turned into LF.
+        public var console: String
+        public var qemuErrors: String
+        public var timedOut: Bool
+        public var elapsed: Double
+        public var accelerator: Accelerator
+    }
+
+    /// QEMU's arguments for this VM.
+    public func arguments(accelerator: Accelerator) -> [String] {
+        var args: [String] = []
+        switch machine {
+        case .q35:
+            args += ["-M", "q35"]
+        case .microvm:
+            args += ["-M", "microvm,x-option-roms=off,rtc=off"]
+        }
+        switch accelerator {
+        case .kvm: args += ["-accel", "kvm", "-cpu", "host"]
+        case .tcg, .auto: args += ["-accel", "tcg", "-cpu", "max"]
+        }
+        args += ["-m", "\(memoryMiB)M", "-smp", "\(cpus)"]
+        args += ["-display", "none", "-vga", "none", "-nodefaults", "-no-user-config", "-no-reboot"]
+        args += ["-chardev", "stdio,id=console,signal=off", "-serial", "chardev:console"]
+        args += ["-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
+        args += ["-kernel", kernel]
+        if let initrd { args += ["-initrd", initrd] }
+        if !commandLine.isEmpty { args += ["-append", commandLine] }
+        let bus = machine == .microvm ? "device" : "pci"
+        for (i, disk) in disks.enumerated() {
+            args += ["-drive", "if=none,id=disk\(i),file=\(disk),format=raw,cache=unsafe"]
+            args += ["-device", "virtio-blk-\(bus),drive=disk\(i)"]
+        }
+        for share in shares {
+            args += ["-fsdev", "local,id=\(share.tag),path=\(share.hostPath),security_model=none"]
+            args += ["-device", "virtio-9p-\(bus),fsdev=\(share.tag),mount_tag=\(share.tag)"]
+        }
+        if network {
+            var netdev = "user,id=net0"
+            for f in forwards { netdev += ",hostfwd=\(f.proto)::\(f.hostPort)-:\(f.guestPort)" }
+            args += ["-netdev", netdev, "-device", "virtio-net-\(bus),netdev=net0"]
+        }
+        if let gdbPort { args += ["-gdb", "tcp::\(gdbPort)"] }
+        if waitForDebugger { args += ["-S"] }
+        args += extraArguments
+        return args
+    }
+
+    /// Boots the VM and waits for it to end.
+    public func run(accelerator: Accelerator) throws -> Outcome {
+        guard let qemuPath = Subprocess.find(qemu) else {
+            throw SkiffError("QEMU is not installed: run 'apt-get install qemu-system-x86' (or 'make deps')")
+        }
+        guard FileManager.default.fileExists(atPath: kernel) else {
+            throw SkiffError("kernel \(kernel) does not exist: build it with 'make kernel'")
+        }
+        var process = Subprocess(qemuPath, arguments(accelerator: accelerator))
+        process.timeout = timeout
+        process.echoOutput = echo
+        process.input = input
+        let result = try process.run()
+        let console = result.outputText.replacingOccurrences(of: "\r\n", with: "\n")
+        let errors = result.errorText
+        return Outcome(
+            exitStatus: result.timedOut ? nil : Self.decodeExitStatus(qemuStatus: result.status, qemuErrors: errors),
+            qemuStatus: result.status, console: console, qemuErrors: errors, timedOut: result.timedOut,
+            elapsed: result.elapsed, accelerator: accelerator)
+    }
+
+    /// The kernel ends the VM by ACPI power-off for status 0 (QEMU exits 0) and through
+    /// `isa-debug-exit` otherwise (QEMU exits `status << 1 | 1`). QEMU's own failures exit 1 and
+    /// print to stderr, which is how they are told apart from a debug-exit of 0.
+    public static func decodeExitStatus(qemuStatus: Int32, qemuErrors: String) -> Int32? {
+        if qemuStatus == 0 { return 0 }
+        if qemuStatus == 1 && qemuErrors.contains("qemu-system") { return nil }
+        if qemuStatus & 1 == 1 { return qemuStatus >> 1 }
+        return nil
+    }
+}

@@ -1,0 +1,126 @@
+import Foundation
+
+/// Runs a program, optionally streaming its output, with a timeout.
+///
+/// Foundation's `Process` is used directly: the few things needed here (pipes, a deadline,
+/// SIGTERM then SIGKILL) do not justify another dependency.
+public struct Subprocess {
+    public struct Result {
+        public var status: Int32
+        public var standardOutput: [UInt8]
+        public var standardError: [UInt8]
+        public var timedOut: Bool
+        public var elapsed: Double
+
+        public var outputText: String { String(decoding: standardOutput, as: UTF8.self) }
+        public var errorText: String { String(decoding: standardError, as: UTF8.self) }
+    }
+
+    public var executable: String
+    public var arguments: [String]
+    public var environment: [String: String]? = nil
+    public var timeout: Double? = nil
+    /// Copy standard output to this handle as it arrives (a terminal, for `skiff run`).
+    public var echoOutput: FileHandle? = nil
+    public var echoError: FileHandle? = nil
+    /// Feed standard input from this handle (the user's terminal), or /dev/null when nil.
+    public var input: FileHandle? = nil
+
+    public init(_ executable: String, _ arguments: [String]) {
+        self.executable = executable
+        self.arguments = arguments
+    }
+
+    /// Finds `name` in PATH (or returns it when it already contains a slash and exists).
+    public static func find(_ name: String) -> String? {
+        if name.contains("/") { return FileManager.default.isExecutableFile(atPath: name) ? name : nil }
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        for dir in path.split(separator: ":") {
+            let candidate = "\(dir)/\(name)"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }
+
+    public func run() throws -> Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let environment { process.environment = environment }
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input ?? FileHandle.nullDevice
+
+        let collected = Collected()
+        let echoOutput = echoOutput
+        let echoError = echoError
+        out.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            if data.isEmpty { return }
+            collected.appendOutput(data)
+            echoOutput?.write(data)
+        }
+        err.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            if data.isEmpty { return }
+            collected.appendError(data)
+            echoError?.write(data)
+        }
+
+        let start = Date()
+        let finished = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in finished.signal() }
+        do {
+            try process.run()
+        } catch {
+            throw SkiffError("cannot start \(executable): \(error.localizedDescription)")
+        }
+        var timedOut = false
+        if let timeout {
+            if finished.wait(timeout: .now() + timeout) == .timedOut {
+                timedOut = true
+                process.terminate()
+                if finished.wait(timeout: .now() + 2) == .timedOut {
+                    kill(process.processIdentifier, SIGKILL)
+                    finished.wait()
+                }
+            }
+        } else {
+            finished.wait()
+        }
+        // Drain what is left in the pipes after the process ended.
+        out.fileHandleForReading.readabilityHandler = nil
+        err.fileHandleForReading.readabilityHandler = nil
+        let restOut = out.fileHandleForReading.readDataToEndOfFile()
+        let restErr = err.fileHandleForReading.readDataToEndOfFile()
+        collected.appendOutput(restOut)
+        collected.appendError(restErr)
+        if !restOut.isEmpty { echoOutput?.write(restOut) }
+        if !restErr.isEmpty { echoError?.write(restErr) }
+
+        return Result(
+            status: process.terminationStatus, standardOutput: collected.output, standardError: collected.error,
+            timedOut: timedOut, elapsed: Date().timeIntervalSince(start))
+    }
+
+    /// Output gathered from the pipe handlers, which run on other threads.
+    private final class Collected: @unchecked Sendable {
+        private let lock = NSLock()
+        private(set) var output: [UInt8] = []
+        private(set) var error: [UInt8] = []
+
+        func appendOutput(_ data: Data) {
+            lock.lock()
+            output.append(contentsOf: data)
+            lock.unlock()
+        }
+
+        func appendError(_ data: Data) {
+            lock.lock()
+            error.append(contentsOf: data)
+            lock.unlock()
+        }
+    }
+}

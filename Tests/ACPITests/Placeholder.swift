@@ -1,3 +1,0 @@
-import Testing
-@testable import ACPI
-@Test func placeholder() { #expect(true) }

@@ -1,3 +1,0 @@
-import Testing
-@testable import Boot
-@Test func placeholder() { #expect(true) }
