@@ -24,12 +24,14 @@ let package = Package(
         .target(name: "Boot"),
         .target(name: "ACPI"),
         .target(name: "ELF"),
+        .target(name: "Memory"),
+        .target(name: "LinuxABI"),
 
         // MARK: The kernel (Embedded Swift + C/assembly at the hardware edge)
         .target(name: "CKernel"),
         .executableTarget(
             name: "Kernel",
-            dependencies: ["CKernel", "Boot", "ACPI"]
+            dependencies: ["CKernel", "Boot", "ACPI", "ELF", "Memory", "LinuxABI"]
         ),
 
         // MARK: Host tools
@@ -50,6 +52,8 @@ let package = Package(
         .testTarget(name: "BootTests", dependencies: ["Boot"]),
         .testTarget(name: "ACPITests", dependencies: ["ACPI"]),
         .testTarget(name: "ELFTests", dependencies: ["ELF"]),
+        .testTarget(name: "MemoryTests", dependencies: ["Memory"]),
+        .testTarget(name: "LinuxABITests", dependencies: ["LinuxABI"]),
         .testTarget(name: "SkiffHostTests", dependencies: ["SkiffHost"]),
     ]
 )

@@ -34,6 +34,7 @@
     .section .boot.text, "ax"
     .code32
     .globl pvh_start32
+    .type pvh_start32, @function
 pvh_start32:
     cli
     cld
@@ -105,6 +106,7 @@ pvh_start32:
     ljmp $0x10, $pvh_start64
 
     .code64
+    .type pvh_start64, @function
 pvh_start64:
     mov $0x18, %eax
     mov %eax, %ds
@@ -150,7 +152,8 @@ boot_pd:   .skip 4096 * 4
 
     .section .bss.boot_stack, "aw", @nobits
     .p2align 12
-    .globl boot_stack_bottom, boot_stack_top
+    .globl boot_stack_guard, boot_stack_bottom, boot_stack_top
+boot_stack_guard: .skip 4096        /* unmapped once the kernel page tables are built */
 boot_stack_bottom: .skip 32768
 boot_stack_top:
 

@@ -11,5 +11,6 @@
 #include "linker_symbols.h"
 #include "cpu_tables.h"
 #include "early_heap.h"
+#include "percpu.h"
 
 #endif
