@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 typedef struct skiff_percpu {
-    struct skiff_percpu *self;
+    struct skiff_percpu *self_pointer;
     uint64_t kernel_stack_top;   /* loaded by SYSCALL entry; same value as TSS.RSP0 */
     uint64_t user_rsp;           /* scratch for SYSCALL entry */
     uint64_t current_thread;     /* opaque to C */
