@@ -41,7 +41,7 @@ public struct LoadPlan: Equatable {
         }
         let loads = elf.programHeaders.filter { $0.type == .load && $0.memorySize > 0 }
         guard !loads.isEmpty else { throw ELFError("no loadable segments") }
-        let firstAddress = loads.map(\.virtualAddress).min()! & ~(page - 1)
+        let firstAddress = loads.map { $0.virtualAddress }.min()! & ~(page - 1)
         bias = elf.type == .sharedObject ? (base & ~(page - 1)) &- firstAddress : 0
 
         var segments: [Segment] = []
@@ -67,8 +67,8 @@ public struct LoadPlan: Equatable {
                     flags: ph.flags))
         }
         self.segments = segments
-        lowest = segments.map(\.start).min()!
-        highest = segments.map(\.end).max()!
+        lowest = segments.map { $0.start }.min()!
+        highest = segments.map { $0.end }.max()!
         entry = elf.entry &+ bias
         programHeaderCount = elf.programHeaders.count
         tls = elf.programHeaders.first { $0.type == .tls }
