@@ -27,9 +27,6 @@ public struct BuddyAllocator: ~Copyable {
     public internal(set) var totalFrames = 0
     /// Frames on the free lists.
     public internal(set) var freeFrames = 0
-    /// Frames parked in per-CPU caches: allocated from the buddy system's point of view, but
-    /// available to any CPU after ``PerCPUPageCache/drain(into:)``.
-    public internal(set) var cachedFrames = 0
 
     var heads: InlineArray<11, UInt32> = .init(repeating: FrameEntry.none)
     var blockCounts: InlineArray<11, Int> = .init(repeating: 0)
@@ -39,7 +36,8 @@ public struct BuddyAllocator: ~Copyable {
         self.table = table
     }
 
-    /// Frames currently allocated (including those parked in per-CPU caches).
+    /// Frames currently allocated, including those parked in ``PerCPUPageCache``s (which the
+    /// caches' own `count`s tell apart).
     public var allocatedFrames: Int { totalFrames &- freeFrames }
 
     /// The number of free blocks of `order`.

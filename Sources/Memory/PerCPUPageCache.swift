@@ -1,41 +1,46 @@
 /// A per-CPU stack of free order-0 frames in front of the ``BuddyAllocator``.
 ///
 /// Most page allocations are single frames, and taking the global allocator's lock for each
-/// one serializes every CPU. A cache refills itself from the buddy allocator and drains back
-/// into it in batches of half its capacity, so a CPU touches the global lock once per batch;
-/// the half-capacity gap between "empty" and "full" keeps an alternating allocate/free
-/// pattern from ping-ponging batches.
+/// one serializes every CPU. A cache is used in two tiers:
+///
+/// - **Fast path, no lock** (on its own CPU, interrupts off): ``allocate(in:)`` pops a cached
+///   frame and ``free(frame:in:)`` pushes one while the cache is below its capacity. Both touch
+///   only the cache and the frame-table entries of the frames it holds or is handed.
+/// - **Slow path, buddy lock held**: when the fast path says no, ``refill(from:)`` takes a
+///   batch of frames from the buddy allocator and ``free(frame:to:)`` gives a batch back. Half
+///   the capacity moves each time, so a CPU takes the lock once per batch, and the gap between
+///   "empty" and "full" keeps an alternating allocate/free pattern from ping-ponging batches.
 ///
 /// ## Sizing
 ///
 /// The capacity is not a fixed watermark (OSv keeps at least 128 pages per CPU whatever the
 /// memory size, cloudius-systems/osv#1013). It is recomputed from the buddy allocator's free
-/// frames on every refill and drain decision:
+/// frames every time the cache takes the slow path:
 ///
 ///     capacity = min(freeFrames / (cpuCount × freeMemoryShare), 1 << BuddyAllocator.maxOrder)
 ///
 /// so all caches together hold at most `1 / freeMemoryShare` (1/16) of the free memory, and no
 /// cache holds more than one maximal buddy block (4 MiB) — beyond that, batching saves nothing
 /// more and only fragments large blocks. When memory runs low the capacity falls to 0: the
-/// cache then empties itself on its next operation and passes every request straight to the
-/// buddy allocator, so parked frames never cause an allocation failure on their own CPU.
+/// cache gives its frames back on its next slow path and from then on passes every request
+/// straight to the buddy allocator.
 ///
-/// ## Draining other CPUs
+/// ## Never failing while frames sit in caches
 ///
-/// Frames parked in *other* CPUs' caches are counted by ``BuddyAllocator/cachedFrames``. When
-/// the buddy allocator cannot satisfy a request while that count is non-zero,
-/// ``allocate(from:)`` answers ``Allocation/drainNeeded`` instead of failing; the kernel then
-/// drains every CPU's cache (``drain(into:)``, run on each CPU or under the caches' locks) and
-/// retries. ``allocate(order:cpu:caches:buddy:)`` does exactly that for callers that can reach
-/// all caches directly.
+/// ``refill(from:)`` answers nil only when the buddy allocator itself is empty. Frames may
+/// still be parked in other CPUs' caches; the kernel then runs ``drain(into:)`` for every CPU
+/// (each on its own CPU, or under the caches' locks) and retries, as Linux's
+/// `drain_all_pages` does. ``allocate(order:cpu:caches:buddy:)`` does all of this for callers
+/// that can reach every cache directly.
 ///
 /// ## Representation
 ///
-/// A cache is three integers: the frames themselves are linked through the frame table's
-/// `next` field and marked ``FrameState/cached``, which keeps the value type small (it lives in
-/// per-CPU data and is used with interrupts off), lets the capacity be any size, and lets a
-/// double free into a cache be detected like one into the buddy allocator. A cache must only
-/// ever be used with the one allocator whose frames it holds.
+/// A cache is a few integers: the frames themselves are linked through the frame table's
+/// `next` field and marked ``FrameState/cached``. That keeps the value small (it lives in
+/// per-CPU data), lets the capacity be any size without a fixed array, and makes a double
+/// free into a cache as detectable as one into the buddy allocator. The buddy allocator
+/// counts cached frames as allocated. A cache must only ever be used with the allocator whose
+/// frames it holds.
 public struct PerCPUPageCache: Sendable {
     /// The fraction of free memory (as its inverse) that all caches together may hold.
     public static let freeMemoryShare = 16
@@ -46,21 +51,13 @@ public struct PerCPUPageCache: Sendable {
         return min(perCPU, 1 &<< BuddyAllocator.maxOrder)
     }
 
-    /// The outcome of ``allocate(from:)``.
-    public enum Allocation: Equatable, Sendable {
-        /// An order-0 frame.
-        case frame(UInt64)
-        /// Nothing is free here or in the buddy allocator, but other caches hold frames:
-        /// drain them and retry.
-        case drainNeeded
-        /// No frame is free anywhere.
-        case outOfMemory
-    }
-
     /// The number of CPUs sharing the allocator; part of the sizing rule.
     public let cpuCount: Int
     /// The frames this cache holds.
     public private(set) var count = 0
+    /// The most frames the cache may hold, as computed on its last slow path; 0 for a new
+    /// cache, so the first allocation takes the slow path and sizes it.
+    public private(set) var capacity = 0
     /// Top of the stack (a frame table index), `FrameEntry.none` when empty.
     var top = FrameEntry.none
 
@@ -69,51 +66,76 @@ public struct PerCPUPageCache: Sendable {
         self.cpuCount = max(cpuCount, 1)
     }
 
-    /// The capacity this cache has right now, given `buddy`'s free memory.
-    public func capacity(in buddy: borrowing BuddyAllocator) -> Int {
-        Self.capacity(freeFrames: buddy.freeFrames, cpuCount: cpuCount)
+    // MARK: Fast path (no lock)
+
+    /// A cached order-0 frame; nil when the cache is empty and ``refill(from:)`` must run.
+    public mutating func allocate(in table: borrowing PageFrameTable) -> UInt64? {
+        guard count > 0 else { return nil }
+        let index = Int(top)
+        top = table[index].next
+        table[index] = FrameEntry(kind: .allocated, order: 0)
+        count &-= 1
+        return table.frame(index)
     }
 
-    /// An order-0 frame, from the cache when it has one, else after a refill.
-    public mutating func allocate(from buddy: inout BuddyAllocator) -> Allocation {
-        let capacity = capacity(in: buddy)
-        if count == 0 && capacity > 0 { refill(from: &buddy, frames: (capacity &+ 1) / 2) }
-        if count > 0 {
-            let index = Int(top)
-            top = buddy.table[index].next
-            buddy.table[index] = FrameEntry(kind: .allocated, order: 0)
-            count &-= 1
-            buddy.cachedFrames &-= 1
-            trim(into: &buddy)
-            return .frame(buddy.table.frame(index))
+    /// Parks the allocated order-0 `frame` in the cache; false when the cache is full and
+    /// ``free(frame:to:)`` must run.
+    ///
+    /// Throws, changing nothing, when `frame` is not an allocated order-0 frame.
+    public mutating func free(frame: UInt64, in table: borrowing PageFrameTable) throws(FrameError) -> Bool {
+        let index = try Self.allocatedFrame(frame, in: table)
+        guard count < capacity else { return false }
+        park(index, in: table)
+        return true
+    }
+
+    // MARK: Slow path (buddy allocator lock held)
+
+    /// An order-0 frame, refilling the cache first when it is empty: nil only when the buddy
+    /// allocator has no free frame (drain the other caches and retry).
+    public mutating func refill(from buddy: inout BuddyAllocator) -> UInt64? {
+        resize(in: &buddy)
+        if count == 0 {
+            var moved = 0
+            while moved < (capacity &+ 1) / 2, let frame = buddy.allocate(order: 0) {
+                park(buddy.table.index(frame), in: buddy.table)
+                moved &+= 1
+            }
         }
-        if let frame = buddy.allocate(order: 0) { return .frame(frame) }
-        return buddy.cachedFrames > 0 ? .drainNeeded : .outOfMemory
+        return allocate(in: buddy.table) ?? buddy.allocate(order: 0)
     }
 
-    /// Takes back an order-0 frame allocated from this cache, another cache or the buddy
-    /// allocator; drains a batch when the cache is over capacity.
+    /// Takes back an allocated order-0 frame when the fast path found the cache full: drains a
+    /// batch to the buddy allocator, then parks the frame (or frees it directly when the
+    /// capacity is 0).
     ///
     /// Throws, changing nothing, when `frame` is not an allocated order-0 frame.
     public mutating func free(frame: UInt64, to buddy: inout BuddyAllocator) throws(FrameError) {
-        let index = try buddy.allocatedHead(frame)
-        let order = Int(buddy.table[index].order)
-        guard order == 0 else { throw .wrongOrder(allocated: order) }
-        guard capacity(in: buddy) > 0 else {
+        let index = try Self.allocatedFrame(frame, in: buddy.table)
+        resize(in: &buddy)
+        if count >= capacity { drain(into: &buddy, keeping: capacity / 2) }
+        if count < capacity {
+            park(index, in: buddy.table)
+        } else {
             try buddy.free(frame: frame, order: 0)
-            trim(into: &buddy)
-            return
         }
-        park(index, in: &buddy)
-        trim(into: &buddy)
     }
 
-    /// Returns every frame to the buddy allocator.
+    /// Recomputes the capacity and returns the frames above it to the buddy allocator; for a
+    /// kernel that wants to shrink caches when memory gets tight without waiting for their
+    /// next slow path.
+    public mutating func trim(into buddy: inout BuddyAllocator) {
+        resize(in: &buddy)
+        if count > capacity { drain(into: &buddy, keeping: capacity / 2) }
+    }
+
+    /// Returns every frame to the buddy allocator and recomputes the capacity.
     public mutating func drain(into buddy: inout BuddyAllocator) {
         drain(into: &buddy, keeping: 0)
+        resize(in: &buddy)
     }
 
-    /// Any frame of `2^order` frames for `caches[cpu]`, draining all caches into the buddy
+    /// A block of `2^order` frames for `caches[cpu]`, draining all caches into the buddy
     /// allocator if that is what it takes: nil only when the memory is really not there.
     ///
     /// For callers that may touch every CPU's cache (a single-lock kernel, or tests). Order-0
@@ -124,35 +146,22 @@ public struct PerCPUPageCache: Sendable {
     ) -> UInt64? {
         for attempt in 0..<2 {
             if order == 0 {
-                switch caches[cpu].allocate(from: &buddy) {
-                case .frame(let frame): return frame
-                case .outOfMemory: return nil
-                case .drainNeeded: break
+                if let frame = caches[cpu].allocate(in: buddy.table) ?? caches[cpu].refill(from: &buddy) {
+                    return frame
                 }
             } else if let frame = buddy.allocate(order: order) {
                 return frame
             }
-            guard attempt == 0, buddy.cachedFrames > 0 else { return nil }
+            guard attempt == 0, caches.contains(where: { $0.count > 0 }) else { return nil }
             for i in caches.indices { caches[i].drain(into: &buddy) }
         }
         return nil
     }
 
-    // MARK: Batches
+    // MARK: Internals
 
-    /// Moves up to `frames` frames from the buddy allocator into the cache.
-    mutating func refill(from buddy: inout BuddyAllocator, frames: Int) {
-        var moved = 0
-        while moved < frames, let frame = buddy.allocate(order: 0) {
-            park(buddy.table.index(frame), in: &buddy)
-            moved &+= 1
-        }
-    }
-
-    /// Drains down to half the capacity when over capacity (to empty when the capacity is 0).
-    mutating func trim(into buddy: inout BuddyAllocator) {
-        let capacity = capacity(in: buddy)
-        if count > capacity { drain(into: &buddy, keeping: capacity / 2) }
+    mutating func resize(in buddy: inout BuddyAllocator) {
+        capacity = Self.capacity(freeFrames: buddy.freeFrames, cpuCount: cpuCount)
     }
 
     mutating func drain(into buddy: inout BuddyAllocator, keeping: Int) {
@@ -161,17 +170,28 @@ public struct PerCPUPageCache: Sendable {
             top = buddy.table[index].next
             buddy.table[index] = FrameEntry(kind: .tail, order: 0)
             count &-= 1
-            buddy.cachedFrames &-= 1
             buddy.freeFrames &+= 1
             buddy.release(index, order: 0)
         }
     }
 
     /// Pushes the allocated order-0 frame at `index` onto the stack.
-    mutating func park(_ index: Int, in buddy: inout BuddyAllocator) {
-        buddy.table[index] = FrameEntry(next: top, prev: FrameEntry.none, kind: .cached, order: 0)
+    mutating func park(_ index: Int, in table: borrowing PageFrameTable) {
+        table[index] = FrameEntry(next: top, prev: FrameEntry.none, kind: .cached, order: 0)
         top = UInt32(index)
         count &+= 1
-        buddy.cachedFrames &+= 1
+    }
+
+    /// The index of `frame` if it is an allocated order-0 frame; the matching error otherwise.
+    static func allocatedFrame(_ frame: UInt64, in table: borrowing PageFrameTable) throws(FrameError) -> Int {
+        guard table.contains(frame) else { throw .outOfRange }
+        let index = table.index(frame)
+        switch table[index].state {
+        case .allocated(0): return index
+        case .allocated(let order): throw .wrongOrder(allocated: order)
+        case .free: throw .alreadyFree
+        case .cached: throw .alreadyCached
+        case .tail, .unavailable: throw .notAllocated
+        }
     }
 }

@@ -44,8 +44,9 @@ extension BuddyAllocator {
 
     /// A description of the first broken invariant, or nil when the allocator is consistent:
     /// the free lists agree with the frame states and counters, every free block lies inside
-    /// managed frames, and no two free buddies are left unmerged.
-    func integrityViolation() -> String? {
+    /// managed frames, no two free buddies are left unmerged, and exactly `cachedFrames`
+    /// frames are marked as sitting in per-CPU caches.
+    func integrityViolation(cachedFrames: Int = 0) -> String? {
         var listed = 0
         var freeFrameCount = 0
         for order in 0...Self.maxOrder {
@@ -87,7 +88,7 @@ extension BuddyAllocator {
         }
         guard freeHeads == listed else { return "\(freeHeads) free heads but \(listed) listed" }
         guard freeFrameCount == freeFrames else { return "freeFrames \(freeFrames), lists hold \(freeFrameCount)" }
-        guard cached == cachedFrames else { return "cachedFrames \(cachedFrames), table has \(cached)" }
+        guard cached == cachedFrames else { return "caches hold \(cachedFrames), table marks \(cached)" }
         guard managed == totalFrames else { return "totalFrames \(totalFrames), table manages \(managed)" }
         return nil
     }

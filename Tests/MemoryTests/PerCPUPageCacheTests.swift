@@ -1,6 +1,16 @@
 import Testing
 @testable import Memory
 
+/// One CPU's page allocation as the kernel does it: the fast path, then the locked slow path.
+func allocateFrame(_ cache: inout PerCPUPageCache, _ buddy: inout BuddyAllocator) -> UInt64? {
+    cache.allocate(in: buddy.table) ?? cache.refill(from: &buddy)
+}
+
+/// One CPU's page free as the kernel does it: the fast path, then the locked slow path.
+func freeFrame(_ frame: UInt64, _ cache: inout PerCPUPageCache, _ buddy: inout BuddyAllocator) throws(FrameError) {
+    if try !cache.free(frame: frame, in: buddy.table) { try cache.free(frame: frame, to: &buddy) }
+}
+
 @Suite struct PerCPUPageCacheTests {
     @Test func capacityFollowsFreeMemory() {
         // 1/16 of free memory shared by all CPUs, at most one maximal block each.
@@ -16,35 +26,55 @@ import Testing
         try withBuddy(firstFrame: 0, frameCount: 4096) { buddy in
             try buddy.addFreeRange(firstFrame: 0, count: 4096)
             var cache = PerCPUPageCache(cpuCount: 2)
-            #expect(cache.capacity(in: buddy) == 128)
-            guard case .frame(let first) = cache.allocate(from: &buddy) else {
-                Issue.record("no frame")
-                return
-            }
-            // One refill of half the capacity, minus the frame handed out.
+            // A new cache is empty and unsized: the fast path declines.
+            #expect(cache.allocate(in: buddy.table) == nil)
+            let first = try unwrap(cache.refill(from: &buddy))
+            #expect(cache.capacity == 128)
+            // One batch of half the capacity, minus the frame handed out.
             #expect(cache.count == 63)
-            #expect(buddy.cachedFrames == 63)
             #expect(buddy.freeFrames == 4096 - 64)
             #expect(buddy.state(of: first) == .allocated(order: 0))
-            try cache.free(frame: first, to: &buddy)
+            #expect(try cache.free(frame: first, in: buddy.table))
             #expect(cache.count == 64)
             #expect(buddy.state(of: first) == .cached)
             // A double free into the cache, or into the buddy allocator, is caught.
+            #expect(throws: FrameError.alreadyCached) { try cache.free(frame: first, in: buddy.table) }
             #expect(throws: FrameError.alreadyCached) { try cache.free(frame: first, to: &buddy) }
             #expect(throws: FrameError.alreadyCached) { try buddy.free(frame: first, order: 0) }
             #expect(cache.count == 64)
+            #expect(buddy.integrityViolation(cachedFrames: 64) == nil)
 
-            // Freeing past the capacity drains down to half of it.
+            // The fast path fills the cache up to its capacity, then the slow path drains half.
             var more: [UInt64] = []
             for _ in 0..<100 { more.append(try unwrap(buddy.allocate(order: 0))) }
-            for f in more { try cache.free(frame: f, to: &buddy) }
-            #expect(cache.count <= cache.capacity(in: buddy))
-            #expect(buddy.cachedFrames == cache.count)
+            var slow = 0
+            for f in more where try !cache.free(frame: f, in: buddy.table) {
+                #expect(cache.count == cache.capacity)
+                try cache.free(frame: f, to: &buddy)
+                slow += 1
+            }
+            #expect(slow == 1)
+            #expect(cache.count <= cache.capacity)
+            #expect(buddy.integrityViolation(cachedFrames: cache.count) == nil)
             cache.drain(into: &buddy)
-            #expect(cache.count == 0 && buddy.cachedFrames == 0)
+            #expect(cache.count == 0)
             #expect(buddy.freeFrames == 4096)
             #expect(buddy.freeBlockCounts == [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4])
             #expect(buddy.integrityViolation() == nil)
+        }
+    }
+
+    @Test func fastPathRejectsBadFrames() throws {
+        try withBuddy(firstFrame: 0, frameCount: 64) { buddy in
+            try buddy.addFreeRange(firstFrame: 0, count: 32)
+            var cache = PerCPUPageCache(cpuCount: 1)
+            let block = try unwrap(buddy.allocate(order: 1))
+            #expect(throws: FrameError.wrongOrder(allocated: 1)) { try cache.free(frame: block, in: buddy.table) }
+            #expect(throws: FrameError.notAllocated) { try cache.free(frame: block + 1, in: buddy.table) }
+            #expect(throws: FrameError.notAllocated) { try cache.free(frame: 40, in: buddy.table) }
+            #expect(throws: FrameError.outOfRange) { try cache.free(frame: 64, in: buddy.table) }
+            #expect(throws: FrameError.alreadyFree) { try cache.free(frame: 16, to: &buddy) }
+            #expect(cache.count == 0)
         }
     }
 
@@ -52,15 +82,13 @@ import Testing
         try withBuddy(firstFrame: 0, frameCount: 40) { buddy in
             try buddy.addFreeRange(firstFrame: 0, count: 40)
             var cache = PerCPUPageCache(cpuCount: 4)
-            #expect(cache.capacity(in: buddy) == 0)
             var frames: [UInt64] = []
-            while case .frame(let f) = cache.allocate(from: &buddy) {
+            while let f = allocateFrame(&cache, &buddy) {
                 frames.append(f)
-                #expect(cache.count == 0)
+                #expect(cache.count == 0 && cache.capacity == 0)
             }
             #expect(frames.count == 40)
-            #expect(cache.allocate(from: &buddy) == .outOfMemory)
-            for f in frames { try cache.free(frame: f, to: &buddy) }
+            for f in frames { try freeFrame(f, &cache, &buddy) }
             #expect(cache.count == 0)
             #expect(buddy.freeFrames == 40)
         }
@@ -70,16 +98,21 @@ import Testing
         try withBuddy(firstFrame: 0, frameCount: 2048) { buddy in
             try buddy.addFreeRange(firstFrame: 0, count: 2048)
             var cache = PerCPUPageCache(cpuCount: 1)
-            guard case .frame(let f) = cache.allocate(from: &buddy) else { return }
+            let f = try unwrap(allocateFrame(&cache, &buddy))
             #expect(cache.count > 0)
             // Someone else takes nearly all the rest: the capacity falls to 0 and the cache gives
-            // its frames back on its next operation.
+            // its frames back on its next slow path.
             var taken: [UInt64] = []
             while buddy.freeFrames > 10, let g = buddy.allocate(order: 0) { taken.append(g) }
-            #expect(cache.capacity(in: buddy) == 0)
+            cache.trim(into: &buddy)
+            #expect(cache.capacity == 0 && cache.count == 0)
+            // The drained frames are free again; let them be taken too.
+            while buddy.freeFrames > 10, let g = buddy.allocate(order: 0) { taken.append(g) }
+            #expect(try !cache.free(frame: f, in: buddy.table))
             try cache.free(frame: f, to: &buddy)
             #expect(cache.count == 0)
-            #expect(buddy.cachedFrames == 0)
+            #expect(buddy.state(of: f) != .cached)
+            #expect(buddy.integrityViolation() == nil)
         }
     }
 
@@ -87,24 +120,16 @@ import Testing
         try withBuddy(firstFrame: 0, frameCount: 2048) { buddy in
             try buddy.addFreeRange(firstFrame: 0, count: 2048)
             var caches = [PerCPUPageCache(cpuCount: 2), PerCPUPageCache(cpuCount: 2)]
-            guard case .frame(let own) = caches[0].allocate(from: &buddy) else { return }
+            let own = try unwrap(allocateFrame(&caches[0], &buddy))
             let parked = caches[0].count
             #expect(parked > 0)
             var taken: [UInt64] = [own]
             while let g = buddy.allocate(order: 0) { taken.append(g) }
             #expect(taken.count + parked == 2048)
-            // CPU 1 finds nothing, but CPU 0 still has frames: the answer is "drain", not "fail".
-            #expect(caches[1].allocate(from: &buddy) == .drainNeeded)
+            // CPU 1 finds nothing on its own: the buddy allocator is empty.
+            #expect(allocateFrame(&caches[1], &buddy) == nil)
             #expect(caches[0].count == parked)
-            let rescued = caches.withUnsafeMutableBufferPointer { all in
-                PerCPUPageCache.allocate(order: 0, cpu: 1, caches: all, buddy: &buddy)
-            }
-            #expect(rescued != nil)
-            #expect(caches[0].count == 0)
-            taken.append(try unwrap(rescued))
-            // The drained frames went back to the buddy allocator; CPU 1 gets them all, then
-            // nothing, even with draining.
-            #expect(buddy.freeFrames + buddy.cachedFrames == parked - 1)
+            // With every cache in reach, CPU 0's parked frames are drained and used.
             while true {
                 let next = caches.withUnsafeMutableBufferPointer { all in
                     PerCPUPageCache.allocate(order: 0, cpu: 1, caches: all, buddy: &buddy)
@@ -112,9 +137,9 @@ import Testing
                 guard let next else { break }
                 taken.append(next)
             }
+            #expect(caches[0].count == 0 && caches[1].count == 0)
             #expect(taken.count == 2048)
             #expect(Set(taken).count == 2048)
-            #expect(caches[0].allocate(from: &buddy) == .outOfMemory)
         }
     }
 
@@ -122,8 +147,8 @@ import Testing
         try withBuddy(firstFrame: 0, frameCount: 1024) { buddy in
             try buddy.addFreeRange(firstFrame: 0, count: 1024)
             var caches = [PerCPUPageCache(cpuCount: 1)]
-            guard case .frame(let f) = caches[0].allocate(from: &buddy) else { return }
-            try caches[0].free(frame: f, to: &buddy)
+            let f = try unwrap(allocateFrame(&caches[0], &buddy))
+            try freeFrame(f, &caches[0], &buddy)
             #expect(buddy.allocate(order: 10) == nil)
             let block = caches.withUnsafeMutableBufferPointer { all in
                 PerCPUPageCache.allocate(order: 10, cpu: 0, caches: all, buddy: &buddy)
@@ -145,7 +170,6 @@ import Testing
             var exhausted = 0
             for step in 0..<20_000 {
                 let cpu = Int.random(in: 0..<cpus, using: &rng)
-                // Phases of allocation pressure and release, to sweep the capacity up and down.
                 // Allocation phases run memory out completely, so caches must shrink and drain.
                 let allocating = Int.random(in: 0..<10, using: &rng) < ((step / 4000) % 2 == 0 ? 9 : 1)
                 if allocating || live.isEmpty {
@@ -164,17 +188,20 @@ import Testing
                 } else {
                     let frame = live.swapAt(Int.random(in: 0..<live.count, using: &rng))
                     liveSet.remove(frame)
-                    try caches[cpu].free(frame: frame, to: &buddy)
+                    try freeFrame(frame, &caches[cpu], &buddy)
                     if Int.random(in: 0..<8, using: &rng) == 0 {
-                        #expect(throws: FrameError.self) { try caches[cpu].free(frame: frame, to: &buddy) }
+                        #expect(throws: FrameError.self) { try freeFrame(frame, &caches[cpu], &buddy) }
                     }
                 }
-                #expect(caches[cpu].count <= caches[cpu].capacity(in: buddy), "step \(step)")
-                #expect(buddy.cachedFrames == caches.reduce(0) { $0 + $1.count })
-                #expect(buddy.freeFrames + buddy.cachedFrames + live.count == total)
+                #expect(caches[cpu].count <= caches[cpu].capacity, "step \(step)")
+                let cached = caches.reduce(0) { $0 + $1.count }
+                #expect(buddy.freeFrames + cached + live.count == total)
+                if step % 1000 == 0 {
+                    #expect(buddy.integrityViolation(cachedFrames: cached) == nil, "step \(step)")
+                }
             }
             #expect(exhausted > 0)
-            for f in live { try caches[0].free(frame: f, to: &buddy) }
+            for f in live { try freeFrame(f, &caches[0], &buddy) }
             for i in caches.indices { caches[i].drain(into: &buddy) }
             #expect(buddy.freeFrames == total)
             #expect(buddy.freeBlockCounts == maximalBlockCounts([(5, total)]))
