@@ -41,6 +41,11 @@
 /// free into a cache as detectable as one into the buddy allocator. The buddy allocator
 /// counts cached frames as allocated. A cache must only ever be used with the allocator whose
 /// frames it holds.
+///
+/// The fast paths write the entries of their own frames while another CPU, holding the lock,
+/// may be coalescing in the buddy allocator and read such an entry to ask "is this a free
+/// head?". The answer is no both before and after the write (`cached` and `allocated` frames
+/// are never free heads), so the overlap is harmless.
 public struct PerCPUPageCache: Sendable {
     /// The fraction of free memory (as its inverse) that all caches together may hold.
     public static let freeMemoryShare = 16

@@ -40,6 +40,8 @@ public struct SlabHeap<Pages: PageSource> {
     /// Where the heap's pages come from.
     public var pages: Pages
 
+    /// One entry per size class; the count must equal `SizeClasses.count` (a test checks it).
+    /// Inline, because the heap cannot allocate its own bookkeeping from itself.
     var classes: InlineArray<22, ClassState> = .init(repeating: ClassState())
     /// Usable bytes of all live blocks (class sizes for slab objects).
     public private(set) var bytesInUse = 0

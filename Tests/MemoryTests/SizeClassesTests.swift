@@ -10,6 +10,7 @@ import Testing
             previous = size
         }
         #expect(SizeClasses.largestSize == 2016)
+        #expect(SlabHeap(pages: HostPageSource()).classes.count == SizeClasses.count)
     }
 
     @Test func slabsAreWellUsed() {
