@@ -1,0 +1,14 @@
+/// Properties of a memory area beyond its protection and backing.
+public struct MemoryAreaFlags: OptionSet, Sendable {
+    public var rawValue: UInt32
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+
+    /// `MAP_GROWSDOWN`: a fault just below the area extends it downwards (stacks).
+    public static let growsDown = MemoryAreaFlags(rawValue: 1 << 0)
+    /// `MAP_LOCKED` / `mlock`: pages are populated up front and never reclaimed.
+    public static let locked = MemoryAreaFlags(rawValue: 1 << 1)
+    /// `MAP_NORESERVE`: no memory is accounted for the area before it is touched.
+    public static let noReserve = MemoryAreaFlags(rawValue: 1 << 2)
+    /// `MAP_POPULATE`: pages were (or are to be) faulted in when the area was mapped.
+    public static let populate = MemoryAreaFlags(rawValue: 1 << 3)
+}

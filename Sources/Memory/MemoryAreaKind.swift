@@ -1,0 +1,20 @@
+/// What backs a memory area, which decides how its page faults are served and whether its
+/// pages are shared.
+public enum MemoryAreaKind: UInt8, Sendable {
+    /// `MAP_PRIVATE | MAP_ANONYMOUS`: zero-filled private memory.
+    case anonymous
+    /// `MAP_SHARED | MAP_ANONYMOUS`: zero-filled memory shared with mappings of the same object.
+    case sharedAnonymous
+    /// `MAP_PRIVATE` of a file: copy-on-write pages read from the file.
+    case privateFile
+    /// `MAP_SHARED` of a file: the file's page cache pages themselves.
+    case sharedFile
+    /// The main thread's stack (or one created with `MAP_STACK`/`MAP_GROWSDOWN`).
+    case stack
+    /// The `brk` heap.
+    case heap
+
+    /// Whether the area's ``AreaAttributes/file`` and ``AreaAttributes/fileOffset`` mean
+    /// something: only then do they take part in splitting and merging.
+    public var isFileBacked: Bool { self == .privateFile || self == .sharedFile }
+}
