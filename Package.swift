@@ -23,6 +23,7 @@ let package = Package(
         // MARK: Portable kernel subsystems (host-tested, linked into the kernel)
         .target(name: "Boot"),
         .target(name: "ACPI"),
+        .target(name: "ImageFS"),
 
         // MARK: The kernel (Embedded Swift + C/assembly at the hardware edge)
         .target(name: "CKernel"),
@@ -48,6 +49,7 @@ let package = Package(
         // MARK: Host tests
         .testTarget(name: "BootTests", dependencies: ["Boot"]),
         .testTarget(name: "ACPITests", dependencies: ["ACPI"]),
+        .testTarget(name: "ImageFSTests", dependencies: ["ImageFS"]),
         .testTarget(name: "SkiffHostTests", dependencies: ["SkiffHost"]),
     ]
 )
