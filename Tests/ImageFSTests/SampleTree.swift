@@ -70,7 +70,7 @@ struct SampleTree {
         try tree.symlink(bytes("/links/long-target"), [UInt8](repeating: UInt8(ascii: "x"), count: 4095))
         try tree.directory(bytes("/empty-dir"), NodeAttributes(permissions: 0o1777, uid: 5, gid: 6, modificationTime: Timestamp(seconds: 42, nanoseconds: 7)))
         try tree.file(bytes("/deep/a/b/c/d/e/f/g/file"), bytes("deep"))
-        try tree.file([UInt8](repeating: UInt8(ascii: "n"), count: 255), bytes("long name"))
+        try tree.file(bytes("/") + [UInt8](repeating: UInt8(ascii: "n"), count: 255), bytes("long name"))
         try tree.file(bytes("/names/héllo"), bytes("e acute"))
         try tree.file(bytes("/names/日本語"), bytes("japanese"))
         try tree.file(bytes("/names/") + [0xFF, 0xFE, 0x80], bytes("not utf-8"))
