@@ -108,8 +108,9 @@ extension Array where Element == UInt8 {
 /// Recomputes the metadata and superblock checksums, so only structural validation can reject
 /// whatever was changed.
 func resign(_ image: inout [UInt8]) {
-    let superblockSize = Int(image.le(12, as: UInt16.self))
-    let metadataEnd = Int(image.le(80, as: UInt64.self))
+    // Clamped so a deliberately bad declared size still gets a checksum written somewhere.
+    let superblockSize = Swift.min(Swift.max(Int(image.le(12, as: UInt16.self)), 128), image.count)
+    let metadataEnd = Int(truncatingIfNeeded: image.le(80, as: UInt64.self))
     if metadataEnd >= superblockSize, metadataEnd <= image.count {
         image.put(CRC32C.checksum(Array(image[superblockSize..<metadataEnd])), at: 96)
     }
