@@ -2,8 +2,9 @@
 ///
 /// `kind` is what the VFS maps to an errno; `message` is the one line the kernel prints. Messages
 /// name the structure and the offending value, so a corrupt image can be diagnosed from the
-/// console alone.
-public struct ImageError: Error, Equatable, CustomStringConvertible {
+/// console alone. Not `Equatable`: comparing messages would need String comparison, which pulls
+/// the Unicode normalization tables into the kernel; compare `kind` instead.
+public struct ImageError: Error, CustomStringConvertible {
     /// The class of failure, stable across releases (messages are not).
     public enum Kind: Equatable, Sendable {
         /// A checksum, bound or structural rule failed: the image is damaged or was crafted.

@@ -49,9 +49,8 @@ private func expectedChildren(_ tree: SampleTree, of directory: [UInt8]) -> [[UI
     let tree = try SampleTree.make()
     let reader = try open(try tree.builder.build())
     let file = try inode(reader, "/etc/hosts")
-    #expect(throws: ImageError(.notDirectory, "\(file) is not a directory")) {
-        try reader.directoryEntry(in: file, at: 0)
-    }
+    let error = #expect(throws: ImageError.self) { try reader.directoryEntry(in: file, at: 0) }
+    #expect(error?.kind == .notDirectory)
 }
 
 @Test func lookupFindsEveryNameAndNothingElse() throws {
