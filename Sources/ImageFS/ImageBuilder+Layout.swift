@@ -94,7 +94,8 @@ extension ImageBuilder {
             for node in data.owners {
                 let start = Int(data.offsets[node])
                 nodes[node].contents.withUnsafeBytes { source in
-                    UnsafeMutableRawBufferPointer(rebasing: bytes[start..<(start + source.count)]).copyMemory(from: source)
+                    UnsafeMutableRawBufferPointer(rebasing: bytes[start..<(start + source.count)]).copyMemory(
+                        from: source)
                 }
             }
             superblock.metadataChecksum = CRC32C.checksum(

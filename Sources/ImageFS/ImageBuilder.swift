@@ -103,11 +103,15 @@ public struct ImageBuilder {
         try addDirectory(at: Array(path.utf8), attributes: attributes)
     }
 
-    public mutating func addFile(at path: String, contents: [UInt8], attributes: NodeAttributes = .file) throws(ImageError) {
+    public mutating func addFile(at path: String, contents: [UInt8], attributes: NodeAttributes = .file)
+        throws(ImageError)
+    {
         try addFile(at: Array(path.utf8), contents: contents, attributes: attributes)
     }
 
-    public mutating func addSymlink(at path: String, target: String, attributes: NodeAttributes = .symlink) throws(ImageError) {
+    public mutating func addSymlink(at path: String, target: String, attributes: NodeAttributes = .symlink)
+        throws(ImageError)
+    {
         try addSymlink(at: Array(path.utf8), target: Array(target.utf8), attributes: attributes)
     }
 

@@ -23,14 +23,17 @@ public struct ImageReader<Storage: ImageStorage> {
         let declared = try withBytes(of: header) { bytes throws(ImageError) in try Superblock.declaredSize(in: bytes) }
         if declared > header.count {
             guard UInt64(declared) <= storageSize else {
-                throw ImageError(.corrupt, "image is \(storageSize) bytes, shorter than its \(declared)-byte superblock")
+                throw ImageError(
+                    .corrupt, "image is \(storageSize) bytes, shorter than its \(declared)-byte superblock")
             }
             header = try storage.readBytes(at: 0, count: declared)
         }
         let superblock = try withBytes(of: header) { bytes throws(ImageError) in try Superblock(decoding: bytes) }
         try superblock.validateLayout(storageSize: storageSize)
         guard superblock.metadataEnd <= maxMetadataSize else {
-            throw ImageError(.unsupported, "image metadata is \(superblock.metadataEnd) bytes, over the \(maxMetadataSize)-byte limit")
+            throw ImageError(
+                .unsupported,
+                "image metadata is \(superblock.metadataEnd) bytes, over the \(maxMetadataSize)-byte limit")
         }
 
         let metadata = try storage.readBytes(at: 0, count: Int(superblock.metadataEnd))

@@ -63,7 +63,8 @@ struct ImageValidator {
         let page = superblock.pageSize
         if size >= page {
             guard offset % page == 0 else {
-                throw ImageError(.corrupt, "\(inode) is \(size) bytes but its data offset \(offset) is not page aligned")
+                throw ImageError(
+                    .corrupt, "\(inode) is \(size) bytes but its data offset \(offset) is not page aligned")
             }
             // The image size is a page multiple, so the padded end is inside it as well.
             let padded = (end + page - 1) / page * page
@@ -78,7 +79,8 @@ struct ImageValidator {
     private func checkDirectoryRange(_ record: InodeRecord, inode: InodeNumber) throws(ImageError) {
         let (end, overflow) = record.location.addingReportingOverflow(record.size)
         guard !overflow, end <= UInt64(tables.entryCount) else {
-            throw ImageError(.corrupt, "entries of \(inode) [\(record.location), +\(record.size)) are outside the entry table")
+            throw ImageError(
+                .corrupt, "entries of \(inode) [\(record.location), +\(record.size)) are outside the entry table")
         }
         guard record.parent >= 1, Int(record.parent) <= tables.inodeCount else {
             throw ImageError(.corrupt, "parent \(record.parent) of \(inode) is out of range")
@@ -128,25 +130,31 @@ struct ImageValidator {
                 if entryIndex > first {
                     let previous = tables.entry(at: entryIndex - 1)
                     guard compareNames(previous, entry) < 0 else {
-                        throw ImageError(.corrupt, "entries of \(directory) are not sorted or repeat a name (entry \(entryIndex))")
+                        throw ImageError(
+                            .corrupt, "entries of \(directory) are not sorted or repeat a name (entry \(entryIndex))")
                     }
                 }
                 guard entry.inode >= 1, Int(entry.inode) <= inodeCount else {
-                    throw ImageError(.corrupt, "entry \(entryIndex) in \(directory) refers to inode \(entry.inode), out of range")
+                    throw ImageError(
+                        .corrupt, "entry \(entryIndex) in \(directory) refers to inode \(entry.inode), out of range")
                 }
                 let target = Int(entry.inode) - 1
                 let targetRecord = tables.inode(at: target)
                 guard let targetType = targetRecord.type, entry.type == targetType.rawValue else {
-                    throw ImageError(.corrupt, "entry \(entryIndex) in \(directory) has type \(entry.type), unlike inode \(entry.inode)")
+                    throw ImageError(
+                        .corrupt,
+                        "entry \(entryIndex) in \(directory) has type \(entry.type), unlike inode \(entry.inode)")
                 }
                 if targetType == .directory {
                     guard !reached[target] else {
                         throw ImageError(
-                            .corrupt, "directory inode \(entry.inode) is reached twice (a cycle or a hard-linked directory)")
+                            .corrupt,
+                            "directory inode \(entry.inode) is reached twice (a cycle or a hard-linked directory)")
                     }
                     guard targetRecord.parent == directory.rawValue else {
                         throw ImageError(
-                            .corrupt, "directory inode \(entry.inode) is in \(directory) but names parent \(targetRecord.parent)")
+                            .corrupt,
+                            "directory inode \(entry.inode) is in \(directory) but names parent \(targetRecord.parent)")
                     }
                     reached[target] = true
                     queue.append(target)
@@ -170,7 +178,8 @@ struct ImageValidator {
             if record.type != .directory {
                 guard record.linkCount == references[index] else {
                     throw ImageError(
-                        .corrupt, "\(inode) has link count \(record.linkCount) but \(references[index]) entries name it")
+                        .corrupt, "\(inode) has link count \(record.linkCount) but \(references[index]) entries name it"
+                    )
                 }
             }
         }

@@ -71,10 +71,9 @@ public struct Superblock: Equatable, Sendable {
         dataChecksum = bytes.loadLittleEndian(at: 100, as: UInt32.self)
 
         guard majorVersion == ImageFormat.majorVersion else {
+            let known = ImageFormat.majorVersion
             throw ImageError(
-                .unsupported,
-                "image format version \(majorVersion).\(minorVersion) is not supported (this reader knows \(ImageFormat.majorVersion).x)"
-            )
+                .unsupported, "image format version \(majorVersion).\(minorVersion) is not supported (reader knows \(known).x)")
         }
         let unknown = incompatibleFeatures & ~ImageFormat.knownIncompatibleFeatures
         guard unknown == 0 else {

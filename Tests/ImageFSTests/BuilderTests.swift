@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ImageFS
 
 private func builderError(_ body: (inout ImageBuilder) throws(ImageError) -> Void) -> ImageError.Kind? {
@@ -13,44 +14,52 @@ private func builderError(_ body: (inout ImageBuilder) throws(ImageError) -> Voi
 }
 
 @Test func conflictingPathsAreRejected() {
-    #expect(builderError { b throws(ImageError) in
-        try b.addFile(at: "a", contents: [])
-        try b.addFile(at: "a", contents: [1])
-    } == .alreadyExists)
-    #expect(builderError { b throws(ImageError) in
-        try b.addFile(at: "a", contents: [])
-        try b.addDirectory(at: "a")
-    } == .alreadyExists)
-    #expect(builderError { b throws(ImageError) in
-        try b.addDirectory(at: "a")
-        try b.addDirectory(at: "/a/")
-    } == .alreadyExists)
-    #expect(builderError { b throws(ImageError) in
-        try b.addDirectory(at: "a")
-        try b.addSymlink(at: "a", target: "x")
-    } == .alreadyExists)
-    #expect(builderError { b throws(ImageError) in
-        try b.addFile(at: "a", contents: [])
-        try b.addFile(at: "a/b", contents: [])
-    } == .notDirectory)
-    #expect(builderError { b throws(ImageError) in
-        try b.addSymlink(at: "link", target: "dir")
-        try b.addDirectory(at: "dir")
-        try b.addFile(at: "link/file", contents: [])
-    } == .notDirectory)
-    #expect(builderError { b throws(ImageError) in
-        try b.addDirectory(at: "/")
-        try b.addDirectory(at: "")
-    } == .alreadyExists)
+    #expect(
+        builderError { b throws(ImageError) in
+            try b.addFile(at: "a", contents: [])
+            try b.addFile(at: "a", contents: [1])
+        } == .alreadyExists)
+    #expect(
+        builderError { b throws(ImageError) in
+            try b.addFile(at: "a", contents: [])
+            try b.addDirectory(at: "a")
+        } == .alreadyExists)
+    #expect(
+        builderError { b throws(ImageError) in
+            try b.addDirectory(at: "a")
+            try b.addDirectory(at: "/a/")
+        } == .alreadyExists)
+    #expect(
+        builderError { b throws(ImageError) in
+            try b.addDirectory(at: "a")
+            try b.addSymlink(at: "a", target: "x")
+        } == .alreadyExists)
+    #expect(
+        builderError { b throws(ImageError) in
+            try b.addFile(at: "a", contents: [])
+            try b.addFile(at: "a/b", contents: [])
+        } == .notDirectory)
+    #expect(
+        builderError { b throws(ImageError) in
+            try b.addSymlink(at: "link", target: "dir")
+            try b.addDirectory(at: "dir")
+            try b.addFile(at: "link/file", contents: [])
+        } == .notDirectory)
+    #expect(
+        builderError { b throws(ImageError) in
+            try b.addDirectory(at: "/")
+            try b.addDirectory(at: "")
+        } == .alreadyExists)
     #expect(builderError { b throws(ImageError) in try b.addFile(at: "/", contents: []) } == .alreadyExists)
 }
 
 @Test func implicitDirectoriesMayBeAddedExplicitlyOnce() {
-    #expect(builderError { b throws(ImageError) in
-        try b.addFile(at: "a/b/c", contents: [])
-        try b.addDirectory(at: "a/b", attributes: NodeAttributes(permissions: 0o700))
-        try b.addDirectory(at: "a")
-    } == nil)
+    #expect(
+        builderError { b throws(ImageError) in
+            try b.addFile(at: "a/b/c", contents: [])
+            try b.addDirectory(at: "a/b", attributes: NodeAttributes(permissions: 0o700))
+            try b.addDirectory(at: "a")
+        } == nil)
 }
 
 @Test func invalidNamesAreRejected() {
@@ -58,46 +67,56 @@ private func builderError(_ body: (inout ImageBuilder) throws(ImageError) -> Voi
     #expect(builderError { b throws(ImageError) in try b.addFile(at: "a/../b", contents: []) } == .invalidName)
     #expect(builderError { b throws(ImageError) in try b.addFile(at: "..", contents: []) } == .invalidName)
     #expect(builderError { b throws(ImageError) in try b.addFile(at: [0x61, 0, 0x62], contents: []) } == .invalidName)
-    #expect(builderError { b throws(ImageError) in
-        try b.addFile(at: String(repeating: "x", count: 256), contents: [])
-    } == .nameTooLong)
-    #expect(builderError { b throws(ImageError) in
-        try b.addFile(at: String(repeating: "x", count: 255), contents: [])
-    } == nil)
-    #expect(builderError { b throws(ImageError) in
-        try b.addFile(at: String(repeating: "x/", count: 2048), contents: [])
-    } == .nameTooLong)
+    #expect(
+        builderError { b throws(ImageError) in
+            try b.addFile(at: String(repeating: "x", count: 256), contents: [])
+        } == .nameTooLong)
+    #expect(
+        builderError { b throws(ImageError) in
+            try b.addFile(at: String(repeating: "x", count: 255), contents: [])
+        } == nil)
+    #expect(
+        builderError { b throws(ImageError) in
+            try b.addFile(at: String(repeating: "x/", count: 2048), contents: [])
+        } == .nameTooLong)
 }
 
 @Test func invalidSymlinksAndAttributesAreRejected() {
     #expect(builderError { b throws(ImageError) in try b.addSymlink(at: "l", target: "") } == .invalidName)
-    #expect(builderError { b throws(ImageError) in try b.addSymlink(at: bytes("l"), target: [0x61, 0]) } == .invalidName)
-    #expect(builderError { b throws(ImageError) in
-        try b.addSymlink(at: "l", target: String(repeating: "t", count: 4096))
-    } == .nameTooLong)
-    #expect(builderError { b throws(ImageError) in
-        try b.addFile(at: "f", contents: [], attributes: NodeAttributes(permissions: 0o10000))
-    } == .invalidArgument)
-    #expect(builderError { b throws(ImageError) in
-        try b.addFile(
-            at: "f", contents: [],
-            attributes: NodeAttributes(permissions: 0o644, modificationTime: Timestamp(seconds: 0, nanoseconds: 1_000_000_000)))
-    } == .invalidArgument)
+    #expect(
+        builderError { b throws(ImageError) in try b.addSymlink(at: bytes("l"), target: [0x61, 0]) } == .invalidName)
+    #expect(
+        builderError { b throws(ImageError) in
+            try b.addSymlink(at: "l", target: String(repeating: "t", count: 4096))
+        } == .nameTooLong)
+    #expect(
+        builderError { b throws(ImageError) in
+            try b.addFile(at: "f", contents: [], attributes: NodeAttributes(permissions: 0o10000))
+        } == .invalidArgument)
+    #expect(
+        builderError { b throws(ImageError) in
+            try b.addFile(
+                at: "f", contents: [],
+                attributes: NodeAttributes(
+                    permissions: 0o644, modificationTime: Timestamp(seconds: 0, nanoseconds: 1_000_000_000)))
+        } == .invalidArgument)
     #expect(builderError { b throws(ImageError) in b.pageShift = 11 } == .invalidArgument)
 }
 
 @Test func hardLinkRules() {
     #expect(builderError { b throws(ImageError) in try b.addHardLink(at: "x", to: "missing") } == .notFound)
     #expect(builderError { b throws(ImageError) in try b.addHardLink(at: "x", to: "missing/deeper") } == .notFound)
-    #expect(builderError { b throws(ImageError) in
-        try b.addDirectory(at: "d")
-        try b.addHardLink(at: "x", to: "d")
-    } == .isDirectory)
+    #expect(
+        builderError { b throws(ImageError) in
+            try b.addDirectory(at: "d")
+            try b.addHardLink(at: "x", to: "d")
+        } == .isDirectory)
     #expect(builderError { b throws(ImageError) in try b.addHardLink(at: "x", to: "/") } == .isDirectory)
-    #expect(builderError { b throws(ImageError) in
-        try b.addFile(at: "f", contents: [])
-        try b.addHardLink(at: "f", to: "f")
-    } == .alreadyExists)
+    #expect(
+        builderError { b throws(ImageError) in
+            try b.addFile(at: "f", contents: [])
+            try b.addHardLink(at: "f", to: "f")
+        } == .alreadyExists)
 }
 
 @Test func outputIsDeterministic() throws {
@@ -169,7 +188,9 @@ private func builderError(_ body: (inout ImageBuilder) throws(ImageError) -> Voi
     without.deduplicatesContents = false
     let larger = try without.build()
     let unshared = try open(larger)
-    #expect(try unshared.extent(of: try inode(unshared, "/data/big-copy")) != unshared.extent(of: try inode(unshared, "/data/big")))
+    #expect(
+        try unshared.extent(of: try inode(unshared, "/data/big-copy"))
+            != unshared.extent(of: try inode(unshared, "/data/big")))
     #expect(larger.count > (try tree.builder.build()).count)
 }
 

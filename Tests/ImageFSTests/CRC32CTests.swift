@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ImageFS
 
 @Test func crc32cCheckValue() {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ImageFS
 
 /// Opens `image` through the in-memory storage without copying it.

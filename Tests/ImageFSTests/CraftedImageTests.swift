@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ImageFS
 
 /// A small image whose records the tests below damage on purpose, then re-sign so that the

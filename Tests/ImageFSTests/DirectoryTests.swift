@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ImageFS
 
 /// The names the model expects directly inside `directory` (an absolute path without trailing /).

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ImageFS
 
 /// A tree small enough to damage thousands of times, with every kind of node in it.
@@ -44,9 +45,12 @@ private func exercise(_ reader: ArrayReader) {
         case .regular:
             _ = try? reader.extent(of: inode)
             var offset: UInt64 = 0
-            while let count = try? withMutableBytes(&buffer, { bytes throws(ImageError) in
-                try reader.read(inode, at: offset, into: bytes)
-            }), count > 0 {
+            while let count = try? withMutableBytes(
+                &buffer,
+                { bytes throws(ImageError) in
+                    try reader.read(inode, at: offset, into: bytes)
+                }), count > 0
+            {
                 offset += UInt64(count)
             }
         case .symlink:

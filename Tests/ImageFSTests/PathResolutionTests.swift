@@ -1,7 +1,9 @@
 import Testing
+
 @testable import ImageFS
 
-private func resolutionError(_ reader: ArrayReader, _ path: String, from start: InodeNumber = .root) -> ImageError.Kind? {
+private func resolutionError(_ reader: ArrayReader, _ path: String, from start: InodeNumber = .root) -> ImageError.Kind?
+{
     do throws(ImageError) {
         _ = try reader.resolve(bytes(path), from: start)
         return nil
@@ -43,10 +45,14 @@ private func resolutionError(_ reader: ArrayReader, _ path: String, from start: 
     let reader = try open(try tree.builder.build())
     let links = try inode(reader, "/links")
     let dataLink = try inode(reader, "/links/data")
-    #expect(try reader.resolve(bytes("/links/data/big")) == .symlink(link: dataLink, parent: links, remainder: bytes("/big")))
+    #expect(
+        try reader.resolve(bytes("/links/data/big"))
+            == .symlink(link: dataLink, parent: links, remainder: bytes("/big")))
     #expect(try reader.resolve(bytes("/links/data")) == .symlink(link: dataLink, parent: links, remainder: []))
     #expect(try reader.resolve(bytes("/links/data/")) == .symlink(link: dataLink, parent: links, remainder: bytes("/")))
-    #expect(try reader.resolve(bytes("/links/data//x/../y")) == .symlink(link: dataLink, parent: links, remainder: bytes("//x/../y")))
+    #expect(
+        try reader.resolve(bytes("/links/data//x/../y"))
+            == .symlink(link: dataLink, parent: links, remainder: bytes("//x/../y")))
     #expect(try reader.readlink(dataLink) == bytes("../data"))
 
     // The VFS's job, done by hand: target + remainder, relative to the link's directory.

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import ImageFS
 
 @Test func emptyImageHasOnlyTheRoot() throws {
@@ -154,7 +155,8 @@ import Testing
             #expect(Array(contents) == node.contents)
             if !node.contents.isEmpty {
                 // The slice really is inside the image, not a copy.
-                #expect(contents.baseAddress! >= raw.baseAddress! && contents.baseAddress! < raw.baseAddress! + raw.count)
+                #expect(
+                    contents.baseAddress! >= raw.baseAddress! && contents.baseAddress! < raw.baseAddress! + raw.count)
             }
         }
     }

@@ -26,7 +26,9 @@ struct SampleTree {
         expected[path] = ExpectedNode(type: .directory, attributes: attributes)
     }
 
-    mutating func symlink(_ path: [UInt8], _ target: [UInt8], _ attributes: NodeAttributes = .symlink) throws(ImageError) {
+    mutating func symlink(_ path: [UInt8], _ target: [UInt8], _ attributes: NodeAttributes = .symlink)
+        throws(ImageError)
+    {
         try builder.addSymlink(at: path, target: target, attributes: attributes)
         expected[path] = ExpectedNode(type: .symlink, target: target, attributes: attributes)
     }
@@ -44,9 +46,11 @@ struct SampleTree {
         var random = SplitMix64(seed: seed)
         var tree = SampleTree()
         let program = NodeAttributes(
-            permissions: 0o4755, uid: 0, gid: 0, modificationTime: Timestamp(seconds: 1_700_000_000, nanoseconds: 123_456_789))
+            permissions: 0o4755, uid: 0, gid: 0,
+            modificationTime: Timestamp(seconds: 1_700_000_000, nanoseconds: 123_456_789))
         let user = NodeAttributes(
-            permissions: 0o640, uid: 1000, gid: 100, modificationTime: Timestamp(seconds: -86_400, nanoseconds: 999_999_999))
+            permissions: 0o640, uid: 1000, gid: 100,
+            modificationTime: Timestamp(seconds: -86_400, nanoseconds: 999_999_999))
         try tree.file(bytes("/bin/app"), random.bytes(10_000), program)
         try tree.symlink(bytes("/bin/sh"), bytes("app"))
         try tree.file(bytes("/etc/hosts"), bytes("127.0.0.1 localhost\n"), user)
@@ -68,7 +72,10 @@ struct SampleTree {
         try tree.symlink(bytes("/links/dangling"), bytes("nowhere/at/all"))
         try tree.symlink(bytes("/links/data"), bytes("../data"))
         try tree.symlink(bytes("/links/long-target"), [UInt8](repeating: UInt8(ascii: "x"), count: 4095))
-        try tree.directory(bytes("/empty-dir"), NodeAttributes(permissions: 0o1777, uid: 5, gid: 6, modificationTime: Timestamp(seconds: 42, nanoseconds: 7)))
+        try tree.directory(
+            bytes("/empty-dir"),
+            NodeAttributes(
+                permissions: 0o1777, uid: 5, gid: 6, modificationTime: Timestamp(seconds: 42, nanoseconds: 7)))
         try tree.file(bytes("/deep/a/b/c/d/e/f/g/file"), bytes("deep"))
         try tree.file(bytes("/") + [UInt8](repeating: UInt8(ascii: "n"), count: 255), bytes("long name"))
         try tree.file(bytes("/names/héllo"), bytes("e acute"))

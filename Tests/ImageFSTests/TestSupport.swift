@@ -114,7 +114,9 @@ func resign(_ image: inout [UInt8]) {
     if metadataEnd >= superblockSize, metadataEnd <= image.count {
         image.put(CRC32C.checksum(Array(image[superblockSize..<metadataEnd])), at: 96)
     }
-    let crc = image.withUnsafeBytes { Superblock.checksum(of: UnsafeRawBufferPointer(rebasing: $0[0..<superblockSize])) }
+    let crc = image.withUnsafeBytes {
+        Superblock.checksum(of: UnsafeRawBufferPointer(rebasing: $0[0..<superblockSize]))
+    }
     image.put(crc, at: ImageFormat.superblockChecksumOffset)
 }
 
