@@ -73,7 +73,8 @@ public struct Superblock: Equatable, Sendable {
         guard majorVersion == ImageFormat.majorVersion else {
             let known = ImageFormat.majorVersion
             throw ImageError(
-                .unsupported, "image format version \(majorVersion).\(minorVersion) is not supported (reader knows \(known).x)")
+                .unsupported,
+                "image format version \(majorVersion).\(minorVersion) is not supported (reader knows \(known).x)")
         }
         let unknown = incompatibleFeatures & ~ImageFormat.knownIncompatibleFeatures
         guard unknown == 0 else {
