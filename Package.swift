@@ -26,16 +26,17 @@ let package = Package(
         .target(name: "ELF"),
         .target(name: "Memory"),
         .target(name: "LinuxABI"),
+        .target(name: "ImageFS"),
 
         // MARK: The kernel (Embedded Swift + C/assembly at the hardware edge)
         .target(name: "CKernel"),
         .executableTarget(
             name: "Kernel",
-            dependencies: ["CKernel", "Boot", "ACPI", "ELF", "Memory", "LinuxABI"]
+            dependencies: ["CKernel", "Boot", "ACPI", "ELF", "Memory", "LinuxABI", "ImageFS"]
         ),
 
         // MARK: Host tools
-        .target(name: "SkiffHost", dependencies: ["ELF"]),
+        .target(name: "SkiffHost", dependencies: ["ELF", "ImageFS"]),
         .executableTarget(
             name: "skiff",
             dependencies: [
@@ -54,6 +55,7 @@ let package = Package(
         .testTarget(name: "ELFTests", dependencies: ["ELF"]),
         .testTarget(name: "MemoryTests", dependencies: ["Memory"]),
         .testTarget(name: "LinuxABITests", dependencies: ["LinuxABI"]),
+        .testTarget(name: "ImageFSTests", dependencies: ["ImageFS"]),
         .testTarget(name: "SkiffHostTests", dependencies: ["SkiffHost"]),
     ]
 )
