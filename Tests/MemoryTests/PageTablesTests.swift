@@ -113,6 +113,19 @@ struct FakeTableMemory: PageTableMemory {
         #expect(store.frames.count == 2)
     }
 
+    @Test func unmapRangeSkipsAbsentTablesAndFreesThem() throws {
+        var (pt, store) = try make()
+        try pt.map(0x1000, to: 0xA000, flags: [.user])
+        try pt.map(0x40_0000_0000, to: 0xB000, flags: [.user])
+        try pt.map(0x40_0000_1000, to: 0xC000, flags: [.user])
+        var seen: [(UInt64, UInt64)] = []
+        try pt.unmapRange(0, 0x80_0000_0000) { va, m in seen.append((va, m.physical)) }
+        #expect(seen.map { $0.0 } == [0x1000, 0x40_0000_0000, 0x40_0000_1000])
+        #expect(seen.map { $0.1 } == [0xA000, 0xB000, 0xC000])
+        #expect(store.frames.count == 1)
+        #expect(throws: PagingError.misaligned) { try pt.unmapRange(1, 4096) { _, _ in } }
+    }
+
     @Test func freeUserTables() throws {
         var (pt, store) = try make()
         for i in 0..<64 { try pt.map(UInt64(i) * 0x20_0000, to: 0x1000, flags: [.user]) }
@@ -141,7 +154,7 @@ struct FakeTableMemory: PageTableMemory {
             switch next() % 3 {
             case 0:
                 let pa = (next() % 100_000) * 4096
-                let flags = PageFlags(rawValue: UInt8(next() % 8))
+                let flags = PageFlags(rawValue: UInt8(next() % 64) & 0b10_0111)
                 try pt.map(va, to: pa, flags: flags, replace: true)
                 model[va] = (pa, flags)
             case 1:
@@ -149,7 +162,7 @@ struct FakeTableMemory: PageTableMemory {
                 #expect(removed?.physical == model[va]?.0)
                 model[va] = nil
             default:
-                let flags = PageFlags(rawValue: UInt8(next() % 8))
+                let flags = PageFlags(rawValue: UInt8(next() % 64) & 0b10_0111)
                 let changed = try pt.protect(va, flags: flags)
                 #expect(changed == (model[va] != nil))
                 if changed { model[va]!.1 = flags }

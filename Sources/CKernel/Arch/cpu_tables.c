@@ -20,3 +20,8 @@ uint8_t skiff_bsp_ist_stacks[SKIFF_IST_COUNT][SKIFF_IST_STACK_SIZE] __attribute_
  * with the real symbol table. Zero magic means "no table". */
 __attribute__((section(".ksyms"), used, aligned(16))) const unsigned char skiff_ksyms_placeholder[16] = {0};
 #endif
+
+#if defined(SKIFF_KERNEL)
+#include "percpu.h"
+skiff_percpu skiff_bsp_percpu_storage __attribute__((aligned(64)));
+#endif

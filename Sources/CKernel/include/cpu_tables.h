@@ -11,6 +11,9 @@ extern uint64_t skiff_bsp_gdt_storage[16];
 extern uint8_t skiff_bsp_tss_storage[128];
 extern uint8_t skiff_bsp_ist_stacks[SKIFF_IST_COUNT][SKIFF_IST_STACK_SIZE];
 
+struct skiff_percpu;
+extern struct skiff_percpu skiff_bsp_percpu_storage;
+static inline struct skiff_percpu *skiff_bsp_percpu(void) { return &skiff_bsp_percpu_storage; }
 static inline uint64_t *skiff_idt(void) { return skiff_idt_storage; }
 static inline uint64_t *skiff_bsp_gdt(void) { return skiff_bsp_gdt_storage; }
 static inline uint8_t *skiff_bsp_tss(void) { return skiff_bsp_tss_storage; }

@@ -25,10 +25,12 @@ enum Kernel {
 public func kernel_main(_ startInfoAddress: UInt64, _ entryTSC: UInt64) -> Never {
     SerialPort.com1.initialize()
     CPUFeatures.detect()
+    PerCPU.patchSMAPSitesIfUnsupported()
     CPUDescriptorTables.bootProcessor.install(istTops: [
         UInt64(skiff_bsp_ist_top(0)), UInt64(skiff_bsp_ist_top(1)), UInt64(skiff_bsp_ist_top(2)),
     ])
     IDT.install()
+    PerCPU.initializeCurrent(PerCPU.bootBlock, index: 0)
     Kernel.bootchart = Bootchart(entryTSC: entryTSC)
     Kernel.mark("early console and traps")
 
@@ -59,6 +61,9 @@ public func kernel_main(_ startInfoAddress: UInt64, _ entryTSC: UInt64) -> Never
     TSC.calibrate()
     Kernel.mark("TSC calibration")
 
+    Kernel.initializeMemory(info)
+    Kernel.mark("memory")
+
     if options.delayMicroseconds > 0 {
         let until = x86_rdtsc() &+ UInt64(options.delayMicroseconds) &* (TSC.hz / 1_000_000)
         while x86_rdtsc() < until { x86_pause() }
@@ -73,12 +78,99 @@ public func kernel_main(_ startInfoAddress: UInt64, _ entryTSC: UInt64) -> Never
         log("no application given: pass the program and its arguments after the options (--help lists the options)")
         PowerControl.exit(status: Kernel.badCommandLineStatus)
     }
-    Kernel.announce()
-    log("cannot run \(options.arguments[0]): running applications is not implemented yet")
-    PowerControl.exit(status: 127)
+    BootImage.open(modules: info.modules)
+    Kernel.mark("application image")
+    Kernel.runApplication()
 }
 
 extension Kernel {
+    /// Exit status when the program is not in the image (as a shell reports "not found").
+    static let notFoundStatus: Int32 = 127
+    /// Exit status when the program exists but cannot be executed.
+    static let notExecutableStatus: Int32 = 126
+
+    /// Starts the application named by the command line as PID 1 and enters it; never returns.
+    static func runApplication() -> Never {
+        let arguments = options.arguments.map { Array($0.utf8) }
+        var environment: [[UInt8]] = []
+        var hasPath = false
+        var hasHome = false
+        for e in options.environment {
+            hasPath = hasPath || e.name.utf8.elementsEqual("PATH".utf8)
+            hasHome = hasHome || e.name.utf8.elementsEqual("HOME".utf8)
+            environment.append(Array(e.entry.utf8))
+        }
+        if !hasPath { environment.append(Array("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".utf8)) }
+        if !hasHome { environment.append(Array("HOME=/".utf8)) }
+        let path = resolveProgram(arguments[0])
+
+        let space = AddressSpace()
+        let process = Process(id: 1, addressSpace: space)
+        process.arguments = arguments
+        process.environment = environment
+        process.executablePath = path
+        let thread = Thread(id: 1, process: process)
+        process.threads.append(thread)
+        guard let stack = KernelStack.allocate() else { Panic.halt("out of memory for the first thread's stack") }
+        thread.kernelStack = stack
+        Scheduler.currentThread = thread
+
+        let loaded: ProgramLoader.Loaded
+        do throws(ProgramLoader.Failure) {
+            loaded = try ProgramLoader.load(path: path, arguments: arguments, environment: environment, into: space)
+        } catch {
+            log(error.message)
+            switch error {
+            case .notFound: PowerControl.exit(status: notFoundStatus)
+            case .notExecutable: PowerControl.exit(status: notExecutableStatus)
+            case .outOfMemory: PowerControl.exit(status: Panic.exitStatus)
+            }
+        }
+        announce()
+        UserMode.enter(thread, entry: loaded.entry, stackPointer: loaded.stackPointer)
+    }
+
+    /// A program name without a slash is looked up in the image's /bin-style directories.
+    static func resolveProgram(_ name: [UInt8]) -> [UInt8] {
+        if name.contains(UInt8(ascii: "/")) { return name }
+        for dir in ["/usr/local/sbin/", "/usr/local/bin/", "/usr/sbin/", "/usr/bin/", "/sbin/", "/bin/", "/"] {
+            let candidate = Array(dir.utf8) + name
+            if BootImage.file(candidate) != nil { return candidate }
+        }
+        return name
+    }
+
+    /// The application ended with `status`: power off with it (unless --noshutdown).
+    static func applicationExited(status: Int32) -> Never {
+        if status >= 128 {
+            // QEMU's exit code keeps 7 bits of it; this line carries the rest to `skiff run`.
+            log("exit status \(status)")
+        }
+        if options.noShutdown {
+            log("the application exited with status \(status); staying up (--noshutdown)")
+            while true { x86_sti_hlt() }
+        }
+        PowerControl.exit(status: status)
+    }
+
+    /// The frame allocator over the firmware's memory map, the kernel's W^X page tables with the
+    /// direct map, then the slab heap for every later Swift allocation.
+    static func initializeMemory(_ info: PVHStartInfo) {
+        var reserved: [(UInt64, UInt64)] = [
+            (UInt64(skiff_kernel_start()), UInt64(skiff_kernel_end())),
+            (UInt64(skiff_ksyms_start()), UInt64(skiff_ksyms_start()) + UInt64(max(KernelSymbols.byteSize, 16))),
+        ]
+        for m in info.modules { reserved.append((m.address, m.address + m.size)) }
+        var cpus = 0
+        if let madt = Firmware.madt {
+            for p in madt.processors where p.enabled { cpus += 1 }
+        }
+        PhysicalMemory.initialize(memoryMap: info.memoryMap, reserved: reserved, cpuCount: max(cpus, 1))
+        KernelPageTables.build()
+        PowerControl.mapRegisters()
+        KernelHeap.startSlabHeap()
+    }
+
     /// Prints the boot-time line (and the bootchart) just before the application starts.
     static func announce() {
         Kernel.mark("application start")

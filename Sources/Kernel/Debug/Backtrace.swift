@@ -52,8 +52,9 @@ enum Backtrace {
     private static func isPlausibleFrame(_ rbp: UInt64) -> Bool {
         guard rbp != 0, rbp & 7 == 0 else { return false }
         let inImage = rbp >= UInt64(skiff_kernel_start()) && rbp + 16 <= UInt64(skiff_kernel_end())
-        let inDirectMap = rbp >= DirectMap.base && rbp + 16 <= DirectMap.base + DirectMap.mappedBytes
-        return inImage || inDirectMap
+        if inImage { return true }
+        guard rbp >= DirectMap.base, rbp < KernelStack.regionBase + (1 << 39) else { return false }
+        return DirectMap.isMapped(rbp) && DirectMap.isMapped(rbp + 8)
     }
 }
 #endif

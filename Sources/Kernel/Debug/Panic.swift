@@ -22,6 +22,14 @@ enum Panic {
         Console.writeDecimal(f.vector)
         Console.write(") in ")
         Console.writeLine(f.cs & 3 == 3 ? "user mode" : "kernel mode")
+        if f.vector == 8 {
+            let address = x86_read_cr2()
+            if KernelStack.isGuardPage(address) || (address & ~4095) == UInt64(skiff_boot_stack_guard()) {
+                Console.write("  kernel stack overflow: the stack ran into its guard page at ")
+                Console.writeHex(address)
+                Console.writeLine("")
+            }
+        }
         if f.vector == 14 {
             let e = f.error_code
             Console.write("  address ")

@@ -13,6 +13,17 @@ enum PowerControl {
     nonisolated(unsafe) static var fadt: FADT? = nil
     nonisolated(unsafe) static var sleepTypeS5 = SleepType(a: 0, b: 0)
 
+    /// Maps memory-mapped power registers (microvm's sleep control register is MMIO) once the
+    /// kernel's own page tables are live.
+    static func mapRegisters() {
+        guard let f = fadt else { return }
+        for register in [f.sleepControl, f.sleepStatus, f.pm1aControl, f.pm1bControl, f.resetRegister] {
+            if let r = register, r.space == .memory {
+                _ = KernelPageTables.mapDevice(physical: r.address, length: 8)
+            }
+        }
+    }
+
     static func exit(status: Int32) -> Never {
         x86_cli()
         if status != 0 {

@@ -11,6 +11,9 @@ public struct PageFlags: OptionSet, Equatable, Sendable {
     public static let uncached = PageFlags(rawValue: 1 << 3)
     /// Kept in the TLB across address-space switches (kernel mappings).
     public static let global = PageFlags(rawValue: 1 << 4)
+    /// The frame belongs to someone else (a page of the in-RAM image, a shared page): unmapping
+    /// must not free it. Kept in a bit the CPU ignores.
+    public static let borrowed = PageFlags(rawValue: 1 << 5)
 }
 
 /// The page sizes x86-64 maps with.

@@ -12,6 +12,8 @@ public struct PageTableEntry: Equatable, Sendable {
     static let dirty: UInt64 = 1 << 6
     static let pageSize: UInt64 = 1 << 7
     static let global: UInt64 = 1 << 8
+    /// Software-defined bit 9 (ignored by the CPU): `PageFlags.borrowed`.
+    static let borrowed: UInt64 = 1 << 9
     static let noExecute: UInt64 = 1 << 63
     /// Bits 12…51 hold the physical address.
     public static let addressMask: UInt64 = 0x000F_FFFF_FFFF_F000
@@ -30,6 +32,7 @@ public struct PageTableEntry: Equatable, Sendable {
         if flags.contains(.user) { raw |= user }
         if flags.contains(.uncached) { raw |= cacheDisable | writeThrough }
         if flags.contains(.global) { raw |= global }
+        if flags.contains(.borrowed) { raw |= borrowed }
         if !flags.contains(.executable) && noExecuteSupported { raw |= noExecute }
         if large { raw |= pageSize }
         return PageTableEntry(rawValue: raw)
@@ -47,6 +50,7 @@ public struct PageTableEntry: Equatable, Sendable {
         if rawValue & Self.user != 0 { f.insert(.user) }
         if rawValue & Self.cacheDisable != 0 { f.insert(.uncached) }
         if rawValue & Self.global != 0 { f.insert(.global) }
+        if rawValue & Self.borrowed != 0 { f.insert(.borrowed) }
         if rawValue & Self.noExecute == 0 { f.insert(.executable) }
         return f
     }

@@ -152,6 +152,39 @@ public struct PageTables<Memory: PageTableMemory> {
         return Mapping(physical: entry.physicalAddress, flags: entry.flags, size: .small, dirty: entry.isDirty, accessed: entry.isAccessed)
     }
 
+    /// Unmaps every page in `[start, end)` (page-aligned), calling `removed` for each mapping
+    /// taken out, and frees tables left empty. Absent subtrees are skipped whole, so unmapping
+    /// a large reserved but untouched range costs little.
+    public mutating func unmapRange(
+        _ start: UInt64, _ end: UInt64, removed: (UInt64, Mapping) -> Void
+    ) throws(PagingError) {
+        guard start % 4096 == 0, end % 4096 == 0 else { throw .misaligned }
+        var va = start
+        while va < end {
+            // Find the level at which `va` is absent, to skip that whole span.
+            var table = root
+            var level = 4
+            var skip: UInt64 = 0
+            while level >= 1 {
+                let entry = PageTableEntry(rawValue: memory.entries(at: table)[Self.index(va, level: level)])
+                if !entry.isPresent {
+                    skip = 1 << (12 + 9 * UInt64(level - 1))
+                    break
+                }
+                if level == 1 || entry.isLargeLeaf { break }
+                table = entry.physicalAddress
+                level -= 1
+            }
+            if skip != 0 {
+                va = (va & ~(skip - 1)) &+ skip
+                if va == 0 { break }  // wrapped
+                continue
+            }
+            if let m = try unmap(va) { removed(va, m) }
+            va += 4096
+        }
+    }
+
     /// Changes the flags of the small page at `virtual`; false when it is not mapped.
     public mutating func protect(_ virtual: UInt64, flags: PageFlags) throws(PagingError) -> Bool {
         guard let leaf = try leafSlot(virtual, splitTo: 1, create: false) else { return false }

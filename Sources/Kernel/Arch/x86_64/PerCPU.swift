@@ -6,8 +6,8 @@ import CKernel
 /// The C-visible head (`skiff_percpu`) holds what the assembly entry paths need at fixed
 /// offsets: the kernel stack for SYSCALL and the scratch slot for the user stack pointer.
 enum PerCPU {
-    /// The boot processor's block; application processors get theirs from the heap.
-    nonisolated(unsafe) static var bootBlock = skiff_percpu()
+    /// The boot processor's block (in .bss); application processors get theirs from the heap.
+    static var bootBlock: UnsafeMutablePointer<skiff_percpu> { skiff_bsp_percpu()! }
 
     /// Points GS at `block`, programs SYSCALL, and turns on the protection features the CPU has.
     static func initializeCurrent(_ block: UnsafeMutablePointer<skiff_percpu>, index: UInt32) {

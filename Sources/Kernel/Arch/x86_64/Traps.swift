@@ -1,5 +1,6 @@
 #if SKIFF_KERNEL
 import CKernel
+import LinuxABI
 
 /// Exception and interrupt dispatch: every IDT vector lands in `skiff_trap`.
 enum Traps {
@@ -11,6 +12,8 @@ enum Traps {
         "alignment check", "machine check", "SIMD floating-point error", "virtualization exception",
         "control protection exception",
     ]
+
+    static func describe(vector: UInt64) -> String { String(name(of: vector)) }
 
     static func name(of vector: UInt64) -> StaticString {
         vector < UInt64(names.count) ? names[Int(vector)] : "reserved exception"
@@ -36,7 +39,34 @@ enum Traps {
             return
         }
         if vector == 14 {
-            PageFaultReport.record(address: x86_read_cr2())
+            let address = x86_read_cr2()
+            PageFaultReport.record(address: address)
+            if address < UserMemory.limit, let thread = Scheduler.currentThread,
+                fromUser || UserMemory.fixup(for: frame.pointee.rip) != nil
+            {
+                if thread.process.addressSpace.handleFault(address: address, errorCode: frame.pointee.error_code) {
+                    return
+                }
+            }
+            if fromUser {
+                UserFault.deliver(frame, signal: .SIGSEGV, address: address)
+            }
+            if let resume = UserMemory.fixup(for: frame.pointee.rip) {
+                // A bad pointer handed to a system call: the copy routine reports EFAULT.
+                frame.pointee.rip = resume
+                return
+            }
+        }
+        if fromUser {
+            let signal: Signal
+            switch vector {
+            case 0, 16, 19: signal = .SIGFPE
+            case 1, 3: signal = .SIGTRAP
+            case 6: signal = .SIGILL
+            case 17: signal = .SIGBUS
+            default: signal = .SIGSEGV
+            }
+            UserFault.deliver(frame, signal: signal, address: frame.pointee.rip)
         }
         Panic.trap(frame)
     }

@@ -1,0 +1,118 @@
+#if SKIFF_KERNEL
+import CKernel
+import Memory
+
+/// Page-table frames reached through the direct map and taken from the frame allocator.
+struct DirectMapTableMemory: PageTableMemory {
+    func entries(at physical: UInt64) -> UnsafeMutablePointer<UInt64> {
+        DirectMap.pointer(physical).assumingMemoryBound(to: UInt64.self)
+    }
+
+    mutating func allocateTableFrame() -> UInt64? { PhysicalMemory.allocateZeroed() }
+
+    mutating func freeTableFrame(_ physical: UInt64) { PhysicalMemory.free(physical) }
+}
+
+/// The one page-table tree of the VM: the kernel's mappings (supervisor-only) and the
+/// application's (user) share it, as the address-space layout in DEVELOPERS.md describes.
+enum KernelPageTables {
+    nonisolated(unsafe) static var tables: PageTables<DirectMapTableMemory>? = nil
+    static let lock = SpinLock()
+
+    /// Builds the final kernel mappings and switches CR3 to them:
+    /// - the kernel image identity-mapped with W^X (text RX, read-only data R, data RW, all NX but text);
+    /// - the guard page below the boot stack left unmapped;
+    /// - all RAM at the direct map, RW and NX, with 2 MiB pages where alignment allows.
+    static func build() {
+        let nx = CPUFeatures.hasNX
+        let t: PageTables<DirectMapTableMemory>
+        do throws(PagingError) {
+            t = try PageTables(memory: DirectMapTableMemory(), noExecuteSupported: nx)
+        } catch {
+            Panic.halt("out of memory building the kernel page tables")
+        }
+        tables = t
+        let text = (UInt64(skiff_kernel_start()), UInt64(skiff_text_end()))
+        let rodata = (UInt64(skiff_rodata_start()), UInt64(skiff_rodata_end()))
+        let data = (UInt64(skiff_data_start()), UInt64(skiff_kernel_end()))
+        let symbols = UInt64(skiff_ksyms_start())
+        let symbolsEnd = (symbols + UInt64(max(KernelSymbols.byteSize, 16)) + 4095) & ~4095
+        let guardPage = UInt64(skiff_boot_stack_guard())
+        do throws(PagingError) {
+            try identity(text, [.executable, .global])
+            try identity(rodata, [.global])
+            try identity(data, [.writable, .global])
+            try identity((symbols, symbolsEnd), [.global])
+            _ = try tables!.unmap(guardPage)
+            for r in PhysicalMemory.ramRanges {
+                try tables!.mapRange(
+                    DirectMap.base + r.start, to: r.start, length: r.end - r.start, flags: [.writable, .global])
+            }
+            // The first megabyte (firmware tables, the PVH start info) stays readable.
+            try tables!.mapRange(DirectMap.base, to: 0, length: 0x10_0000, flags: [.global], replace: true)
+        } catch {
+            Panic.halt("cannot build the kernel page tables")
+        }
+        x86_write_cr3(tables!.root)
+        x86_write_cr4(x86_read_cr4() | (1 << 7))  // PGE: keep global kernel entries across CR3 loads
+        DirectMap.bootTablesRetired = true
+    }
+
+    private static func identity(_ range: (UInt64, UInt64), _ flags: PageFlags) throws(PagingError) {
+        let start = range.0 & ~4095
+        let end = (range.1 + 4095) & ~4095
+        try tables!.mapRange(start, to: start, length: end - start, flags: flags, allowLarge: false)
+    }
+
+    /// Maps device registers uncached in the direct map; returns their virtual address.
+    static func mapDevice(physical: UInt64, length: UInt64) -> UnsafeMutableRawPointer? {
+        let start = physical & ~4095
+        let end = (physical + length + 4095) & ~4095
+        let ok: Bool = lock.withLock {
+            var address = start
+            while address < end {
+                if tables!.translate(DirectMap.base + address) == nil {
+                    do throws(PagingError) {
+                        try tables!.map(DirectMap.base + address, to: address, flags: [.writable, .uncached, .global])
+                    } catch { return false }
+                }
+                address += 4096
+            }
+            return true
+        }
+        return ok ? DirectMap.pointer(physical) : nil
+    }
+
+    static func map(_ virtual: UInt64, to physical: UInt64, flags: PageFlags, replace: Bool = false) -> PagingError? {
+        lock.withLock {
+            do throws(PagingError) {
+                try tables!.map(virtual, to: physical, flags: flags, replace: replace)
+                if replace { x86_invlpg(virtual) }
+                return nil
+            } catch { return error }
+        }
+    }
+
+    @discardableResult
+    static func unmap(_ virtual: UInt64) -> Mapping? {
+        lock.withLock {
+            let m = try? tables!.unmap(virtual)
+            if m != nil { x86_invlpg(virtual) }
+            return m ?? nil
+        }
+    }
+
+    static func protect(_ virtual: UInt64, flags: PageFlags) -> Bool {
+        lock.withLock {
+            let changed = (try? tables!.protect(virtual, flags: flags)) ?? false
+            if changed { x86_invlpg(virtual) }
+            return changed
+        }
+    }
+
+    static func translate(_ virtual: UInt64) -> Mapping? {
+        guard let t = tables else { return nil }
+        return t.translate(virtual)
+    }
+}
+#endif

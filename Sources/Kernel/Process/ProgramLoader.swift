@@ -1,0 +1,149 @@
+#if SKIFF_KERNEL
+import CKernel
+import ELF
+import LinuxABI
+import Memory
+
+/// Loads a Linux program into an address space the way `execve` does: the executable's
+/// segments, its interpreter (`PT_INTERP`, e.g. `ld-linux-x86-64.so.2`) when it has one, a
+/// stack with argv, envp and the auxiliary vector, and the heap start for `brk`.
+enum ProgramLoader {
+    struct Loaded {
+        var entry: UInt64
+        var stackPointer: UInt64
+    }
+
+    enum Failure: Error {
+        case notFound([UInt8])
+        case notExecutable([UInt8], String)
+        case outOfMemory
+
+        var errno: Errno {
+            switch self {
+            case .notFound: .ENOENT
+            case .notExecutable: .ENOEXEC
+            case .outOfMemory: .ENOMEM
+            }
+        }
+
+        var message: String {
+            switch self {
+            case .notFound(let p): String(decoding: p, as: UTF8.self) + ": no such file in the image"
+            case .notExecutable(let p, let why): String(decoding: p, as: UTF8.self) + ": cannot execute: " + why
+            case .outOfMemory: "out of memory while loading the program"
+            }
+        }
+    }
+
+    static func load(
+        path: [UInt8], arguments: [[UInt8]], environment: [[UInt8]], into space: AddressSpace
+    ) throws(Failure) -> Loaded {
+        guard let (bytes, _) = BootImage.file(path) else { throw .notFound(path) }
+        let elf: ELFFile
+        do throws(ELFError) { elf = try ELFFile(bytes) } catch {
+            throw .notExecutable(path, error.message)
+        }
+        let plan: LoadPlan
+        do throws(ELFError) { plan = try LoadPlan(elf, base: AddressSpace.executableBase) } catch {
+            throw .notExecutable(path, error.message)
+        }
+        let kernelEnd = UInt64(skiff_ksyms_start()) + UInt64(max(KernelSymbols.byteSize, 16))
+        if plan.lowest < kernelEnd || plan.highest > AddressSpace.mmapTop {
+            throw .notExecutable(path, "it is linked at \(hex(plan.lowest)), where Skiff's kernel or stack lives (link at 0x400000 or build a PIE)")
+        }
+        try mapSegments(plan, from: elf, into: space, path: path)
+        space.heapStart = plan.highest
+        space.heapEnd = plan.highest
+
+        var entry = plan.entry
+        var interpreterBase: UInt64 = 0
+        if let interpreterPath = elf.interpreter {
+            guard let (ibytes, _) = BootImage.file(interpreterPath) else {
+                throw .notExecutable(path, "its interpreter " + String(decoding: interpreterPath, as: UTF8.self) + " is not in the image")
+            }
+            let interpreter: ELFFile
+            let probe: LoadPlan
+            do throws(ELFError) {
+                interpreter = try ELFFile(ibytes)
+                probe = try LoadPlan(interpreter, base: 0)
+            } catch {
+                throw .notExecutable(interpreterPath, error.message)
+            }
+            guard let base = space.lock.withLock({ space.map.findFreeRange(size: probe.span, below: AddressSpace.mmapTop) })
+            else { throw .outOfMemory }
+            let iplan: LoadPlan
+            do throws(ELFError) { iplan = try LoadPlan(interpreter, base: base) } catch {
+                throw .notExecutable(interpreterPath, error.message)
+            }
+            try mapSegments(iplan, from: interpreter, into: space, path: interpreterPath)
+            entry = iplan.entry
+            interpreterBase = iplan.bias
+        }
+
+        // The stack: reserved whole, populated on demand.
+        let stackBottom = AddressSpace.stackTop - AddressSpace.stackSize
+        if case .failure = space.mapAnonymous(
+            at: stackBottom, size: AddressSpace.stackSize, protection: [.read, .write], kind: .stack, flags: [.growsDown],
+            fixed: true)
+        {
+            throw .outOfMemory
+        }
+        var random = [UInt8](repeating: 0, count: 16)
+        random.withUnsafeMutableBytes { arc4random_buf($0.baseAddress!, 16) }
+        var auxiliary: [(UInt64, UInt64)] = [
+            (AuxiliaryVector.pageSize, 4096),
+            (AuxiliaryVector.programHeaderSize, 56),
+            (AuxiliaryVector.programHeaderCount, UInt64(plan.programHeaderCount)),
+            (AuxiliaryVector.interpreterBase, interpreterBase),
+            (AuxiliaryVector.flags, 0),
+            (AuxiliaryVector.entry, plan.entry),
+            (AuxiliaryVector.uid, 0), (AuxiliaryVector.euid, 0), (AuxiliaryVector.gid, 0), (AuxiliaryVector.egid, 0),
+            (AuxiliaryVector.hardwareCapabilities, UInt64(CPUFeatures.leaf1EDX)),
+            (AuxiliaryVector.hardwareCapabilities2, 0),
+            (AuxiliaryVector.clockTicks, 100),
+            (AuxiliaryVector.secure, 0),
+            (AuxiliaryVector.minimumSignalStackSize, 2048),
+        ]
+        if let phdr = plan.programHeaderAddress {
+            auxiliary.insert((AuxiliaryVector.programHeaders, phdr), at: 0)
+        }
+        let stack = InitialStack(
+            top: AddressSpace.stackTop, arguments: arguments, environment: environment, auxiliary: auxiliary,
+            random: random, executableName: path)
+        let failed = stack.bytes.withUnsafeBytes { space.populate(at: stack.bottom, bytes: $0) }
+        if failed != nil { throw .outOfMemory }
+        return Loaded(entry: entry, stackPointer: stack.stackPointer)
+    }
+
+    /// Maps each PT_LOAD and copies its file bytes in; the rest of each segment (.bss) is zero.
+    private static func mapSegments(_ plan: LoadPlan, from elf: ELFFile, into space: AddressSpace, path: [UInt8]) throws(Failure) {
+        for segment in plan.segments {
+            var protection: MemoryProtection = []
+            if segment.flags.contains(.read) { protection.insert(.read) }
+            if segment.flags.contains(.write) { protection.insert(.write) }
+            if segment.flags.contains(.execute) { protection.insert(.execute) }
+            if case .failure(let e) = space.mapAnonymous(
+                at: segment.start, size: segment.end - segment.start, protection: protection, fixed: true)
+            {
+                throw e == .ENOMEM ? .outOfMemory : .notExecutable(path, "its segments cannot be mapped")
+            }
+            guard segment.fileSize > 0 else { continue }
+            guard let data = elf.contents(offset: segment.fileOffset, size: segment.fileSize) else {
+                throw .notExecutable(path, "a segment lies outside the file")
+            }
+            if space.populate(at: segment.dataStart, bytes: data) != nil { throw .outOfMemory }
+        }
+    }
+
+    static func hex(_ v: UInt64) -> String {
+        var digits: [UInt8] = []
+        var x = v
+        repeat {
+            let n = UInt8(x & 0xF)
+            digits.append(n < 10 ? n + 48 : n + 87)
+            x >>= 4
+        } while x != 0
+        return "0x" + String(decoding: digits.reversed(), as: UTF8.self)
+    }
+}
+#endif

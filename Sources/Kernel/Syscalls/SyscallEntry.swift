@@ -1,0 +1,21 @@
+#if SKIFF_KERNEL
+import CKernel
+import LinuxABI
+
+/// Called by `skiff_syscall_entry` (Arch/syscall_entry.S) with interrupts enabled on the
+/// thread's kernel stack. Returns 1 when the user context must be restored with IRETQ because
+/// SYSRET cannot (it clobbers %rcx and %r11, and faults in kernel mode on a non-canonical RIP).
+@_cdecl("skiff_syscall")
+public func skiff_syscall(_ frame: UnsafeMutablePointer<skiff_trap_frame>) -> Int32 {
+    let arguments = SyscallArguments(frame: frame)
+    let result = SyscallTable.dispatch(arguments)
+    frame.pointee.rax = UInt64(bitPattern: Int64(result))
+    let rip = frame.pointee.rip
+    let canonical = rip < 0x0000_8000_0000_0000
+    if !canonical || Scheduler.current.needsFullRestore {
+        Scheduler.current.needsFullRestore = false
+        return 1
+    }
+    return 0
+}
+#endif

@@ -1,0 +1,54 @@
+#if SKIFF_KERNEL
+import LinuxABI
+
+extension Syscalls {
+    /// write(fd, buf, count)
+    static func write(_ a: SyscallArguments) -> SyscallResult {
+        writeBytes(fd: a.int(0), address: a.a1, count: Int(truncatingIfNeeded: a.a2))
+    }
+
+    /// writev(fd, iov, iovcnt)
+    static func writev(_ a: SyscallArguments) -> SyscallResult {
+        let count = a.int(2)
+        guard count >= 0, count <= 1024 else { return .failure(.EINVAL) }
+        var total = 0
+        for i in 0..<count {
+            let base: UInt64
+            let length: UInt64
+            switch UserMemory.load(UInt64.self, at: a.a1 + UInt64(i) * 16) {
+            case .success(let v): base = v
+            case .failure(let e): return .failure(e)
+            }
+            switch UserMemory.load(UInt64.self, at: a.a1 + UInt64(i) * 16 + 8) {
+            case .success(let v): length = v
+            case .failure(let e): return .failure(e)
+            }
+            guard length <= UInt64(Int.max) else { return .failure(.EINVAL) }
+            switch writeBytes(fd: a.int(0), address: base, count: Int(length)) {
+            case .success(let n):
+                total += n
+                if n < Int(length) { return .success(total) }
+            case .failure(let e):
+                return total > 0 ? .success(total) : .failure(e)
+            }
+        }
+        return .success(total)
+    }
+
+    /// Until the VFS is wired in, descriptors 1 and 2 are the console.
+    static func writeBytes(fd: Int, address: UInt64, count: Int) -> SyscallResult {
+        guard fd == 1 || fd == 2 else { return .failure(.EBADF) }
+        guard count >= 0 else { return .failure(.EINVAL) }
+        var buffer = [UInt8](repeating: 0, count: min(count, 4096))
+        var done = 0
+        while done < count {
+            let chunk = min(count - done, buffer.count)
+            let failed = buffer.withUnsafeMutableBytes { UserMemory.copyIn($0.baseAddress!, from: address + UInt64(done), length: chunk) }
+            if let failed { return done > 0 ? .success(done) : .failure(failed) }
+            buffer.withUnsafeBytes { Console.write(bytes: UnsafeRawBufferPointer(rebasing: $0[0..<chunk])) }
+            done += chunk
+        }
+        return .success(done)
+    }
+}
+#endif
