@@ -21,7 +21,31 @@ APT_PACKAGES := qemu-system-x86_64:qemu-system-x86 qemu-img:qemu-utils musl-gcc:
 
 .PHONY: all deps kernel host run check test-host test-guest guest-programs clean bench
 
-all: kernel host
+# Guest test programs: C sources built three ways (musl static, musl static-pie, glibc dynamic).
+GUEST_SOURCES := $(wildcard GuestTests/programs/*.c)
+GUEST_NAMES := $(basename $(notdir $(GUEST_SOURCES)))
+GUEST_BINARIES := $(foreach n,$(GUEST_NAMES),$(BUILD)/guest/$(n)-static $(BUILD)/guest/$(n)-static-pie $(BUILD)/guest/$(n)-dynamic)
+GUEST_CFLAGS := -O2 -g -Wall -Wno-unused-result
+
+all: kernel host guest-programs
+
+guest-programs: $(GUEST_BINARIES)
+
+$(BUILD)/guest/%-static: GuestTests/programs/%.c
+	@mkdir -p $(dir $@)
+	musl-gcc $(GUEST_CFLAGS) -static -o $@ $<
+
+# Debian's musl-gcc specs have no -static-pie; link it from musl's rcrt1.o by hand.
+MUSL_LIB := /usr/lib/x86_64-linux-musl
+$(BUILD)/guest/%-static-pie: GuestTests/programs/%.c
+	@mkdir -p $(dir $@)
+	musl-gcc $(GUEST_CFLAGS) -fPIE -nostartfiles -Wl,-static -Wl,-pie -Wl,--no-dynamic-linker -Wl,-z,text \
+	  $(MUSL_LIB)/rcrt1.o $(MUSL_LIB)/crti.o $$(gcc -print-file-name=crtbeginS.o) $< -o $@ \
+	  $$(gcc -print-file-name=crtendS.o) $(MUSL_LIB)/crtn.o
+
+$(BUILD)/guest/%-dynamic: GuestTests/programs/%.c
+	@mkdir -p $(dir $@)
+	gcc $(GUEST_CFLAGS) -o $@ $< -lpthread
 
 deps:
 	@missing=""; for pair in $(APT_PACKAGES); do \
@@ -51,11 +75,11 @@ host:
 test-host:
 	$(SWIFT) test --parallel
 
-test-guest: kernel host
-	$(GUEST_TESTS) --kernel $(KERNEL) --jobs $(JOBS)
+test-guest: kernel host guest-programs
+	$(GUEST_TESTS) --kernel $(KERNEL) --build $(BUILD) --jobs $(JOBS)
 
-run: deps kernel host
-	$(SKIFF) run --kernel $(KERNEL) --timeout 60 --verbose --boot-option=--bootchart --boot-option=--kernel-test=bootchart
+run: deps kernel host guest-programs
+	$(SKIFF) run --kernel $(KERNEL) --timeout 60 --verbose --boot-option=--bootchart $(BUILD)/guest/hello-static hello Skiff
 
 check: deps
 	$(MAKE) test-host

@@ -20,12 +20,13 @@ struct GuestTest {
     var memoryMiB = 128
     var cpus = 1
     var timeout: Double = 90
-    /// A PVH module (application image) to pass, relative to the build directory.
-    var image: String? = nil
+    /// Programs built from GuestTests/programs (e.g. "hello-static"), placed in the image at
+    /// /bin/NAME with everything they need.
+    var programs: [String] = []
 
     init(
         _ name: String, _ commandLine: String, machines: [VirtualMachine.Machine] = [.microvm], status: Int32,
-        expect: [Expectation] = [], memoryMiB: Int = 128, cpus: Int = 1, timeout: Double = 90, image: String? = nil
+        expect: [Expectation] = [], memoryMiB: Int = 128, cpus: Int = 1, timeout: Double = 90, programs: [String] = []
     ) {
         self.name = name
         self.commandLine = commandLine
@@ -35,6 +36,6 @@ struct GuestTest {
         self.memoryMiB = memoryMiB
         self.cpus = cpus
         self.timeout = timeout
-        self.image = image
+        self.programs = programs
     }
 }

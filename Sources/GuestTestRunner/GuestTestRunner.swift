@@ -39,16 +39,32 @@ struct GuestTestRunner {
         let decision = AcceleratorProbe.resolve(accel, kernel: kernelPath, qemu: "qemu-system-x86_64")
         print("guest tests: \(tests.count) tests, kernel \(kernelPath), accelerator \(decision.accelerator.rawValue) (\(decision.reason))")
 
+        // Build each distinct program set's image once.
+        var images: [String: String] = [:]
+        for t in tests where !t.programs.isEmpty {
+            let key = t.programs.joined(separator: ",")
+            if images[key] != nil { continue }
+            do {
+                images[key] = try ProgramImage.prepare(
+                    programs: t.programs.map { ("\(buildDirectory)/guest/\($0)", "/bin/\($0)") },
+                    cacheDirectory: buildDirectory + "/guest-images")
+            } catch {
+                print("error: cannot build the image for \(t.name): \(error)")
+                exit(1)
+            }
+        }
+        let imagePaths = images
+
         var runs: [(GuestTest, VirtualMachine.Machine)] = []
         for t in tests { for m in t.machines { runs.append((t, m)) } }
         let results = Results()
         let queue = OperationQueue()
         queue.maxConcurrentOperationCount = max(1, jobs)
-        let build = buildDirectory
         let accelerator = decision.accelerator
         for (test, machine) in runs {
             queue.addOperation {
-                let failure = run(test, machine: machine, kernel: kernelPath, accelerator: accelerator, build: build)
+                let image = test.programs.isEmpty ? nil : imagePaths[test.programs.joined(separator: ",")]
+                let failure = run(test, machine: machine, kernel: kernelPath, accelerator: accelerator, image: image)
                 results.record(test: test, machine: machine, failure: failure)
             }
         }
@@ -60,7 +76,7 @@ struct GuestTestRunner {
 
     /// Runs one test on one machine; nil when it passed, otherwise why it failed.
     static func run(
-        _ test: GuestTest, machine: VirtualMachine.Machine, kernel: String, accelerator: Accelerator, build: String
+        _ test: GuestTest, machine: VirtualMachine.Machine, kernel: String, accelerator: Accelerator, image: String?
     ) -> (String, Double)? {
         var vm = VirtualMachine(kernel: kernel)
         vm.machine = machine
@@ -68,7 +84,7 @@ struct GuestTestRunner {
         vm.memoryMiB = test.memoryMiB
         vm.cpus = test.cpus
         vm.timeout = test.timeout
-        if let image = test.image { vm.initrd = build + "/" + image }
+        vm.initrd = image
         let outcome: VirtualMachine.Outcome
         do { outcome = try vm.run(accelerator: accelerator) } catch {
             return ("cannot run QEMU: \(error)", 0)

@@ -34,6 +34,14 @@ struct Run: ParsableCommand {
             vm.echo = FileHandle.standardOutput
             var args = command
             if args.first == "--" { args.removeFirst() }
+            // A host program: build (or reuse) an image with it and what it needs.
+            if image == nil, let program = args.first, program.contains("/"),
+                FileManager.default.fileExists(atPath: program)
+            {
+                let absolute = URL(fileURLWithPath: program).standardizedFileURL.path
+                vm.initrd = try ProgramImage.prepare(programs: [(absolute, absolute)])
+                args[0] = absolute
+            }
             vm.commandLine = (bootOptions + args.map(quoteForKernel)).joined(separator: " ")
             let decision = AcceleratorProbe.resolve(accel, kernel: kernelPath, qemu: vm.qemu)
             if verbose {

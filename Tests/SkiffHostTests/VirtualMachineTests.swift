@@ -11,6 +11,13 @@ import Testing
         #expect(VirtualMachine.decodeExitStatus(qemuStatus: 2, qemuErrors: "") == nil)
     }
 
+    @Test func statusesAbove127ComeFromTheConsole() {
+        #expect(VirtualMachine.fullExitStatus(decoded: 11, console: "x\nskiff: exit status 139\n") == 139)
+        #expect(VirtualMachine.fullExitStatus(decoded: 11, console: "no line\n") == 11)
+        #expect(VirtualMachine.fullExitStatus(decoded: 12, console: "skiff: exit status 139\n") == 12)
+        #expect(VirtualMachine.fullExitStatus(decoded: 42, console: "skiff: exit status 42\n") == 42)
+    }
+
     @Test func argumentsForMicrovm() {
         var vm = VirtualMachine(kernel: "/k.elf")
         vm.commandLine = "--bootchart /hello"

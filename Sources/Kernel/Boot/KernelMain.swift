@@ -30,6 +30,7 @@ public func kernel_main(_ startInfoAddress: UInt64, _ entryTSC: UInt64) -> Never
         UInt64(skiff_bsp_ist_top(0)), UInt64(skiff_bsp_ist_top(1)), UInt64(skiff_bsp_ist_top(2)),
     ])
     IDT.install()
+    LegacyPIC.disable()
     PerCPU.initializeCurrent(PerCPU.bootBlock, index: 0)
     Kernel.bootchart = Bootchart(entryTSC: entryTSC)
     Kernel.mark("early console and traps")

@@ -10,6 +10,7 @@ enum SyscallTable {
         // Files and I/O
         case .write: return Syscalls.write(a).returnValue
         case .writev: return Syscalls.writev(a).returnValue
+        case .ioctl: return Syscalls.ioctl(a).returnValue
         // Memory
         case .brk: return Syscalls.brk(a).returnValue
         case .mmap: return Syscalls.mmap(a).returnValue

@@ -35,6 +35,32 @@ extension Syscalls {
         return .success(total)
     }
 
+    /// ioctl(fd, request, arg): the console descriptors are a terminal.
+    static func ioctl(_ a: SyscallArguments) -> SyscallResult {
+        let fd = a.int(0)
+        guard fd >= 0 && fd <= 2 else { return .failure(.EBADF) }
+        switch Int(truncatingIfNeeded: a.a1 & 0xFFFF_FFFF) {
+        case TerminalConstants.TCGETS:
+            if let e = UserMemory.copyOut(TerminalConstants.defaultTermios, to: a.a2) { return .failure(e) }
+            return .success(0)
+        case TerminalConstants.TCSETS, TerminalConstants.TCSETSW, TerminalConstants.TCSETSF:
+            return .success(0)
+        case TerminalConstants.TIOCGWINSZ:
+            var w = StructWriter(size: 8)
+            w.set(UInt16(24), at: 0)
+            w.set(UInt16(80), at: 2)
+            if let e = UserMemory.copyOut(w.bytes, to: a.a2) { return .failure(e) }
+            return .success(0)
+        case TerminalConstants.TIOCSWINSZ:
+            return .success(0)
+        case TerminalConstants.TIOCGPGRP:
+            if let e = UserMemory.store(Int32(Scheduler.current.process.id), at: a.a2) { return .failure(e) }
+            return .success(0)
+        default:
+            return .failure(.ENOTTY)
+        }
+    }
+
     /// Until the VFS is wired in, descriptors 1 and 2 are the console.
     static func writeBytes(fd: Int, address: UInt64, count: Int) -> SyscallResult {
         guard fd == 1 || fd == 2 else { return .failure(.EBADF) }

@@ -114,8 +114,10 @@ public struct VirtualMachine {
         let result = try process.run()
         let console = result.outputText.replacingOccurrences(of: "\r\n", with: "\n")
         let errors = result.errorText
+        var status = result.timedOut ? nil : Self.decodeExitStatus(qemuStatus: result.status, qemuErrors: errors)
+        if let s = status { status = Self.fullExitStatus(decoded: s, console: console) }
         return Outcome(
-            exitStatus: result.timedOut ? nil : Self.decodeExitStatus(qemuStatus: result.status, qemuErrors: errors),
+            exitStatus: status,
             qemuStatus: result.status, console: console, qemuErrors: errors, timedOut: result.timedOut,
             elapsed: result.elapsed, accelerator: accelerator)
     }
@@ -123,6 +125,15 @@ public struct VirtualMachine {
     /// The kernel ends the VM by ACPI power-off for status 0 (QEMU exits 0) and through
     /// `isa-debug-exit` otherwise (QEMU exits `status << 1 | 1`). QEMU's own failures exit 1 and
     /// print to stderr, which is how they are told apart from a debug-exit of 0.
+    /// QEMU's exit code keeps 7 bits of a status; for 128 and above the kernel prints
+    /// `skiff: exit status N` just before powering off, which restores the rest.
+    public static func fullExitStatus(decoded: Int32, console: String) -> Int32 {
+        guard decoded < 128, let line = console.split(separator: "\n").last(where: { $0.hasPrefix("skiff: exit status ") }),
+            let full = Int32(line.dropFirst("skiff: exit status ".count)), full >= 128, full & 0x7F == decoded
+        else { return decoded }
+        return full
+    }
+
     public static func decodeExitStatus(qemuStatus: Int32, qemuErrors: String) -> Int32? {
         if qemuStatus == 0 { return 0 }
         if qemuStatus == 1 && qemuErrors.contains("qemu-system") { return nil }

@@ -1,0 +1,38 @@
+/// Linux programs in ring 3: loading, system calls, faults.
+let linuxABIGuestTests: [GuestTest] = [
+    GuestTest(
+        "static musl hello world", "/bin/hello-static one 'two words'", machines: [.q35, .microvm], status: 0,
+        expect: [
+            .matches(#"^Skiff [0-9.]+ booted in"#), .contains("hello from /bin/hello-static\narg 1: one\narg 2: two words\n"),
+            .contains("stderr works"),
+        ],
+        programs: ["hello-static"]),
+    GuestTest(
+        "static-pie hello world", "--env=GREETING=hi /bin/hello-static-pie", status: 0,
+        expect: [.contains("hello from /bin/hello-static-pie"), .contains("GREETING=hi")], programs: ["hello-static-pie"]),
+    GuestTest(
+        "program exit status is the VM's", "--quiet /bin/hello-static exit 42", status: 42,
+        expect: [.contains("arg 2: 42")], programs: ["hello-static"]),
+    GuestTest(
+        "a program name is looked up in /bin", "--quiet hello-static", status: 0,
+        expect: [.contains("hello from hello-static")], programs: ["hello-static"]),
+    GuestTest(
+        "missing program exits 127", "--quiet /bin/nope", status: 127,
+        expect: [.contains("skiff: /bin/nope: no such file in the image")], programs: ["hello-static"]),
+    GuestTest(
+        "null pointer write kills the program with SIGSEGV, not the kernel", "--quiet /bin/crash-static segv", status: 139,
+        expect: [.contains("killed by SIGSEGV (page fault at 0x10"), .contains("skiff: exit status 139"), .lacks("kernel panic")],
+        programs: ["crash-static"]),
+    GuestTest(
+        "reading kernel memory from user mode is SIGSEGV", "--quiet /bin/crash-static kernel", status: 139,
+        expect: [.contains("killed by SIGSEGV (page fault at 0x100000"), .lacks("kernel panic")], programs: ["crash-static"]),
+    GuestTest(
+        "invalid instruction is SIGILL", "--quiet /bin/crash-static ill", status: 132,
+        expect: [.contains("killed by SIGILL (invalid opcode")], programs: ["crash-static"]),
+    GuestTest(
+        "division by zero is SIGFPE", "--quiet /bin/crash-static fpe", status: 136,
+        expect: [.contains("killed by SIGFPE (divide error")], programs: ["crash-static"]),
+    GuestTest(
+        "the stack is not executable", "--quiet /bin/crash-static exec-stack", status: 139,
+        expect: [.contains("killed by SIGSEGV (page fault")], programs: ["crash-static"]),
+]
