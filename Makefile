@@ -66,6 +66,10 @@ $(KERNEL): host FORCE
 	$(SWIFT) build -c release --triple x86_64-unknown-none-elf --toolset Toolchain/kernel-toolset.json --product Kernel
 	@mkdir -p $(BUILD)
 	$(SKIFF) dev embed-symbols $(KERNEL_LINKED) -o $@
+	@# Kernel code must not use the FPU: it holds the interrupted application's registers.
+	@# (Dictionary/Set and Double arithmetic compile to x87 code under -mno-sse.)
+	@bad=$$(llvm-objdump -d --no-show-raw-insn $@ | awk '/^[0-9a-f]+ <.*>:$$/ {fn=$$2} /\t(fld|fild|fstp|fistp|fadd|fsub|fmul|fdiv|frndint|fldcw|fnstcw|fucomi|fxch|movss|movsd|addsd|mulsd|cvtsi2sd)/ {print fn}' | sort -u | grep -v skiff_fpu_selfcheck || true); \
+	if [ -n "$$bad" ]; then echo "error: floating-point instructions in kernel functions:"; echo "$$bad"; exit 1; fi
 	@echo "kernel: $@ ($$(stat -c %s $@) bytes)"
 
 host:

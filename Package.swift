@@ -27,12 +27,13 @@ let package = Package(
         .target(name: "Memory"),
         .target(name: "LinuxABI"),
         .target(name: "ImageFS"),
+        .target(name: "Scheduling"),
 
         // MARK: The kernel (Embedded Swift + C/assembly at the hardware edge)
         .target(name: "CKernel"),
         .executableTarget(
             name: "Kernel",
-            dependencies: ["CKernel", "Boot", "ACPI", "ELF", "Memory", "LinuxABI", "ImageFS"]
+            dependencies: ["CKernel", "Boot", "ACPI", "ELF", "Memory", "LinuxABI", "ImageFS", "Scheduling"]
         ),
 
         // MARK: Host tools
@@ -56,6 +57,7 @@ let package = Package(
         .testTarget(name: "MemoryTests", dependencies: ["Memory"]),
         .testTarget(name: "LinuxABITests", dependencies: ["LinuxABI"]),
         .testTarget(name: "ImageFSTests", dependencies: ["ImageFS"]),
+        .testTarget(name: "SchedulingTests", dependencies: ["Scheduling"]),
         .testTarget(name: "SkiffHostTests", dependencies: ["SkiffHost"]),
     ]
 )
