@@ -3,7 +3,7 @@
 /// The kernel's scheduler and timer structures key by thread-table slot. `Dictionary` would do,
 /// but its growth policy computes capacities in floating point, and kernel code must not touch
 /// the FPU (it holds the interrupted application's registers).
-public struct SlotMap<Value>: Sendable where Value: Sendable {
+public struct SlotMap<Value> {
     private var values: [Value?] = []
     public private(set) var count = 0
 
@@ -37,3 +37,5 @@ public struct SlotMap<Value>: Sendable where Value: Sendable {
         }
     }
 }
+
+extension SlotMap: Sendable where Value: Sendable {}

@@ -12,5 +12,6 @@
 #include "cpu_tables.h"
 #include "early_heap.h"
 #include "percpu.h"
+#include "context.h"
 
 #endif

@@ -1,2 +1,2 @@
 /// Every guest test, grouped by the subsystem it checks.
-let allGuestTests: [GuestTest] = foundationTests + memoryGuestTests + linuxABIGuestTests
+let allGuestTests: [GuestTest] = foundationTests + memoryGuestTests + linuxABIGuestTests + schedulerGuestTests

@@ -65,6 +65,9 @@ public func kernel_main(_ startInfoAddress: UInt64, _ entryTSC: UInt64) -> Never
     Kernel.initializeMemory(info)
     Kernel.mark("memory")
 
+    Kernel.initializeScheduling(entryTSC: entryTSC)
+    Kernel.mark("interrupts and scheduler")
+
     if options.delayMicroseconds > 0 {
         let until = x86_rdtsc() &+ UInt64(options.delayMicroseconds) &* (TSC.hz / 1_000_000)
         while x86_rdtsc() < until { x86_pause() }
@@ -110,11 +113,12 @@ extension Kernel {
         process.arguments = arguments
         process.environment = environment
         process.executablePath = path
-        let thread = Thread(id: 1, process: process)
+        let thread = Thread(id: Scheduler.allocateThreadID(), process: process, name: "main")
         process.threads.append(thread)
         guard let stack = KernelStack.allocate() else { Panic.halt("out of memory for the first thread's stack") }
         thread.kernelStack = stack
-        Scheduler.currentThread = thread
+        thread.fpu = FPUState.newThreadArea()
+        Scheduler.register(thread)
 
         let loaded: ProgramLoader.Loaded
         do throws(ProgramLoader.Failure) {
@@ -128,7 +132,22 @@ extension Kernel {
             }
         }
         announce()
-        UserMode.enter(thread, entry: loaded.entry, stackPointer: loaded.stackPointer)
+        UserMode.prepare(thread, entry: loaded.entry, stackPointer: loaded.stackPointer)
+        Scheduler.makeRunnable(thread)
+        // The boot context has done its work; the CPU goes to the application.
+        Scheduler.exitCurrent()
+    }
+
+    /// Local APIC, the clock, FPU state switching, and the boot CPU's scheduler; then
+    /// interrupts on.
+    static func initializeScheduling(entryTSC: UInt64) {
+        FPUState.initialize()
+        LocalAPIC.enableOnThisCPU()
+        LocalAPIC.calibrateTimer()
+        Clock.initialize(entryTSC: entryTSC)
+        Interrupts.installSystemVectors()
+        Scheduler.initializeBootCPU()
+        x86_sti()
     }
 
     /// A program name without a slash is looked up in the image's /bin-style directories.

@@ -59,6 +59,10 @@ enum KernelTests {
             let text = UnsafeMutablePointer<UInt8>(bitPattern: UInt(skiff_kernel_start()) + 0x100)!
             text.pointee = 0xCC
         }
+        if named("scheduler") {
+            Kernel.announce()
+            schedulerTest()
+        }
         if named("bootchart") {
             Kernel.announce()
             PowerControl.exit(status: 0)
@@ -79,6 +83,72 @@ enum KernelTests {
             x86_compiler_barrier()
             return below &+ Int(raw[1]) &+ Int(raw[0])
         }
+    }
+
+    /// Sleeping, many threads yielding and blocking on shared primitives, and preemption of
+    /// CPU-bound threads.
+    static func schedulerTest() -> Never {
+        var ok = true
+        // Sleep accuracy.
+        let start = Clock.monotonic
+        Scheduler.sleep(until: start + 20_000_000)
+        let slept = Clock.monotonic - start
+        let sleepOK = slept >= 20_000_000 && slept < 500_000_000
+        log("scheduler: slept \(slept / 1000) us for 20000 us: \(sleepOK ? "ok" : "FAILED")")
+        ok = ok && sleepOK
+
+        // Sixteen threads contending on a mutex, sleeping and yielding.
+        let done = Semaphore()
+        let mutex = Mutex()
+        nonisolated(unsafe) var counter = 0
+        let threads = 16
+        let rounds = 200
+        for t in 0..<threads {
+            Scheduler.spawnKernelThread("worker") {
+                for i in 0..<rounds {
+                    mutex.withLock {
+                        let v = counter
+                        if i % 7 == 0 { Scheduler.yield() }  // inside the lock: others must wait
+                        counter = v + 1
+                    }
+                    if (i + t) % 50 == 0 { Scheduler.sleep(until: Clock.monotonic + 1_000_000) }
+                }
+                done.signal()
+            }
+        }
+        for _ in 0..<threads { done.wait() }
+        let mutexOK = counter == threads * rounds
+        log("scheduler: \(threads) threads x \(rounds) locked increments = \(counter): \(mutexOK ? "ok" : "FAILED")")
+        ok = ok && mutexOK
+
+        // Two CPU-bound threads must both progress within the same 200 ms (preemption).
+        let stop = Clock.monotonic + 200_000_000
+        nonisolated(unsafe) var spins = (0, 0)
+        nonisolated(unsafe) var firstRunOfB: UInt64 = 0
+        nonisolated(unsafe) var lastRunOfA: UInt64 = 0
+        let finished = Semaphore()
+        Scheduler.spawnKernelThread("spinner-a") {
+            while Clock.monotonic < stop {
+                spins.0 += 1
+                lastRunOfA = Clock.monotonic
+            }
+            finished.signal()
+        }
+        Scheduler.spawnKernelThread("spinner-b") {
+            while Clock.monotonic < stop {
+                if firstRunOfB == 0 { firstRunOfB = Clock.monotonic }
+                spins.1 += 1
+            }
+            finished.signal()
+        }
+        finished.wait()
+        finished.wait()
+        let preemptOK = spins.0 > 0 && spins.1 > 0 && firstRunOfB < lastRunOfA
+        log("scheduler: CPU-bound threads interleaved: \(preemptOK ? "ok" : "FAILED")")
+        ok = ok && preemptOK
+        let switches = Scheduler.cpus.reduce(0) { $0 + $1.contextSwitches }
+        log("scheduler: \(switches) context switches, \(Scheduler.threadCount) threads left")
+        PowerControl.exit(status: ok ? 0 : 1)
     }
 
     /// Allocates and frees through every layer, checks the contents, and reports the counters.

@@ -10,6 +10,7 @@ public func skiff_syscall(_ frame: UnsafeMutablePointer<skiff_trap_frame>) -> In
     let arguments = SyscallArguments(frame: frame)
     let result = SyscallTable.dispatch(arguments)
     frame.pointee.rax = UInt64(bitPattern: Int64(result))
+    if Scheduler.thisCPU.needsReschedule { Scheduler.schedule() }
     let rip = frame.pointee.rip
     let canonical = rip < 0x0000_8000_0000_0000
     if !canonical || Scheduler.current.needsFullRestore {

@@ -54,7 +54,7 @@ extension Syscalls {
         case TerminalConstants.TIOCSWINSZ:
             return .success(0)
         case TerminalConstants.TIOCGPGRP:
-            if let e = UserMemory.store(Int32(Scheduler.current.process.id), at: a.a2) { return .failure(e) }
+            if let e = UserMemory.store(Int32(Scheduler.currentProcess.id), at: a.a2) { return .failure(e) }
             return .success(0)
         default:
             return .failure(.ENOTTY)

@@ -5,7 +5,7 @@ import Memory
 extension Syscalls {
     /// brk(addr): moves the end of the heap; returns the (possibly unchanged) end.
     static func brk(_ a: SyscallArguments) -> SyscallResult {
-        let space = Scheduler.current.process.addressSpace
+        let space = Scheduler.currentProcess.addressSpace
         let requested = a.a0
         let current = space.heapEnd
         guard requested != 0, requested >= space.heapStart, requested < AddressSpace.mmapTop else {
@@ -55,7 +55,7 @@ extension Syscalls {
             _ = fd
             return .failure(.ENODEV)  // file mappings arrive with the VFS
         }
-        let space = Scheduler.current.process.addressSpace
+        let space = Scheduler.currentProcess.addressSpace
         if flags & MemoryConstants.MAP_FIXED_NOREPLACE != 0 {
             let free = space.lock.withLock { space.map.isFree(start: address, size: size) }
             if !free { return .failure(.EEXIST) }
@@ -76,7 +76,7 @@ extension Syscalls {
         guard a.a0 & 4095 == 0, a.a1 > 0, a.a1 <= UserMemory.limit else { return .failure(.EINVAL) }
         let size = (a.a1 + 4095) & ~4095
         guard a.a0 + size <= UserMemory.limit else { return .failure(.EINVAL) }
-        if let e = Scheduler.current.process.addressSpace.unmap(a.a0, size: size) { return .failure(e) }
+        if let e = Scheduler.currentProcess.addressSpace.unmap(a.a0, size: size) { return .failure(e) }
         return .success(0)
     }
 
@@ -91,7 +91,7 @@ extension Syscalls {
         let size = (a.a1 + 4095) & ~4095
         guard a.a0 + size <= UserMemory.limit else { return .failure(.ENOMEM) }
         let protection = MemoryProtection(rawValue: UInt8(prot & 7))
-        if let e = Scheduler.current.process.addressSpace.protect(a.a0, size: size, protection: protection) {
+        if let e = Scheduler.currentProcess.addressSpace.protect(a.a0, size: size, protection: protection) {
             return .failure(e)
         }
         return .success(0)

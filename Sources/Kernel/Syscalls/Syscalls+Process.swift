@@ -53,7 +53,7 @@ extension Syscalls {
         return .success(0)
     }
 
-    static func getpid(_ a: SyscallArguments) -> SyscallResult { .success(Int(Scheduler.current.process.id)) }
+    static func getpid(_ a: SyscallArguments) -> SyscallResult { .success(Int(Scheduler.currentProcess.id)) }
     static func gettid(_ a: SyscallArguments) -> SyscallResult { .success(Int(Scheduler.current.id)) }
     /// The application's parent is the kernel: Linux reports 0 for a process without one.
     static func getppid(_ a: SyscallArguments) -> SyscallResult { .success(0) }

@@ -19,16 +19,10 @@ enum Traps {
         vector < UInt64(names.count) ? names[Int(vector)] : "reserved exception"
     }
 
-    /// Interrupt handlers registered by drivers, indexed by vector - 32.
-    nonisolated(unsafe) static var handlers: [(@convention(c) (UnsafeMutablePointer<skiff_trap_frame>) -> Void)?] = []
-
     static func dispatch(_ frame: UnsafeMutablePointer<skiff_trap_frame>) {
         let vector = frame.pointee.vector
         if vector >= 32 {
-            let index = Int(vector - 32)
-            if index < handlers.count, let handler = handlers[index] {
-                handler(frame)
-            }
+            Interrupts.handle(vector: Int(vector), frame: frame)
             return
         }
         let fromUser = frame.pointee.cs & 3 == 3
@@ -44,7 +38,7 @@ enum Traps {
             if address < UserMemory.limit, let thread = Scheduler.currentThread,
                 fromUser || UserMemory.fixup(for: frame.pointee.rip) != nil
             {
-                if thread.process.addressSpace.handleFault(address: address, errorCode: frame.pointee.error_code) {
+                if let space = thread.process?.addressSpace, space.handleFault(address: address, errorCode: frame.pointee.error_code) {
                     return
                 }
             }

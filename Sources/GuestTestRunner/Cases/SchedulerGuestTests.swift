@@ -1,0 +1,11 @@
+/// Threads, the scheduler and SMP inside the guest.
+let schedulerGuestTests: [GuestTest] = [
+    GuestTest(
+        "kernel threads: sleep, mutex contention, preemption", "--kernel-test=scheduler", machines: [.q35, .microvm],
+        status: 0,
+        expect: [
+            .matches(#"scheduler: slept [0-9]+ us for 20000 us: ok"#),
+            .contains("scheduler: 16 threads x 200 locked increments = 3200: ok"),
+            .contains("scheduler: CPU-bound threads interleaved: ok"),
+        ]),
+]
