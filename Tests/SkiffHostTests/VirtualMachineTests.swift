@@ -27,7 +27,7 @@ import Testing
         vm.network = true
         vm.forwards = [.init(hostPort: 8080, guestPort: 80)]
         let args = vm.arguments(accelerator: .tcg)
-        #expect(args.starts(with: ["-M", "microvm,x-option-roms=off,rtc=off", "-accel", "tcg", "-cpu", "max", "-m", "64M", "-smp", "2"]))
+        #expect(args.starts(with: ["-M", "microvm,x-option-roms=off", "-accel", "tcg", "-cpu", "max", "-m", "64M", "-smp", "2"]))
         #expect(args.contains("-initrd") && args.contains("/app.img"))
         #expect(args.contains("user,id=net0,hostfwd=tcp::8080-:80"))
         #expect(args.contains("virtio-net-device,netdev=net0"))

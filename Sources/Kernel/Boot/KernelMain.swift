@@ -146,6 +146,7 @@ extension Kernel {
         LocalAPIC.calibrateTimer()
         Clock.initialize(entryTSC: entryTSC)
         Interrupts.installSystemVectors()
+        Futex.initialize()
         Scheduler.initializeBootCPU()
         x86_sti()
     }

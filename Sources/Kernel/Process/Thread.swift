@@ -50,6 +50,8 @@ final class Thread {
     /// `set_tid_address`: cleared and futex-woken when the thread exits.
     var clearChildTID: UInt64 = 0
     var robustList: UInt64 = 0
+    /// Blocked signals (bit n-1 for signal n).
+    var signalMask: UInt64 = 0
     /// The system call changed the user context in a way only IRETQ restores.
     var needsFullRestore = false
 

@@ -260,6 +260,11 @@ enum Scheduler {
         previousByCPU[cpu.index] = nil
         previous.onCPU = false
         if previous.state == .exited { reap(previous) }
+        if let (t, target) = pendingMigration, t === previous {
+            pendingMigration = nil
+            t.cpu = target
+            wake(t)
+        }
     }
 
     private static func reap(_ t: Thread) {
@@ -355,6 +360,39 @@ enum Scheduler {
         }
         schedule()
     }
+
+    /// Changes a thread's policy, moving it within its run queue if it is queued.
+    static func setPolicy(_ t: Thread, _ policy: SchedulingPolicy) {
+        let cpu = cpus[t.cpu]
+        cpu.lock.withLock {
+            if let entry = cpu.runQueue.remove(t.slot) {
+                t.policy = policy
+                cpu.runQueue.enqueue(t.slot, policy: policy, virtualRuntime: entry.virtualRuntime)
+            } else {
+                t.policy = policy
+            }
+            if cpu.current === t {
+                cpu.sliceEnd = cpu.runQueue.timeSlice(for: policy).map { Clock.monotonic &+ $0 }
+            }
+            cpu.needsReschedule = true
+        }
+    }
+
+    /// Moves the calling thread to a CPU its affinity allows.
+    static func migrateCurrent() {
+        let t = current
+        let target = placement(for: t)
+        guard target != t.cpu else { return }
+        x86_cli()
+        let cpu = thisCPU
+        cpu.lock.withLock { t.state = .blocked }
+        // Switch away; the thread is queued on the target once it is off this CPU.
+        pendingMigration = (t, target)
+        schedule()
+        x86_sti()
+    }
+
+    nonisolated(unsafe) static var pendingMigration: (Thread, Int)? = nil
 
     /// Ends the calling thread; never returns.
     static func exitCurrent() -> Never {

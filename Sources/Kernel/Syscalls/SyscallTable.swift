@@ -16,7 +16,36 @@ enum SyscallTable {
         case .mmap: return Syscalls.mmap(a).returnValue
         case .munmap: return Syscalls.munmap(a).returnValue
         case .mprotect: return Syscalls.mprotect(a).returnValue
-        // Processes and threads
+        // Threads and synchronization
+        case .clone: return Syscalls.clone(a).returnValue
+        case .clone3: return Syscalls.clone3(a).returnValue
+        case .futex: return Syscalls.futex(a).returnValue
+        // Scheduling
+        case .schedYield: return Syscalls.schedYield(a).returnValue
+        case .getcpu: return Syscalls.getcpu(a).returnValue
+        case .schedGetaffinity: return Syscalls.schedGetaffinity(a).returnValue
+        case .schedSetaffinity: return Syscalls.schedSetaffinity(a).returnValue
+        case .schedSetscheduler: return Syscalls.schedSetscheduler(a).returnValue
+        case .schedGetscheduler: return Syscalls.schedGetscheduler(a).returnValue
+        case .schedSetparam: return Syscalls.schedSetparam(a).returnValue
+        case .schedGetparam: return Syscalls.schedGetparam(a).returnValue
+        case .schedGetPriorityMax: return Syscalls.schedGetPriorityMax(a).returnValue
+        case .schedGetPriorityMin: return Syscalls.schedGetPriorityMin(a).returnValue
+        case .schedRrGetInterval: return Syscalls.schedRrGetInterval(a).returnValue
+        case .getpriority: return Syscalls.getpriority(a).returnValue
+        case .setpriority: return Syscalls.setpriority(a).returnValue
+        // Time
+        case .clockGettime: return Syscalls.clockGettime(a).returnValue
+        case .clockGetres: return Syscalls.clockGetres(a).returnValue
+        case .clockSettime: return Syscalls.clockSettime(a).returnValue
+        case .gettimeofday: return Syscalls.gettimeofday(a).returnValue
+        case .time: return Syscalls.time(a).returnValue
+        case .nanosleep: return Syscalls.nanosleep(a).returnValue
+        case .clockNanosleep: return Syscalls.clockNanosleep(a).returnValue
+        // Signals
+        case .rtSigprocmask: return Syscalls.rtSigprocmask(a).returnValue
+        case .rtSigaction: return Syscalls.rtSigaction(a).returnValue
+        // Processes
         case .exit: return Syscalls.exit(a)
         case .exitGroup: return Syscalls.exitGroup(a)
         case .archPrctl: return Syscalls.archPrctl(a).returnValue

@@ -3,11 +3,6 @@ import CKernel
 import LinuxABI
 
 extension Syscalls {
-    /// exit(status): ends the calling thread; the last thread's exit ends the process.
-    static func exit(_ a: SyscallArguments) -> Int {
-        Kernel.applicationExited(status: Int32(truncatingIfNeeded: a.int(0) & 0xFF))
-    }
-
     /// exit_group(status): ends every thread of the process; its status is the VM's.
     static func exitGroup(_ a: SyscallArguments) -> Int {
         Kernel.applicationExited(status: Int32(truncatingIfNeeded: a.int(0) & 0xFF))

@@ -66,7 +66,7 @@ public struct VirtualMachine {
         case .q35:
             args += ["-M", "q35"]
         case .microvm:
-            args += ["-M", "microvm,x-option-roms=off,rtc=off"]
+            args += ["-M", "microvm,x-option-roms=off"]
         }
         switch accelerator {
         case .kvm: args += ["-accel", "kvm", "-cpu", "host"]

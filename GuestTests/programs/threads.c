@@ -1,0 +1,157 @@
+/* Threads: creation and join, mutexes and condition variables under contention, TLS,
+ * raw futex operations, sleeping and clocks, CPU affinity. */
+#define _GNU_SOURCE
+#include "../include/check.h"
+#include <pthread.h>
+#include <sched.h>
+#include <stdint.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+#ifndef FUTEX_WAIT_PRIVATE
+#define FUTEX_WAIT_PRIVATE 128
+#define FUTEX_WAKE_PRIVATE 129
+#endif
+
+#define THREADS 16
+#define ROUNDS 2000
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t cond = PTHREAD_COND_INITIALIZER;
+static long counter;
+static int ready;
+static __thread int tls_value;
+
+static void *worker(void *arg) {
+    long id = (long)arg;
+    tls_value = (int)id;
+    for (int i = 0; i < ROUNDS; i++) {
+        pthread_mutex_lock(&lock);
+        counter++;
+        pthread_mutex_unlock(&lock);
+        if (i % 500 == 0) sched_yield();
+    }
+    return (void *)(id * 10 + (tls_value == id));
+}
+
+static void *waiter(void *arg) {
+    (void)arg;
+    pthread_mutex_lock(&lock);
+    while (!ready) pthread_cond_wait(&cond, &lock);
+    pthread_mutex_unlock(&lock);
+    return (void *)7;
+}
+
+static uint32_t futex_word;
+
+static long futex(uint32_t *addr, int op, uint32_t val, const struct timespec *ts) {
+    return syscall(SYS_futex, addr, op, val, ts, NULL, 0);
+}
+
+static void *futex_waker(void *arg) {
+    (void)arg;
+    struct timespec t = {0, 20 * 1000 * 1000};
+    nanosleep(&t, NULL);
+    __atomic_store_n(&futex_word, 1, __ATOMIC_SEQ_CST);
+    futex(&futex_word, FUTEX_WAKE_PRIVATE, 1, NULL);
+    return NULL;
+}
+
+static uint64_t now_ns(clockid_t c) {
+    struct timespec t;
+    clock_gettime(c, &t);
+    return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
+}
+
+int main(void) {
+    /* Many threads contending on one mutex. */
+    pthread_t t[THREADS];
+    for (long i = 0; i < THREADS; i++) CHECK(pthread_create(&t[i], NULL, worker, (void *)i) == 0, "create %ld", i);
+    long joined_ok = 0;
+    for (long i = 0; i < THREADS; i++) {
+        void *r;
+        CHECK(pthread_join(t[i], &r) == 0, "join %ld", i);
+        joined_ok += (long)r == i * 10 + 1;
+    }
+    CHECK(joined_ok == THREADS, "%ld threads returned their value and saw their own TLS", joined_ok);
+    CHECK(counter == THREADS * ROUNDS, "counter %ld", counter);
+    CHECK(tls_value == 0, "main's TLS untouched: %d", tls_value);
+
+    /* Condition variable broadcast. */
+    pthread_t w[4];
+    for (int i = 0; i < 4; i++) pthread_create(&w[i], NULL, waiter, NULL);
+    struct timespec pause = {0, 10 * 1000 * 1000};
+    nanosleep(&pause, NULL);
+    pthread_mutex_lock(&lock);
+    ready = 1;
+    pthread_cond_broadcast(&cond);
+    pthread_mutex_unlock(&lock);
+    int woke = 0;
+    for (int i = 0; i < 4; i++) {
+        void *r;
+        pthread_join(w[i], &r);
+        woke += (long)r == 7;
+    }
+    CHECK(woke == 4, "%d of 4 condition waiters woke", woke);
+
+    /* Raw futex: wrong value, timeout, and a wake from another thread. */
+    futex_word = 0;
+    CHECK_ERRNO(futex(&futex_word, FUTEX_WAIT_PRIVATE, 1, NULL), EAGAIN);
+    struct timespec short_wait = {0, 30 * 1000 * 1000};
+    uint64_t before = now_ns(CLOCK_MONOTONIC);
+    CHECK_ERRNO(futex(&futex_word, FUTEX_WAIT_PRIVATE, 0, &short_wait), ETIMEDOUT);
+    uint64_t waited = now_ns(CLOCK_MONOTONIC) - before;
+    CHECK(waited >= 30000000ull, "timed wait lasted %llu ns", (unsigned long long)waited);
+    pthread_t wk;
+    pthread_create(&wk, NULL, futex_waker, NULL);
+    while (__atomic_load_n(&futex_word, __ATOMIC_SEQ_CST) == 0) futex(&futex_word, FUTEX_WAIT_PRIVATE, 0, NULL);
+    pthread_join(wk, NULL);
+    CHECK(futex_word == 1, "woken by the other thread");
+    CHECK(futex(&futex_word, FUTEX_WAKE_PRIVATE, 1, NULL) == 0, "no waiter to wake");
+    CHECK_ERRNO(futex((uint32_t *)((char *)&futex_word + 1), FUTEX_WAIT_PRIVATE, 0, NULL), EINVAL);
+    CHECK_ERRNO(futex((uint32_t *)8, FUTEX_WAIT_PRIVATE, 0, NULL), EFAULT);
+
+    /* Clocks and sleeping. */
+    uint64_t m1 = now_ns(CLOCK_MONOTONIC);
+    struct timespec fifty = {0, 50 * 1000 * 1000};
+    CHECK(nanosleep(&fifty, NULL) == 0, "nanosleep");
+    uint64_t m2 = now_ns(CLOCK_MONOTONIC);
+    CHECK(m2 - m1 >= 50000000ull && m2 - m1 < 2000000000ull, "slept %llu ns", (unsigned long long)(m2 - m1));
+    CHECK(now_ns(CLOCK_REALTIME) > 1600000000ull * 1000000000ull, "wall clock is after 2020");
+    CHECK(now_ns(CLOCK_THREAD_CPUTIME_ID) > 0, "thread CPU time");
+    CHECK(now_ns(CLOCK_PROCESS_CPUTIME_ID) >= now_ns(CLOCK_THREAD_CPUTIME_ID) / 2, "process CPU time");
+    struct timespec res;
+    CHECK(clock_getres(CLOCK_MONOTONIC, &res) == 0 && res.tv_sec == 0 && res.tv_nsec > 0, "clock_getres");
+    CHECK_ERRNO(clock_gettime((clockid_t)1234, &res), EINVAL);
+    struct timespec bad = {0, 1000000000};
+    CHECK_ERRNO(nanosleep(&bad, NULL), EINVAL);
+    CHECK_ERRNO(syscall(SYS_clock_gettime, CLOCK_MONOTONIC, (void *)16), EFAULT);
+    struct timespec abs;
+    clock_gettime(CLOCK_MONOTONIC, &abs);
+    abs.tv_nsec += 20 * 1000 * 1000;
+    if (abs.tv_nsec >= 1000000000) { abs.tv_sec++; abs.tv_nsec -= 1000000000; }
+    CHECK(clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &abs, NULL) == 0, "absolute sleep");
+    CHECK(now_ns(CLOCK_MONOTONIC) >= (uint64_t)abs.tv_sec * 1000000000ull + abs.tv_nsec, "woke after the deadline");
+
+    /* Affinity and scheduling parameters. */
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CHECK(sched_getaffinity(0, sizeof set, &set) == 0, "getaffinity");
+    int cpus = CPU_COUNT(&set);
+    CHECK(cpus >= 1, "%d CPUs", cpus);
+    CHECK(sysconf(_SC_NPROCESSORS_ONLN) >= 1, "online CPUs");
+    CPU_ZERO(&set);
+    CPU_SET(0, &set);
+    CHECK(sched_setaffinity(0, sizeof set, &set) == 0, "pin to CPU 0");
+    CHECK(sched_getcpu() == 0, "running on CPU 0 after pinning");
+    /* musl's wrappers refuse these (POSIX wants per-process semantics): use the raw calls. */
+    struct sched_param sp = {.sched_priority = 10};
+    CHECK(syscall(SYS_sched_setscheduler, 0, SCHED_FIFO, &sp) == 0, "SCHED_FIFO");
+    CHECK(syscall(SYS_sched_getscheduler, 0) == SCHED_FIFO, "policy reads back");
+    sp.sched_priority = 0;
+    CHECK(syscall(SYS_sched_setscheduler, 0, SCHED_OTHER, &sp) == 0, "back to SCHED_OTHER");
+    sp.sched_priority = 200;
+    CHECK_ERRNO(syscall(SYS_sched_setscheduler, 0, SCHED_FIFO, &sp), EINVAL);
+    CHECK(sched_get_priority_max(SCHED_RR) == 99 && sched_get_priority_min(SCHED_RR) == 1, "priority range");
+    return check_summary();
+}
