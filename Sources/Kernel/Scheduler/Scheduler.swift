@@ -6,8 +6,8 @@ import Scheduling
 /// sleeping and waking with the lost-wake-up protocol below.
 ///
 /// Blocking: a thread sets itself `.blocked` under its CPU's lock and then calls `schedule()`.
-/// A waker takes the same lock: a `.blocked` thread is queued again; a thread still `.running`
-/// (it has not reached `schedule()` yet) gets `wakePending`, and its next attempt to block
+/// A waker takes the same lock: a `.blocked` thread is queued again; any other thread (running,
+/// or preempted before it reached `block()`) gets `wakePending`, and its next attempt to block
 /// returns at once. Sleepers always re-check their condition, so a spurious return is harmless.
 ///
 /// Lock order: CPU locks in index order, then wait-queue locks are never held while taking a
@@ -339,9 +339,11 @@ enum Scheduler {
                 t.state = .runnable
                 cpu.runQueue.enqueue(t.slot, policy: t.policy, virtualRuntime: t.virtualRuntime, wokeUp: true)
                 notify = noteNewRunnable(on: cpu, thread: t)
-            case .running:
+            case .running, .runnable, .new:
+                // Not asleep yet — possibly preempted between queuing itself on something and
+                // calling block(). Remember the wake-up so that block() returns at once.
                 t.wakePending = true
-            case .new, .runnable, .exited:
+            case .exited:
                 break
             }
         }

@@ -70,9 +70,11 @@ extension Syscalls {
         let me = Scheduler.current
         let process = Scheduler.currentProcess
         if me.clearChildTID != 0 {
-            // Tell a joining thread: zero the TID word and wake one waiter on it.
+            // Tell a joining thread: zero the TID word and wake one waiter on it. Linux does this
+            // with a shared (not private) futex wake, and libcs wait accordingly (musl's
+            // thread-list lock is waited on as a shared futex).
             _ = UserMemory.store(UInt32(0), at: me.clearChildTID)
-            _ = Futex.wake(me.clearChildTID, count: 1, bitset: ProcessConstants.FUTEX_BITSET_MATCH_ANY, shared: false)
+            _ = Futex.wake(me.clearChildTID, count: 1, bitset: ProcessConstants.FUTEX_BITSET_MATCH_ANY, shared: true)
         }
         let remaining: Int = process.lock.withLock {
             process.threads.removeAll { $0 === me }
