@@ -21,10 +21,12 @@ static pthread_cond_t cond = PTHREAD_COND_INITIALIZER;
 static long counter;
 static int ready;
 static __thread int tls_value;
+static int worker_cpu[64];
 
 static void *worker(void *arg) {
     long id = (long)arg;
     tls_value = (int)id;
+    worker_cpu[id] = sched_getcpu();
     for (int i = 0; i < ROUNDS; i++) {
         pthread_mutex_lock(&lock);
         counter++;
@@ -76,6 +78,12 @@ int main(void) {
     CHECK(joined_ok == THREADS, "%ld threads returned their value and saw their own TLS", joined_ok);
     CHECK(counter == THREADS * ROUNDS, "counter %ld", counter);
     CHECK(tls_value == 0, "main's TLS untouched: %d", tls_value);
+    int seen[64] = {0}, distinct = 0;
+    for (int i = 0; i < THREADS; i++) {
+        int c = worker_cpu[i];
+        if (c >= 0 && c < 64 && !seen[c]++) distinct++;
+    }
+    printf("workers ran on %d CPUs\n", distinct);
 
     /* Condition variable broadcast. */
     pthread_t w[4];

@@ -13,5 +13,6 @@
 #include "early_heap.h"
 #include "percpu.h"
 #include "context.h"
+#include "smp.h"
 
 #endif

@@ -34,7 +34,7 @@ let foundationTests: [GuestTest] = [
         "page fault in the kernel panics with registers and backtrace", "--kernel-test=page-fault",
         machines: [.q35, .microvm], status: 125,
         expect: [
-            .contains("skiff: kernel panic: page fault (vector 14) in kernel mode"),
+            .matches(#"^skiff: \[CPU 0\] kernel panic: page fault \(vector 14\) in kernel mode"#),
             .contains("address 0x0000010000000000 (not present, write)"),
             .matches(#"rip 0x[0-9a-f]{16} .*KernelTests\.run"#), .contains("rax 0x"), .contains("cr2 0x0000010000000000"),
             .matches(#"#1 0x[0-9a-f]{16} kernel_main"#), .contains("skiff: powering off with status 125"),

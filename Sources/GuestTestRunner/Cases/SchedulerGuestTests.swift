@@ -14,4 +14,19 @@ let schedulerGuestTests: [GuestTest] = [
     GuestTest(
         "pthreads as static-pie", "--quiet /bin/threads-static-pie", status: 0,
         expect: [.matches(#"^[0-9]+ passed, 0 failed$"#)], programs: ["threads-static-pie"]),
+    GuestTest(
+        "SMP: 2 CPUs", "--quiet /bin/threads-static", machines: [.q35], status: 0,
+        expect: [.matches(#"^[0-9]+ passed, 0 failed$"#), .matches(#"workers ran on [2-9] CPUs"#)], cpus: 2,
+        timeout: 180, programs: ["threads-static"]),
+    GuestTest(
+        "SMP: 4 CPUs", "--quiet /bin/threads-static", status: 0,
+        expect: [.matches(#"^[0-9]+ passed, 0 failed$"#), .matches(#"workers ran on [2-9] CPUs"#)], cpus: 4,
+        timeout: 180, programs: ["threads-static"]),
+    GuestTest(
+        "SMP: 8 CPUs", "--quiet /bin/threads-static", status: 0,
+        expect: [.matches(#"^[0-9]+ passed, 0 failed$"#), .matches(#"workers ran on [2-9] CPUs"#)], cpus: 8,
+        timeout: 240, programs: ["threads-static"]),
+    GuestTest(
+        "SMP: kernel threads on 4 CPUs", "--kernel-test=scheduler", status: 0,
+        expect: [.contains("locked increments = 3200: ok"), .contains("interleaved: ok")], cpus: 4),
 ]

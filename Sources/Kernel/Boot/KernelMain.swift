@@ -149,6 +149,7 @@ extension Kernel {
         Futex.initialize()
         Scheduler.initializeBootCPU()
         x86_sti()
+        SMP.startApplicationProcessors()
     }
 
     /// A program name without a slash is looked up in the image's /bin-style directories.

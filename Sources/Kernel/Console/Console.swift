@@ -1,10 +1,38 @@
 #if SKIFF_KERNEL
 import CKernel
+import Synchronization
 
 /// The kernel console: serial output with `\n` sent as CR LF, as a Linux tty with ONLCR does.
 ///
 /// The writers here never allocate, so panic and trap paths can use them with a broken heap.
+/// Lines from different CPUs do not interleave: `withLock` holds the console across a message
+/// (and gives up waiting after a while, so a CPU that died holding it cannot silence a panic).
 enum Console {
+    static let owner = Atomic<Int>(-1)
+    static let depth = Atomic<Int>(0)
+
+    /// Runs `body` with the console to itself (re-entrant on the same CPU).
+    static func withLock<R>(_ body: () -> R) -> R {
+        let flags = x86_read_rflags()
+        x86_cli()
+        let me = Int(PerCPUIndex.current)
+        var spins = 0
+        while true {
+            let (exchanged, current) = owner.compareExchange(expected: -1, desired: me, ordering: .acquiring)
+            if exchanged || current == me { break }
+            spins += 1
+            if spins > 50_000_000 { break }  // the holder is gone; print anyway
+            x86_pause()
+        }
+        depth.add(1, ordering: .relaxed)
+        let result = body()
+        if depth.subtract(1, ordering: .relaxed).newValue == 0 {
+            owner.store(-1, ordering: .releasing)
+        }
+        if flags & 0x200 != 0 { x86_sti() }
+        return result
+    }
+
     @inline(__always)
     static func put(_ byte: UInt8) {
         if byte == 0x0A { SerialPort.com1.write(0x0D) }
@@ -71,7 +99,17 @@ enum Console {
 
 /// Kernel log line, prefixed `skiff: `.
 func log(_ message: String) {
-    Console.write("skiff: ")
-    Console.writeLine(message)
+    Console.withLock {
+        Console.write("skiff: ")
+        Console.writeLine(message)
+    }
+}
+
+/// This CPU's index, readable before the scheduler exists (GS may not be set up yet: then 0).
+enum PerCPUIndex {
+    static var current: UInt32 {
+        guard x86_rdmsr(UInt32(MSR_GS_BASE)) != 0 else { return 0 }
+        return skiff_this_cpu()!.pointee.cpu_index
+    }
 }
 #endif

@@ -1,5 +1,6 @@
 #if SKIFF_KERNEL
 import CKernel
+import Synchronization
 
 /// Kernel panics: report what happened — the exception, every register, a symbolized backtrace —
 /// and power off with `Panic.exitStatus`, so a test harness or orchestrator sees a failure
@@ -9,14 +10,15 @@ enum Panic {
     /// runtime itself failed").
     static let exitStatus: Int32 = 125
 
-    nonisolated(unsafe) private static var inPanic = false
+    /// The CPU that is reporting a panic; others that panic meanwhile stop quietly.
+    static let panickingCPU = Atomic<Int>(-1)
 
     /// Panic from a trap frame (an exception in kernel mode).
     static func trap(_ frame: UnsafeMutablePointer<skiff_trap_frame>) -> Never {
         x86_cli()
         let f = frame.pointee
         enter()
-        Console.write("skiff: kernel panic: ")
+        Console.write("kernel panic: ")
         Console.write(Traps.name(of: f.vector))
         Console.write(" (vector ")
         Console.writeDecimal(f.vector)
@@ -58,18 +60,27 @@ enum Panic {
     static func halt(_ message: StaticString, rip: UInt64 = 0, rbp: UInt64 = x86_read_rbp()) -> Never {
         x86_cli()
         enter()
-        Console.write("skiff: kernel panic: ")
+        Console.write("kernel panic: ")
         Console.writeLine(message)
         Backtrace.write(rip: rip, rbp: rbp)
         finish()
     }
 
     private static func enter() {
-        if inPanic {
-            Console.writeLine("skiff: panic while panicking")
-            PowerControl.exit(status: exitStatus)
+        let me = Int(PerCPUIndex.current)
+        let (first, holder) = panickingCPU.compareExchange(expected: -1, desired: me, ordering: .acquiringAndReleasing)
+        if !first {
+            if holder == me {
+                Console.writeLine("skiff: panic while panicking")
+                PowerControl.exit(status: exitStatus)
+            }
+            while true { x86_hlt() }  // another CPU is reporting; it powers off
         }
-        inPanic = true
+        // Take the console for good: other CPUs' output must not cut into the report.
+        Console.owner.store(me, ordering: .releasing)
+        Console.write("skiff: [CPU ")
+        Console.writeDecimal(UInt64(me))
+        Console.write("] ")
     }
 
     private static func finish() -> Never {

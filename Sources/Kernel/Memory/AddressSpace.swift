@@ -47,7 +47,8 @@ final class AddressSpace {
         let write = errorCode & 2 != 0
         let fetch = errorCode & 16 != 0
         let present = errorCode & 1 != 0
-        return lock.withLock {
+        var replaced = false
+        let resolved: Bool = lock.withLock {
             guard let area = map.area(containing: address) else { return false }
             let p = area.attributes.protection
             if write && !p.contains(.write) { return false }
@@ -72,6 +73,7 @@ final class AddressSpace {
                     return false
                 }
                 residentPages += 1
+                replaced = true
                 return true
             }
             guard let frame = PhysicalMemory.allocateZeroed() else { return false }
@@ -82,6 +84,15 @@ final class AddressSpace {
             residentPages += 1
             return true
         }
+        if replaced {
+            // Other CPUs may still read the old read-only page.
+            if x86_read_rflags() & 0x200 != 0 {
+                TLB.shootdown([address & ~4095])
+            } else {
+                x86_invlpg(address & ~4095)
+            }
+        }
+        return resolved
     }
 
     // MARK: - Mapping
@@ -92,11 +103,12 @@ final class AddressSpace {
         flags: MemoryAreaFlags = [], fixed: Bool = false
     ) -> Result<UInt64, Errno> {
         let attributes = AreaAttributes(protection: protection, kind: kind, flags: flags)
-        return lock.withLock {
+        var released = Released()
+        let result: Result<UInt64, Errno> = lock.withLock {
             do throws(AddressSpaceError) {
                 if fixed, let address {
                     let replaced = try map.map(at: address, size: size, attributes: attributes)
-                    for r in replaced { releasePages(r.start, r.end) }
+                    for r in replaced { releasePages(r.start, r.end, into: &released) }
                     return .success(address)
                 }
                 return .success(try map.map(size: size, attributes: attributes, hint: address, below: Self.mmapTop))
@@ -104,6 +116,8 @@ final class AddressSpace {
                 return .failure(Self.errno(error))
             }
         }
+        released.complete()
+        return result
     }
 
     /// Copies `bytes` into the address space at `address` (which must be mapped), allocating the
@@ -141,19 +155,23 @@ final class AddressSpace {
     }
 
     func unmap(_ start: UInt64, size: UInt64) -> Errno? {
-        lock.withLock {
+        var released = Released()
+        let error: Errno? = lock.withLock {
             do throws(AddressSpaceError) {
                 let removed = try map.unmap(start: start, size: size)
-                for r in removed { releasePages(r.start, r.end) }
+                for r in removed { releasePages(r.start, r.end, into: &released) }
                 return nil
             } catch {
                 return Self.errno(error)
             }
         }
+        released.complete()
+        return error
     }
 
     func protect(_ start: UInt64, size: UInt64, protection: MemoryProtection) -> Errno? {
-        lock.withLock {
+        var reduced: [UInt64] = []
+        let error: Errno? = lock.withLock {
             do throws(AddressSpaceError) {
                 try map.protect(start: start, size: size, protection: protection)
             } catch {
@@ -170,24 +188,43 @@ final class AddressSpace {
                             f.insert(.borrowed)
                         }
                         _ = KernelPageTables.protect(va, flags: f)
+                        if m.flags.contains(.writable) && !f.contains(.writable)
+                            || m.flags.contains(.executable) && !f.contains(.executable)
+                        {
+                            reduced.append(va)
+                        }
                     } else {
                         _ = KernelPageTables.protect(va, flags: m.flags.contains(.borrowed) ? [.borrowed] : [])
+                        reduced.append(va)
                     }
                 }
                 va += 4096
             }
             return nil
         }
+        if !reduced.isEmpty { Reclaim.after(shootdown: reduced, free: []) }
+        return error
     }
 
-    /// Removes the page-table entries of `[start, end)` and frees the frames this address space
-    /// owns. Called with the lock held.
-    private func releasePages(_ start: UInt64, _ end: UInt64) {
+    /// Pages unmapped under the lock, to be shot down and freed once it is released.
+    struct Released {
+        var pages: [UInt64] = []
+        var frames: [UInt64] = []
+
+        func complete() {
+            if !pages.isEmpty { Reclaim.after(shootdown: pages, free: frames) }
+        }
+    }
+
+    /// Removes the page-table entries of `[start, end)`, collecting the pages for the TLB
+    /// shootdown and the frames this address space owns for freeing after it. Called with the
+    /// lock held.
+    private func releasePages(_ start: UInt64, _ end: UInt64, into released: inout Released) {
         KernelPageTables.lock.withLock {
             try? KernelPageTables.tables!.unmapRange(start, end) { va, m in
-                x86_invlpg(va)
+                released.pages.append(va)
                 if !m.flags.contains(.borrowed) {
-                    PhysicalMemory.free(m.physical & ~4095)
+                    released.frames.append(m.physical & ~4095)
                     residentPages -= 1
                 }
             }
@@ -196,10 +233,12 @@ final class AddressSpace {
 
     /// Unmaps everything (the process is gone).
     func destroy() {
+        var released = Released()
         lock.withLock {
-            for area in map.areas { releasePages(area.start, area.end) }
+            for area in map.areas { releasePages(area.start, area.end, into: &released) }
             if let all = try? map.unmap(start: Self.minimum, size: UserMemory.limit - Self.minimum) { _ = all }
         }
+        released.complete()
     }
 
     static func errno(_ e: AddressSpaceError) -> Errno {

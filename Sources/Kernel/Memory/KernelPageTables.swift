@@ -48,8 +48,8 @@ enum KernelPageTables {
                 try tables!.mapRange(
                     DirectMap.base + r.start, to: r.start, length: r.end - r.start, flags: [.writable, .global])
             }
-            // The first megabyte (firmware tables, the PVH start info) stays readable.
-            try tables!.mapRange(DirectMap.base, to: 0, length: 0x10_0000, flags: [.global], replace: true)
+            // The first megabyte: firmware tables, the PVH start info, the AP start-up page.
+            try tables!.mapRange(DirectMap.base, to: 0, length: 0x10_0000, flags: [.writable, .global], replace: true)
         } catch {
             Panic.halt("cannot build the kernel page tables")
         }
@@ -83,31 +83,28 @@ enum KernelPageTables {
         return ok ? DirectMap.pointer(physical) : nil
     }
 
+    /// Maps a page. Replacing an existing mapping needs a `TLB.shootdown` of the page.
     static func map(_ virtual: UInt64, to physical: UInt64, flags: PageFlags, replace: Bool = false) -> PagingError? {
         lock.withLock {
             do throws(PagingError) {
                 try tables!.map(virtual, to: physical, flags: flags, replace: replace)
-                if replace { x86_invlpg(virtual) }
                 return nil
             } catch { return error }
         }
     }
 
+    /// Removes a mapping. The caller must `TLB.shootdown` the page before reusing its frame.
     @discardableResult
     static func unmap(_ virtual: UInt64) -> Mapping? {
         lock.withLock {
             let m = try? tables!.unmap(virtual)
-            if m != nil { x86_invlpg(virtual) }
             return m ?? nil
         }
     }
 
+    /// Changes a mapping's rights. Reducing them needs a `TLB.shootdown` of the page.
     static func protect(_ virtual: UInt64, flags: PageFlags) -> Bool {
-        lock.withLock {
-            let changed = (try? tables!.protect(virtual, flags: flags)) ?? false
-            if changed { x86_invlpg(virtual) }
-            return changed
-        }
+        lock.withLock { (try? tables!.protect(virtual, flags: flags)) ?? false }
     }
 
     static func translate(_ virtual: UInt64) -> Mapping? {

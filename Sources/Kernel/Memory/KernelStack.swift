@@ -43,13 +43,26 @@ struct KernelStack {
 
     func release() { release(mappedBytes: Self.size) }
 
+    /// Unmaps the stack; its frames are freed only after every CPU has forgotten them (a
+    /// thread may have run on several).
     private func release(mappedBytes: UInt64) {
+        var pages: [UInt64] = []
+        var frames: [UInt64] = []
         var offset: UInt64 = 0
         while offset < mappedBytes {
-            if let m = KernelPageTables.unmap(bottom + offset) { PhysicalMemory.free(m.physical) }
+            if let m = KernelPageTables.unmap(bottom + offset) {
+                pages.append(bottom + offset)
+                frames.append(m.physical)
+            }
             offset += 4096
         }
-        Self.lock.withLock { Self.freeSlots.append(slot) }
+        // The address range is reused only once no CPU can still translate it to the old
+        // frames: the slot is returned by Reclaim after the shootdown.
+        Reclaim.after(shootdown: pages, free: frames, stackSlot: slot)
+    }
+
+    static func recycle(slot: Int) {
+        lock.withLock { freeSlots.append(slot) }
     }
 
     /// True when `address` is a guard page of the stack region.

@@ -14,6 +14,9 @@ final class CPU {
     var current: Thread! = nil
     var idleThread: Thread! = nil
     var needsReschedule = false
+    /// Nonzero while the running code must not be switched away from (it holds something
+    /// other CPUs spin on with interrupts enabled). Interrupts still arrive.
+    var preemptionDisabled = 0
     /// When the running thread's time slice ends (monotonic ns), if it has one.
     var sliceEnd: UInt64? = nil
     var online = false

@@ -26,6 +26,8 @@ enum Scheduler {
 
     static var thisCPU: CPU { cpus[Int(PerCPU.current.pointee.cpu_index)] }
 
+    static var onlineCount: Int { cpus.reduce(0) { $0 + ($1.online ? 1 : 0) } }
+
     static var currentThread: Thread? {
         get {
             let raw = PerCPU.current.pointee.current_thread
@@ -197,7 +199,7 @@ enum Scheduler {
                 previous.state = .runnable
                 cpu.runQueue.enqueue(previous.slot, policy: previous.policy, virtualRuntime: previous.virtualRuntime)
             }
-            if let entry = cpu.runQueue.popNext(), let t = threads[entry.id] {
+            if let entry = cpu.runQueue.popNext(), let t = tableLock.withLock({ threads[entry.id] }) {
                 next = t
                 next.virtualRuntime = entry.virtualRuntime
             } else {
@@ -227,8 +229,9 @@ enum Scheduler {
         t.lastStart = now
     }
 
-    /// The per-CPU "thread we switched away from", so the incoming side can release it.
-    nonisolated(unsafe) private static var previousByCPU: [Thread?] = []
+    /// The per-CPU "thread we switched away from", so the incoming side can release it. Sized
+    /// once for all CPUs before any of them schedules (it must never grow concurrently).
+    nonisolated(unsafe) static var previousByCPU: [Thread?] = [nil]
 
     private static func switchTo(_ next: Thread, from previous: Thread, on cpu: CPU) {
         // A thread just switched out on another CPU may still be on its stack.
@@ -246,7 +249,6 @@ enum Scheduler {
             x86_wrmsr(UInt32(MSR_KERNEL_GS_BASE), next.gsBase)
         }
         cpu.contextSwitches &+= 1
-        while previousByCPU.count <= cpu.index { previousByCPU.append(nil) }
         previousByCPU[cpu.index] = previous
         skiff_switch_context(previous.contextSlot, next.savedStackPointer)
         finishSwitch()
@@ -424,7 +426,25 @@ enum Scheduler {
 
     /// Called on the way out of every interrupt: switch if this CPU was asked to.
     static func interruptExit() {
-        if thisCPU.needsReschedule { schedule() }
+        let cpu = thisCPU
+        if cpu.needsReschedule && cpu.preemptionDisabled == 0 { schedule() }
+    }
+
+    /// Runs `body` on this CPU without being switched away (interrupts stay enabled).
+    static func withPreemptionDisabled<R>(_ body: () -> R) -> R {
+        guard running else { return body() }
+        let cpu = withInterruptsDisabled { () -> CPU in
+            let c = thisCPU
+            c.preemptionDisabled += 1
+            return c
+        }
+        let result = body()
+        let reschedule = withInterruptsDisabled { () -> Bool in
+            cpu.preemptionDisabled -= 1
+            return cpu.preemptionDisabled == 0 && cpu.needsReschedule
+        }
+        if reschedule { schedule() }
+        return result
     }
 
     // MARK: - Idle
@@ -440,6 +460,11 @@ enum Scheduler {
                 schedule()
                 continue
             }
+            // Deferred TLB shootdowns and frees need interrupts on: do them before sleeping.
+            x86_sti()
+            if Reclaim.hasWork { Reclaim.drain() }
+            x86_cli()
+            if cpu.needsReschedule { continue }
             cpu.halted = true
             let before = Clock.monotonic
             x86_sti_hlt()
@@ -462,7 +487,7 @@ enum Scheduler {
         return first.lock.withLock {
             second.lock.withLock {
                 for slot in source.runQueue.migratableIDs {
-                    guard let t = threads[slot], t.allows(cpu: cpu.index) else { continue }
+                    guard let t = tableLock.withLock({ threads[slot] }), t.allows(cpu: cpu.index) else { continue }
                     guard let entry = source.runQueue.remove(slot) else { continue }
                     t.cpu = cpu.index
                     // Keep its standing relative to the new queue.

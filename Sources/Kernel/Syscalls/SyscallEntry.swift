@@ -9,8 +9,10 @@ import LinuxABI
 public func skiff_syscall(_ frame: UnsafeMutablePointer<skiff_trap_frame>) -> Int32 {
     let arguments = SyscallArguments(frame: frame)
     let result = SyscallTable.dispatch(arguments)
+    if Reclaim.hasWork { Reclaim.drain() }
     frame.pointee.rax = UInt64(bitPattern: Int64(result))
-    if Scheduler.thisCPU.needsReschedule { Scheduler.schedule() }
+    let cpu = Scheduler.thisCPU
+    if cpu.needsReschedule && cpu.preemptionDisabled == 0 { Scheduler.schedule() }
     let rip = frame.pointee.rip
     let canonical = rip < 0x0000_8000_0000_0000
     if !canonical || Scheduler.current.needsFullRestore {

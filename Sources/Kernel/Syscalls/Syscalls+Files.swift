@@ -71,7 +71,7 @@ extension Syscalls {
             let chunk = min(count - done, buffer.count)
             let failed = buffer.withUnsafeMutableBytes { UserMemory.copyIn($0.baseAddress!, from: address + UInt64(done), length: chunk) }
             if let failed { return done > 0 ? .success(done) : .failure(failed) }
-            buffer.withUnsafeBytes { Console.write(bytes: UnsafeRawBufferPointer(rebasing: $0[0..<chunk])) }
+            buffer.withUnsafeBytes { b in Console.withLock { Console.write(bytes: UnsafeRawBufferPointer(rebasing: b[0..<chunk])) } }
             done += chunk
         }
         return .success(done)

@@ -23,6 +23,10 @@ enum Interrupts {
             LocalAPIC.endOfInterrupt()
             Scheduler.programTimer(Scheduler.thisCPU)
         }
+        handlers[Int(LocalAPIC.tlbShootdownVector)] = { _ in
+            TLB.handleIPI()
+            LocalAPIC.endOfInterrupt()
+        }
         handlers[Int(LocalAPIC.errorVector)] = { _ in
             LocalAPIC.write(LocalAPIC.regError, 0)
             LocalAPIC.endOfInterrupt()

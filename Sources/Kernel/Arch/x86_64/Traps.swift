@@ -38,6 +38,10 @@ enum Traps {
             if address < UserMemory.limit, let thread = Scheduler.currentThread,
                 fromUser || UserMemory.fixup(for: frame.pointee.rip) != nil
             {
+                // CR2 is read; the fault may sleep, allocate or shoot down TLBs like any code
+                // running in the faulting thread's context.
+                if frame.pointee.rflags & 0x200 != 0 { x86_sti() }
+                defer { x86_cli() }
                 if let space = thread.process?.addressSpace, space.handleFault(address: address, errorCode: frame.pointee.error_code) {
                     return
                 }

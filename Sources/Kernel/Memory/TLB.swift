@@ -1,0 +1,60 @@
+#if SKIFF_KERNEL
+import CKernel
+import Synchronization
+
+/// TLB invalidation across CPUs.
+///
+/// All CPUs share the page tables, so when a mapping is removed or its rights reduced, every
+/// CPU that may have cached it must forget it before the frame is reused or the access is
+/// relied upon. The initiator invalidates locally, sends an IPI to the other online CPUs and
+/// waits until each has invalidated too. It does so with interrupts enabled and no spinlock
+/// held, so two CPUs shooting down at once still answer each other's IPIs.
+enum TLB {
+    nonisolated(unsafe) static var addresses: [UInt64] = []
+    nonisolated(unsafe) static var fullFlush = false
+    static let pending = Atomic<Int>(0)
+    /// Serializes initiators; taken by spinning with interrupts on.
+    static let busy = Atomic<Bool>(false)
+
+    /// Invalidates `pages` on every CPU. Call with interrupts enabled and no spinlock held.
+    /// Runs without preemption: an initiator switched away while others spin on it would stall
+    /// every CPU.
+    static func shootdown(_ pages: [UInt64]) {
+        guard !pages.isEmpty else { return }
+        Scheduler.withPreemptionDisabled { shootdownUnpreempted(pages) }
+    }
+
+    private static func shootdownUnpreempted(_ pages: [UInt64]) {
+        let full = pages.count > 32
+        invalidateLocally(pages, full: full)
+        let cpus = Scheduler.cpus
+        guard cpus.count > 1 else { return }
+        let me = Scheduler.thisCPU
+        while !busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged {
+            x86_pause()
+        }
+        addresses = pages
+        fullFlush = full
+        var targets: [CPU] = []
+        for c in cpus where c.online && c !== me { targets.append(c) }
+        pending.store(targets.count, ordering: .releasing)
+        for c in targets { LocalAPIC.sendIPI(to: c.apicID, vector: LocalAPIC.tlbShootdownVector) }
+        while pending.load(ordering: .acquiring) > 0 { x86_pause() }
+        busy.store(false, ordering: .releasing)
+    }
+
+    /// The IPI handler on the receiving CPUs.
+    static func handleIPI() {
+        invalidateLocally(addresses, full: fullFlush)
+        pending.subtract(1, ordering: .acquiringAndReleasing)
+    }
+
+    static func invalidateLocally(_ pages: [UInt64], full: Bool) {
+        if full {
+            x86_write_cr3(x86_read_cr3())  // flushes all non-global entries (user mappings)
+        } else {
+            for p in pages { x86_invlpg(p) }
+        }
+    }
+}
+#endif
