@@ -159,6 +159,9 @@ struct SplitMix64 {
                     // Equal runtimes may come out in either order; the runtime must be the least.
                     if case .normal = next.policy {} else { Issue.record("step \(step): expected a fair thread") }
                     #expect(next.virtualRuntime == best.value.1, "step \(step)")
+                case .fifo, .roundRobin:
+                    // Equal real-time priorities run in arrival order, whatever the policy.
+                    #expect(next.policy.realTimePriority == best.value.0.realTimePriority, "step \(step)")
                 default:
                     #expect(next.policy == best.value.0, "step \(step)")
                 }
