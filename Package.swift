@@ -27,6 +27,7 @@ let package = Package(
         .target(name: "Memory"),
         .target(name: "LinuxABI"),
         .target(name: "ImageFS"),
+        .target(name: "VFS", dependencies: ["LinuxABI", "ImageFS"]),
 
         // MARK: The kernel (Embedded Swift + C/assembly at the hardware edge)
         .target(name: "CKernel"),
@@ -56,6 +57,7 @@ let package = Package(
         .testTarget(name: "MemoryTests", dependencies: ["Memory"]),
         .testTarget(name: "LinuxABITests", dependencies: ["LinuxABI"]),
         .testTarget(name: "ImageFSTests", dependencies: ["ImageFS"]),
+        .testTarget(name: "VFSTests", dependencies: ["VFS", "ImageFS", "LinuxABI"]),
         .testTarget(name: "SkiffHostTests", dependencies: ["SkiffHost"]),
     ]
 )
