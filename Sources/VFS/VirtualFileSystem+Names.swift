@@ -172,6 +172,12 @@ extension VirtualFileSystem {
             throw .ENOTDIR
         }
         if let target, flags.contains(.exchange), target.type != .directory, new.trailingSlash { throw .ENOTDIR }
+        // Linux's lock_rename traps, before any permission or type check: a directory cannot
+        // move into itself, nor replace one of the directories above the source.
+        if sourceIsDirectory, try isAncestor(source, of: new.parent.node, in: new.parent.mount) { throw .EINVAL }
+        if let target, target.type == .directory, try isAncestor(target, of: old.parent.node, in: old.parent.mount) {
+            throw flags.contains(.exchange) ? .EINVAL : .ENOTEMPTY
+        }
         if let target, target === source { return }
 
         try mayDelete(source, from: old.parent, isDirectory: sourceIsDirectory, context)
@@ -191,6 +197,19 @@ extension VirtualFileSystem {
             new.parent.node.dentryCache?.invalidate(new.name)
         }
         try old.parent.node.rename(old.name, to: new.parent.node, as: new.name, flags: flags)
+    }
+
+    /// Whether `candidate` is `node` or one of its ancestors within `mount`. The file system
+    /// checks again under its rename lock; this pass gives Linux's error order.
+    private func isAncestor(_ candidate: VNode, of node: VNode, in mount: Mount) throws(Errno) -> Bool {
+        var current = node
+        while true {
+            if current === candidate { return true }
+            if current === mount.root { return false }
+            let up = try current.parent()
+            if up === current { return false }
+            current = up
+        }
     }
 
     /// The directory a new non-directory goes in: EEXIST when the name is taken or is `.`,

@@ -135,3 +135,13 @@ private func rename(
     }
     #expect(seen.filter { $0 == "." }.count == 1)
 }
+
+@Test func renameTrapsComeBeforeTypeChecks() throws {
+    let world = RamWorld()
+    try world.mkdir("/a")
+    try world.mkdir("/a/b")
+    try world.write("/a/b/file", [])
+    // Linux reports EINVAL here, not the ENOTDIR a directory-over-file rename would give.
+    #expect(errno { try rename(world, "/a", "/a/b/file") } == .EINVAL)
+    #expect(errno { try rename(world, "/a/b/file", "/a") } == .ENOTEMPTY)
+}
