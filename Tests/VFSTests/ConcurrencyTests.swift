@@ -59,16 +59,16 @@ private final class Rendezvous: @unchecked Sendable {
 private final class RendezvousLock: VFSLock, @unchecked Sendable {
     let inner = PthreadLock()
     let pending = Atomic<Bool>(false)
-    nonisolated(unsafe) var rendezvous: Rendezvous?
+    let rendezvous = Mutex<Rendezvous?>(nil)
 
     func arm(_ rendezvous: Rendezvous) {
-        self.rendezvous = rendezvous
+        self.rendezvous.withLock { $0 = rendezvous }
         pending.store(true, ordering: .sequentiallyConsistent)
     }
 
     private func maybeArrive() {
         if pending.compareExchange(expected: true, desired: false, ordering: .sequentiallyConsistent).exchanged {
-            rendezvous?.arrive()
+            rendezvous.withLock { $0 }?.arrive()
         }
     }
 
