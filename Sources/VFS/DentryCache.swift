@@ -15,7 +15,7 @@ public final class DentryCache {
     }
 
     let lock: any VFSLock
-    var entries: [[UInt8]: Entry] = [:]
+    var entries = NameTable<Entry>()
     var generation: UInt64 = 0
     /// The most entries kept; reaching it drops the negative entries, then everything.
     public let capacity: Int
@@ -38,8 +38,8 @@ public final class DentryCache {
         exclusively(lock) {
             guard generation == expected else { return }
             if entries.count >= capacity {
-                entries = entries.filter { element in
-                    if case .positive = element.value { return true }
+                entries.filter { entry in
+                    if case .positive = entry { return true }
                     return false
                 }
                 if entries.count >= capacity { entries.removeAll() }

@@ -14,7 +14,8 @@ final class ImageNodeTable<Storage: ImageStorage> {
     /// Maps a file's extent to its bytes in memory, for images in RAM.
     let mapper: ((FileExtent) -> UnsafeRawBufferPointer?)?
     private let lock: any VFSLock
-    private var nodes: [UInt32: ImageNode<Storage>] = [:]
+    /// Indexed by inode number (1-based; slot 0 unused). Not a Dictionary: see `NameTable`.
+    private var nodes: [ImageNode<Storage>?]
 
     init(
         reader: ImageReader<Storage>, device: DeviceNumber, lockFactory: any VFSLockFactory, dentryCacheCapacity: Int,
@@ -26,11 +27,14 @@ final class ImageNodeTable<Storage: ImageStorage> {
         self.dentryCacheCapacity = dentryCacheCapacity
         self.mapper = mapper
         lock = lockFactory.makeLock()
+        nodes = [ImageNode<Storage>?](repeating: nil, count: reader.inodeCount + 1)
     }
 
     /// The node of `inode`, made on first use.
     func node(_ inode: InodeNumber) throws(Errno) -> ImageNode<Storage> {
-        if let existing = shared(lock, { nodes[inode.rawValue] }) { return existing }
+        let index = Int(inode.rawValue)
+        guard index >= 1, index < nodes.count else { throw .EIO }
+        if let existing = shared(lock, { nodes[index] }) { return existing }
         let type: FileType
         do {
             type = try reader.type(of: inode)
@@ -47,8 +51,8 @@ final class ImageNodeTable<Storage: ImageStorage> {
             vnodeType == .directory ? DentryCache(lock: lockFactory.makeLock(), capacity: dentryCacheCapacity) : nil
         let made = ImageNode(table: self, inode: inode, type: vnodeType, dentryCache: cache)
         return exclusively(lock) {
-            if let raced = nodes[inode.rawValue] { return raced }
-            nodes[inode.rawValue] = made
+            if let raced = nodes[index] { return raced }
+            nodes[index] = made
             return made
         }
     }
@@ -57,9 +61,9 @@ final class ImageNodeTable<Storage: ImageStorage> {
     func removeAll() {
         let dropped = exclusively(lock) {
             let all = nodes
-            nodes = [:]
+            nodes = [ImageNode<Storage>?](repeating: nil, count: all.count)
             return all
         }
-        for (_, node) in dropped { node.dentryCache?.invalidateAll() }
+        for node in dropped { node?.dentryCache?.invalidateAll() }
     }
 }

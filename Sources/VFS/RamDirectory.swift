@@ -23,7 +23,7 @@ final class RamDirectory: RamNode {
         var node: RamNode
     }
 
-    var entries: [[UInt8]: Entry] = [:]
+    var entries = NameTable<Entry>()
     var ordered: [OrderedEntry] = []
     var nextCookie: UInt64 = 2
     /// Nil for the root, whose `..` is itself. Changed only by rename, which holds the

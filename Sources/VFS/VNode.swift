@@ -203,5 +203,5 @@ open class VNode {
 
     // MARK: Helpers for the VFS
 
-    var isMountPoint: Bool { mountedCount.load(ordering: .acquiring) > 0 }
+    final var isMountPoint: Bool { mountedCount.load(ordering: .acquiring) > 0 }
 }
