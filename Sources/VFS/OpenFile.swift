@@ -23,6 +23,9 @@ public final class OpenFile {
     private var offset: UInt64 = 0
     /// Access mode and status flags (F_GETFL); atomic so F_SETFL needs no lock.
     private let statusFlags: Atomic<Int>
+    /// The directory and name the file was opened through, for `/proc/self/fd` links; set by
+    /// the VFS right after opening, before the description is shared.
+    public internal(set) var origin: NameOrigin?
 
     /// A description on `node`. The caller has called `handler.opened(flags:)` (the VFS does
     /// for files it opens); `handler.released(flags:)` follows when the last reference goes.

@@ -30,6 +30,24 @@ extension VirtualFileSystem {
         for fileSystem in orphaned { fileSystem.unmounted() }
     }
 
+    /// The path of an open file (`readlink` of `/proc/self/fd/N` and `/proc/self/exe`): a
+    /// directory's current path; for other files the path of the directory they were opened
+    /// in plus their name, with " (deleted)" appended once they have no links, as Linux shows.
+    /// ENOENT for anonymous files (pipes, sockets) and descriptors opened without a name.
+    public func pathName(of file: OpenFile, in context: FileContext) throws(Errno) -> [UInt8] {
+        if file.node.type == .directory, let location = file.location {
+            return try pathName(of: location, in: context)
+        }
+        guard let origin = file.origin else { throw .ENOENT }
+        var path = try pathName(of: origin.directory, in: context)
+        if path != [PathWalk.slash] { path.append(PathWalk.slash) }
+        path.append(contentsOf: origin.name)
+        if try file.node.attributes().linkCount == 0 {
+            path.append(contentsOf: Array(" (deleted)".utf8))
+        }
+        return path
+    }
+
     /// The absolute path of `location` as seen from `context.root` (`getcwd`). ENOENT when the
     /// directory has been removed. The names are found by reading each parent directory, so
     /// this is for the rare callers that need a name, not for hot paths.

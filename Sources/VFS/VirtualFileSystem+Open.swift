@@ -26,20 +26,26 @@ extension VirtualFileSystem {
         }
         if flags.contains(FileConstants.O_CREAT) && flags.contains(FileConstants.O_DIRECTORY) { throw .EINVAL }
 
-        let (location, created) =
-            flags.contains(FileConstants.O_CREAT)
-            ? try lookupOrCreate(path, in: context, at: directory, flags: flags, mode: mode)
-            : (
-                try lookup(
-                    path, in: context, at: directory,
-                    options: flags.contains(FileConstants.O_NOFOLLOW) ? .noFollow : []), false
-            )
+        let location: Location
+        let origin: NameOrigin?
+        let created: Bool
+        if flags.contains(FileConstants.O_CREAT) {
+            (location, origin, created) = try lookupOrCreate(path, in: context, at: directory, flags: flags, mode: mode)
+        } else {
+            let options: LookupOptions = flags.contains(FileConstants.O_NOFOLLOW) ? .noFollow : []
+            let result = try resolve(path, in: context, at: directory, options: options)
+            (location, origin, created) = (result.location, result.origin, false)
+        }
         if flags.contains(FileConstants.O_CREAT) && !created && location.node.type == .directory { throw .EISDIR }
         if flags.contains(FileConstants.O_DIRECTORY) && location.node.type != .directory { throw .ENOTDIR }
+        let file: OpenFile
         if flags.isPath {
-            return OpenFile(node: location.node, mount: location.mount, flags: flags, lock: lockFactory.makeLock())
+            file = OpenFile(node: location.node, mount: location.mount, flags: flags, lock: lockFactory.makeLock())
+        } else {
+            file = try finishOpen(location, created: created, flags: flags, context)
         }
-        return try finishOpen(location, created: created, flags: flags, context)
+        file.origin = origin
+        return file
     }
 
     /// Opens an already resolved location (re-opening `/proc/self/fd/N`, `execve`), with
@@ -103,19 +109,20 @@ extension VirtualFileSystem {
     /// O_EXCL or O_NOFOLLOW forbid it.
     private func lookupOrCreate(
         _ path: [UInt8], in context: FileContext, at directory: Location?, flags: OpenFlags, mode: UInt32
-    ) throws(Errno) -> (Location, Bool) {
+    ) throws(Errno) -> (Location, NameOrigin?, Bool) {
         try checkPath(path, allowEmpty: false)
         var walk = PathWalk(path)
         var start = start(of: path, in: context, at: directory)
         while true {
-            let (parent, last) = try self.walk(
-                &walk, from: start, in: context, stopBeforeLast: true, followLast: true)
-            guard let last else { throw .EISDIR }
+            let result = try self.walk(&walk, from: start, in: context, stopBeforeLast: true, followLast: true)
+            let parent = result.location
+            guard let last = result.last else { throw .EISDIR }
+            let origin = NameOrigin(directory: parent, name: last.name)
             if last.isDot || last.isDotDot || last.trailingSlash { throw .EISDIR }
             if let existing = try childIfPresent(last.name, of: parent.node) {
                 if flags.contains(FileConstants.O_EXCL) { throw .EEXIST }
                 let location = crossMounts(Location(mount: parent.mount, node: existing))
-                guard location.node.type == .symlink else { return (location, false) }
+                guard location.node.type == .symlink else { return (location, origin, false) }
                 if flags.contains(FileConstants.O_NOFOLLOW) { throw .ELOOP }
                 let target = try location.node.readLink()
                 start = try walk.follow(target) ? context.root : parent
@@ -126,7 +133,7 @@ extension VirtualFileSystem {
             let (owner, permissions) = try newNode(in: parent, permissions: mode, isDirectory: false, context)
             let node = try parent.node.create(last.name, permissions: permissions, owner: owner)
             parent.node.dentryCache?.invalidate(last.name)
-            return (Location(mount: parent.mount, node: node), true)
+            return (Location(mount: parent.mount, node: node), origin, true)
         }
     }
 

@@ -49,19 +49,36 @@ public final class VirtualFileSystem {
     public func lookup(
         _ path: [UInt8], in context: FileContext, at directory: Location? = nil, options: LookupOptions = []
     ) throws(Errno) -> Location {
+        try resolve(path, in: context, at: directory, options: options).location
+    }
+
+    /// `lookup`, also saying which directory and name the result was found under.
+    func resolve(
+        _ path: [UInt8], in context: FileContext, at directory: Location?, options: LookupOptions
+    ) throws(Errno) -> WalkResult {
         try checkPath(path, allowEmpty: options.contains(.allowEmptyPath))
-        let location: Location
+        let result: WalkResult
         if path.isEmpty {
-            location = directory ?? context.workingDirectory
+            result = WalkResult(location: directory ?? context.workingDirectory)
         } else {
             var walk = PathWalk(path)
-            location = try self.walk(
+            result = try self.walk(
                 &walk, from: start(of: path, in: context, at: directory), in: context, stopBeforeLast: false,
-                followLast: !options.contains(.noFollow)
-            ).location
+                followLast: !options.contains(.noFollow))
         }
-        if options.contains(.directory) && location.node.type != .directory { throw .ENOTDIR }
-        return location
+        if options.contains(.directory) && result.location.node.type != .directory { throw .ENOTDIR }
+        return result
+    }
+
+    /// What a walk ends with.
+    struct WalkResult {
+        /// The final location, or with `stopBeforeLast` the directory holding `last`.
+        var location: Location
+        /// The unresolved last component (`stopBeforeLast` only).
+        var last: PathComponent? = nil
+        /// The directory and name the final location was reached through, when its last step
+        /// was a name (not `.`, `..` or an empty path): what `pathName(of:)` needs for files.
+        var origin: NameOrigin? = nil
     }
 
     /// Where a path's last component would live, for the calls that create, remove or rename
@@ -87,10 +104,11 @@ public final class VirtualFileSystem {
     func lookupParent(_ path: [UInt8], in context: FileContext, at directory: Location?) throws(Errno) -> ParentLookup {
         try checkPath(path, allowEmpty: false)
         var walk = PathWalk(path)
-        let (parent, last) = try self.walk(
+        let result = try self.walk(
             &walk, from: start(of: path, in: context, at: directory), in: context, stopBeforeLast: true,
             followLast: false)
-        guard let last else { return ParentLookup(parent: parent, name: [], kind: .root, trailingSlash: false) }
+        let parent = result.location
+        guard let last = result.last else { return ParentLookup(parent: parent, name: [], kind: .root, trailingSlash: false) }
         let kind: ParentLookup.Kind = last.isDot ? .dot : (last.isDotDot ? .dotDot : .normal)
         return ParentLookup(parent: parent, name: last.name, kind: kind, trailingSlash: last.trailingSlash)
     }
@@ -110,15 +128,16 @@ public final class VirtualFileSystem {
     /// symlink followed when `followLast` or a trailing slash says so).
     func walk(
         _ walk: inout PathWalk, from start: Location, in context: FileContext, stopBeforeLast: Bool, followLast: Bool
-    ) throws(Errno) -> (location: Location, last: PathComponent?) {
+    ) throws(Errno) -> WalkResult {
         var current = start
+        var origin: NameOrigin? = nil
         while let component = walk.next() {
             if component.isLast && stopBeforeLast {
                 guard current.node.type == .directory else { throw .ENOTDIR }
                 if !context.credentials.isSuperuser {
                     try Access.check(.execute, current.node.attributes(), context.credentials)
                 }
-                return (current, component)
+                return WalkResult(location: current, last: component)
             }
             let child = try step(from: current, component, in: context)
             if child.node.type == .symlink && (!component.isLast || followLast || component.trailingSlash) {
@@ -127,9 +146,10 @@ public final class VirtualFileSystem {
                 continue
             }
             if component.isLast && component.trailingSlash && child.node.type != .directory { throw .ENOTDIR }
+            origin = component.isDot || component.isDotDot ? nil : NameOrigin(directory: current, name: component.name)
             current = child
         }
-        return (current, nil)
+        return WalkResult(location: current, origin: origin)
     }
 
     /// One component from directory `current`: `.`, `..`, or a name (crossing onto whatever

@@ -124,3 +124,24 @@ private func makeInner(_ world: RamWorld, minor: UInt32 = 9) -> RamFileSystem {
         #expect(try vfs.pathName(of: vfs.lookup(bytes("/bin"), in: context), in: context) == bytes("/bin"))
     }
 }
+
+@Test func pathNamesOfOpenFiles() throws {
+    let world = RamWorld()
+    try world.mkdir("/mnt")
+    try world.vfs.mount(makeInner(world), at: bytes("/mnt"), in: world.context)
+    try world.mkdir("/mnt/sub")
+    try world.write("/mnt/sub/file", [])
+    try world.symlink("/link", to: "mnt/sub/file")
+    let viaLink = try world.open("/link", FileConstants.O_RDONLY)
+    #expect(try world.vfs.pathName(of: viaLink, in: world.context) == bytes("/mnt/sub/file"))
+    let created = try world.open("/mnt/new", O_RDWR_CREAT)
+    #expect(try world.vfs.pathName(of: created, in: world.context) == bytes("/mnt/new"))
+    let directory = try world.open("/mnt/sub/..", FileConstants.O_RDONLY)
+    #expect(try world.vfs.pathName(of: directory, in: world.context) == bytes("/mnt"))
+    let top = try world.open("/link", FileConstants.O_PATH | FileConstants.O_NOFOLLOW)
+    #expect(try world.vfs.pathName(of: top, in: world.context) == bytes("/link"))
+    try world.vfs.unlink(bytes("/mnt/new"), in: world.context)
+    #expect(try world.vfs.pathName(of: created, in: world.context) == bytes("/mnt/new (deleted)"))
+    let anonymous = OpenFile(node: VNode(type: .fifo), mount: nil, flags: .readOnly, lock: NoLock())
+    #expect(errno { try world.vfs.pathName(of: anonymous, in: world.context) } == .ENOENT)
+}
