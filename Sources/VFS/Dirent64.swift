@@ -50,7 +50,9 @@ public enum Dirent64 {
 
     /// Stores `value` little-endian byte by byte (records are only 8-byte aligned relative to
     /// the buffer, which itself may be unaligned).
-    private static func store<T: FixedWidthInteger>(_ value: T, in record: UnsafeMutableRawBufferPointer, at offset: Int) {
+    private static func store<T: FixedWidthInteger>(
+        _ value: T, in record: UnsafeMutableRawBufferPointer, at offset: Int
+    ) {
         var remaining = value
         for index in 0..<(T.bitWidth / 8) {
             record[offset + index] = UInt8(truncatingIfNeeded: remaining)

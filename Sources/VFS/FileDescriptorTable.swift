@@ -90,7 +90,9 @@ public final class FileDescriptorTable {
 
     /// `dup3`: like dup2 but EINVAL for equal descriptors or flags other than O_CLOEXEC, which
     /// sets close-on-exec on `newFD`.
-    public func duplicate3(_ oldFD: Int32, to newFD: Int32, flags: Int) throws(Errno) -> (fd: Int32, replaced: OpenFile?) {
+    public func duplicate3(_ oldFD: Int32, to newFD: Int32, flags: Int) throws(Errno) -> (
+        fd: Int32, replaced: OpenFile?
+    ) {
         guard flags & ~FileConstants.O_CLOEXEC == 0 else { throw .EINVAL }
         guard oldFD != newFD else { throw .EINVAL }
         return try exclusively(lock) { () throws(Errno) -> (fd: Int32, replaced: OpenFile?) in

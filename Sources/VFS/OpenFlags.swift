@@ -41,10 +41,12 @@ public struct OpenFlags: Equatable, Sendable {
         | FileConstants.O_NOATIME
 
     /// Flags that only matter while opening and are not kept in the open file description.
-    static let openTimeOnly = FileConstants.O_CREAT | FileConstants.O_EXCL | FileConstants.O_NOCTTY | FileConstants.O_TRUNC
+    static let openTimeOnly =
+        FileConstants.O_CREAT | FileConstants.O_EXCL | FileConstants.O_NOCTTY | FileConstants.O_TRUNC
 
     /// The flags O_PATH may be combined with; everything else is ignored with it.
-    static let pathCompatible = FileConstants.O_PATH | FileConstants.O_DIRECTORY | FileConstants.O_NOFOLLOW | FileConstants.O_CLOEXEC
+    static let pathCompatible =
+        FileConstants.O_PATH | FileConstants.O_DIRECTORY | FileConstants.O_NOFOLLOW | FileConstants.O_CLOEXEC
 
     /// Every flag Linux knows; others are ignored by `open` (but rejected by `openat2`).
     static let valid =

@@ -127,7 +127,9 @@ struct PageTree {
 
     /// Removes pages in `first...last` below `node` (covering indices from `base`); returns
     /// the count and leaves empty children detached.
-    private static func prune(_ node: PageTreeNode, level: Int, base: UInt64, from first: UInt64, through last: UInt64) -> Int {
+    private static func prune(_ node: PageTreeNode, level: Int, base: UInt64, from first: UInt64, through last: UInt64)
+        -> Int
+    {
         var removed = 0
         let span = span(level)
         for slot in 0..<fanout {

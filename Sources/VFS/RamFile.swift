@@ -45,7 +45,8 @@ final class RamFile: RamNode {
                 let destination = UnsafeMutableRawBufferPointer(rebasing: buffer[done..<(done + chunk)])
                 if let page = pages.page(at: index) {
                     page.bytes.withUnsafeBytes { source in
-                        destination.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[within..<(within + chunk)]))
+                        destination.copyMemory(
+                            from: UnsafeRawBufferPointer(rebasing: source[within..<(within + chunk)]))
                     }
                 } else {
                     _ = destination.initializeMemory(as: UInt8.self, repeating: 0)
@@ -179,7 +180,8 @@ final class RamFile: RamNode {
         let low = Int(start % pageSize)
         let high = low + Int(end - start)
         page.bytes.withUnsafeMutableBytes { bytes in
-            _ = UnsafeMutableRawBufferPointer(rebasing: bytes[low..<high]).initializeMemory(as: UInt8.self, repeating: 0)
+            _ = UnsafeMutableRawBufferPointer(rebasing: bytes[low..<high]).initializeMemory(
+                as: UInt8.self, repeating: 0)
         }
     }
 

@@ -58,7 +58,8 @@ extension VirtualFileSystem {
         var current = location
         while !current.isSame(as: context.root) {
             if current.node === current.mount.root {
-                guard current.mount.isAttached, let up = current.mount.parent, let point = current.mount.mountpoint else {
+                guard current.mount.isAttached, let up = current.mount.parent, let point = current.mount.mountpoint
+                else {
                     break
                 }
                 current = Location(mount: up, node: point)

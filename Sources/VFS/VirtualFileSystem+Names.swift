@@ -59,8 +59,11 @@ extension VirtualFileSystem {
         let parent = try parentForNewNonDirectory(destination)
         try checkWritable(parent.mount)
         try mayCreate(in: parent, context)
-        let owner = NodeOwner(uid: context.credentials.uid, gid: try newNode(
-            in: parent, permissions: 0o777, isDirectory: false, context).owner.gid)
+        let owner = NodeOwner(
+            uid: context.credentials.uid,
+            gid: try newNode(
+                in: parent, permissions: 0o777, isDirectory: false, context
+            ).owner.gid)
         _ = try parent.node.makeSymlink(destination.name, target: target, owner: owner)
         parent.node.dentryCache?.invalidate(destination.name)
     }

@@ -108,7 +108,9 @@ public final class VirtualFileSystem {
             &walk, from: start(of: path, in: context, at: directory), in: context, stopBeforeLast: true,
             followLast: false)
         let parent = result.location
-        guard let last = result.last else { return ParentLookup(parent: parent, name: [], kind: .root, trailingSlash: false) }
+        guard let last = result.last else {
+            return ParentLookup(parent: parent, name: [], kind: .root, trailingSlash: false)
+        }
         let kind: ParentLookup.Kind = last.isDot ? .dot : (last.isDotDot ? .dotDot : .normal)
         return ParentLookup(parent: parent, name: last.name, kind: kind, trailingSlash: last.trailingSlash)
     }
@@ -244,7 +246,9 @@ public final class VirtualFileSystem {
         if !credentials.isSuperuser {
             let directoryAttributes = try directory.node.attributes()
             try Access.check([.write, .execute], directoryAttributes, credentials)
-            if directoryAttributes.permissions & FileConstants.S_ISVTX != 0 && directoryAttributes.uid != credentials.uid {
+            if directoryAttributes.permissions & FileConstants.S_ISVTX != 0
+                && directoryAttributes.uid != credentials.uid
+            {
                 guard try victim.attributes().uid == credentials.uid else { throw .EPERM }
             }
         }
@@ -269,7 +273,8 @@ public final class VirtualFileSystem {
             owner.gid = parent.gid
             if isDirectory {
                 bits |= FileConstants.S_ISGID
-            } else if bits & (FileConstants.S_ISGID | FileConstants.S_IXGRP) == FileConstants.S_ISGID | FileConstants.S_IXGRP
+            } else if bits & (FileConstants.S_ISGID | FileConstants.S_IXGRP) == FileConstants.S_ISGID
+                | FileConstants.S_IXGRP
                 && !credentials.isSuperuser && !credentials.isMember(of: owner.gid)
             {
                 bits &= ~FileConstants.S_ISGID

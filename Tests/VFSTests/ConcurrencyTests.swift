@@ -133,9 +133,21 @@ private func nodeLock(_ world: RamWorld, _ path: String) throws -> RendezvousLoc
     for path in ["/a", "/b", "/elsewhere/c"] { try nodeLock(world, path).arm(rendezvous) }
     let ok = Atomic<Int>(0)
     runThreads([
-        { if (try? readBytes(a, count: 5000)) == [UInt8](repeating: 1, count: 5000) { ok.wrappingAdd(1, ordering: .relaxed) } },
-        { if (try? readBytes(b, count: 5000)) == [UInt8](repeating: 2, count: 5000) { ok.wrappingAdd(1, ordering: .relaxed) } },
-        { if (try? writeBytes(c, [UInt8](repeating: 3, count: 5000))) == 5000 { ok.wrappingAdd(1, ordering: .relaxed) } },
+        {
+            if (try? readBytes(a, count: 5000)) == [UInt8](repeating: 1, count: 5000) {
+                ok.wrappingAdd(1, ordering: .relaxed)
+            }
+        },
+        {
+            if (try? readBytes(b, count: 5000)) == [UInt8](repeating: 2, count: 5000) {
+                ok.wrappingAdd(1, ordering: .relaxed)
+            }
+        },
+        {
+            if (try? writeBytes(c, [UInt8](repeating: 3, count: 5000))) == 5000 {
+                ok.wrappingAdd(1, ordering: .relaxed)
+            }
+        },
     ])
     let met = rendezvous.met.load(ordering: .sequentiallyConsistent)
     #expect(met, "no global lock serialized the three")

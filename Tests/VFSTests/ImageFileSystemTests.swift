@@ -11,7 +11,8 @@ private func makeImage() throws -> [UInt8] {
     let program = (0..<10000).map { UInt8(truncatingIfNeeded: $0 &* 13) }
     try builder.addFile(
         at: "/bin/app", contents: program,
-        attributes: NodeAttributes(permissions: 0o755, uid: 5, gid: 6, modificationTime: Timestamp(seconds: 99, nanoseconds: 7)))
+        attributes: NodeAttributes(
+            permissions: 0o755, uid: 5, gid: 6, modificationTime: Timestamp(seconds: 99, nanoseconds: 7)))
     try builder.addFile(at: "/etc/conf", contents: Array("key=value\n".utf8))
     try builder.addSymlink(at: "/etc/link", target: "conf")
     try builder.addSymlink(at: "/lib", target: "/etc")
@@ -39,7 +40,9 @@ private func withImage(_ body: (VirtualFileSystem, FileContext, MemoryImageFileS
         #expect(attributes.type == .regular && attributes.permissions == 0o755)
         #expect(attributes.uid == 5 && attributes.gid == 6 && attributes.size == 10000)
         #expect(attributes.modificationTime == Timespec(seconds: 99, nanoseconds: 7))
-        #expect(attributes.accessTime == attributes.modificationTime && attributes.changeTime == attributes.modificationTime)
+        #expect(
+            attributes.accessTime == attributes.modificationTime && attributes.changeTime == attributes.modificationTime
+        )
         #expect(attributes.blocks == 20)
         #expect(try pread(app, count: 5, at: 9998).count == 2)
         #expect(try vfs.readLink(bytes("/etc/link"), in: context) == bytes("conf"))
@@ -49,8 +52,11 @@ private func withImage(_ body: (VirtualFileSystem, FileContext, MemoryImageFileS
         #expect(try vfs.attributes(of: bytes("/lib/conf"), in: context).inode == conf.inode)
         #expect(errno { try vfs.lookup(bytes("/etc/missing"), in: context) } == .ENOENT)
         #expect(errno { try vfs.lookup(bytes("/etc/conf/"), in: context) } == .ENOTDIR)
-        #expect(errno { try vfs.lookup(bytes("/etc/" + String(repeating: "x", count: 256)), in: context) } == .ENAMETOOLONG)
-        #expect(try vfs.lookup(bytes("/bin/../etc/./conf"), in: context).node === vfs.lookup(bytes("/etc/conf2"), in: context).node)
+        #expect(
+            errno { try vfs.lookup(bytes("/etc/" + String(repeating: "x", count: 256)), in: context) } == .ENAMETOOLONG)
+        #expect(
+            try vfs.lookup(bytes("/bin/../etc/./conf"), in: context).node
+                === vfs.lookup(bytes("/etc/conf2"), in: context).node)
         let root = try vfs.open(bytes("/"), in: context, flags: FileConstants.O_RDONLY)
         #expect(try listNames(root) == ["bin", "empty", "etc", "lib"])
         let etc = try vfs.open(bytes("/etc"), in: context, flags: FileConstants.O_RDONLY)
@@ -69,12 +75,18 @@ private func withImage(_ body: (VirtualFileSystem, FileContext, MemoryImageFileS
         let O_RDWR = FileConstants.O_RDWR
         #expect(errno { try vfs.open(bytes("/etc/conf"), in: context, flags: O_RDWR) } == .EROFS)
         #expect(errno { try vfs.open(bytes("/etc/conf"), in: context, flags: FileConstants.O_WRONLY) } == .EROFS)
-        #expect(errno { try vfs.open(bytes("/etc/conf"), in: context, flags: FileConstants.O_RDONLY | FileConstants.O_TRUNC) } == .EROFS)
+        #expect(
+            errno {
+                try vfs.open(bytes("/etc/conf"), in: context, flags: FileConstants.O_RDONLY | FileConstants.O_TRUNC)
+            } == .EROFS)
         #expect(errno { try vfs.open(bytes("/etc/new"), in: context, flags: O_RDWR | FileConstants.O_CREAT) } == .EROFS)
         // An existing file opened read-only with O_CREAT is fine; O_EXCL says EEXIST first.
         _ = try vfs.open(bytes("/etc/conf"), in: context, flags: FileConstants.O_RDONLY | FileConstants.O_CREAT)
         #expect(
-            errno { try vfs.open(bytes("/etc/conf"), in: context, flags: O_RDWR | FileConstants.O_CREAT | FileConstants.O_EXCL) }
+            errno {
+                try vfs.open(
+                    bytes("/etc/conf"), in: context, flags: O_RDWR | FileConstants.O_CREAT | FileConstants.O_EXCL)
+            }
                 == .EEXIST)
         #expect(errno { try vfs.makeDirectory(bytes("/new"), in: context, mode: 0o755) } == .EROFS)
         #expect(errno { try vfs.makeDirectory(bytes("/etc"), in: context, mode: 0o755) } == .EEXIST)
@@ -194,7 +206,9 @@ private final class CountingFileSystem: FileSystem {
         _ = errno { try vfs.lookup(bytes("/etc/nope"), in: context) }
         let etc = try vfs.lookup(bytes("/etc"), in: context).node
         #expect(etc.dentryCache?.count == 2)
-        #expect(try vfs.lookup(bytes("/etc/conf"), in: context).node === fileSystem.root.lookup(bytes("etc")).lookup(bytes("conf")))
+        #expect(
+            try vfs.lookup(bytes("/etc/conf"), in: context).node
+                === fileSystem.root.lookup(bytes("etc")).lookup(bytes("conf")))
         fileSystem.unmounted()
         #expect(etc.dentryCache?.count == 0)
     }

@@ -117,7 +117,9 @@ private func makeInner(_ world: RamWorld, minor: UInt32 = 9) -> RamFileSystem {
         try vfs.mount(tmp, at: bytes("/tmp"), in: context)
         let file = try vfs.open(bytes("/tmp/scratch"), in: context, flags: O_RDWR_CREAT, mode: 0o600)
         _ = try writeBytes(file, bytes("scratch data"))
-        #expect(try readAll(vfs.open(bytes("/tmp/../tmp/scratch"), in: context, flags: FileConstants.O_RDONLY)) == bytes("scratch data"))
+        #expect(
+            try readAll(vfs.open(bytes("/tmp/../tmp/scratch"), in: context, flags: FileConstants.O_RDONLY))
+                == bytes("scratch data"))
         #expect(errno { try vfs.open(bytes("/bin/new"), in: context, flags: O_RDWR_CREAT) } == .EROFS)
         #expect(errno { try vfs.rename(bytes("/tmp/scratch"), in: context, to: bytes("/bin/scratch")) } == .EXDEV)
         #expect(try vfs.pathName(of: vfs.lookup(bytes("/tmp"), in: context), in: context) == bytes("/tmp"))

@@ -38,7 +38,8 @@ import Testing
     #expect(null.type == .characterDevice && null.specialDevice == DeviceNumber(major: 1, minor: 3))
     #expect(null.linuxStat.specialDevice == 0x103)
     #expect(null.mode == UInt32(FileConstants.S_IFCHR) | 0o666)
-    #expect(errno { try vfs.makeNode(bytes("/dir"), in: context, mode: UInt32(FileConstants.S_IFDIR) | 0o755) } == .EPERM)
+    #expect(
+        errno { try vfs.makeNode(bytes("/dir"), in: context, mode: UInt32(FileConstants.S_IFDIR) | 0o755) } == .EPERM)
     #expect(errno { try vfs.makeNode(bytes("/bad"), in: context, mode: 0o030000) } == .EINVAL)
     #expect(errno { try vfs.makeNode(bytes("/lnk"), in: context, mode: UInt32(FileConstants.S_IFLNK)) } == .EINVAL)
     #expect(errno { try vfs.makeNode(bytes("/fifo"), in: context, mode: UInt32(FileConstants.S_IFIFO)) } == .EEXIST)

@@ -82,7 +82,9 @@ private func as_(_ world: RamWorld, _ credentials: Credentials) -> RamWorld {
     #expect(errno { try asBob.vfs.unlink(bytes("/tmp/alice-file"), in: asBob.context) } == .EPERM)
     #expect(errno { try asBob.vfs.rename(bytes("/tmp/alice-file"), in: asBob.context, to: bytes("/tmp/x")) } == .EPERM)
     try asBob.write("/tmp/bob-file", [])
-    #expect(errno { try asBob.vfs.rename(bytes("/tmp/bob-file"), in: asBob.context, to: bytes("/tmp/alice-file")) } == .EPERM)
+    #expect(
+        errno { try asBob.vfs.rename(bytes("/tmp/bob-file"), in: asBob.context, to: bytes("/tmp/alice-file")) }
+            == .EPERM)
     try asAlice.vfs.unlink(bytes("/tmp/alice-file"), in: asAlice.context)
     try world.vfs.unlink(bytes("/tmp/bob-file"), in: world.context)
 }
@@ -115,10 +117,14 @@ private func as_(_ world: RamWorld, _ credentials: Credentials) -> RamWorld {
             == .EPERM)
     try asBob.vfs.setTimes(of: shared, in: asBob.context, access: .now, modification: .now)
     let carolWorld = as_(world, carol)
-    #expect(errno { try carolWorld.vfs.setTimes(of: shared, in: carolWorld.context, access: .now, modification: .now) } == .EACCES)
+    #expect(
+        errno { try carolWorld.vfs.setTimes(of: shared, in: carolWorld.context, access: .now, modification: .now) }
+            == .EACCES)
     // chmod of a symlink itself.
     try world.symlink("/s", to: "readable")
-    #expect(errno { try world.vfs.changeMode(of: world.lookup("/s", .noFollow), in: world.context, mode: 0o600) } == .EOPNOTSUPP)
+    #expect(
+        errno { try world.vfs.changeMode(of: world.lookup("/s", .noFollow), in: world.context, mode: 0o600) }
+            == .EOPNOTSUPP)
 }
 
 @Test func setgidDirectoriesPassTheirGroupOn() throws {

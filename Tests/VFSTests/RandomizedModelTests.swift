@@ -257,10 +257,11 @@ private func runModel(seed: UInt64, steps: Int) throws {
 
     // Everything returns to the file system once nothing references it.
     open.removeAll()
-    let liveFiles = Set(model.entries.values.compactMap { entry -> Int? in
-        if case .file(let inode) = entry { return inode }
-        return nil
-    })
+    let liveFiles = Set(
+        model.entries.values.compactMap { entry -> Int? in
+            if case .file(let inode) = entry { return inode }
+            return nil
+        })
     let directories = model.entries.values.filter { $0.isDirectory }.count
     let symlinks = Set(model.entries.values.filter { $0.isSymlink }.map { "\($0)" }).count
     let nonFiles = directories + symlinks
@@ -284,7 +285,8 @@ private func compare(
         case .file(let inode):
             #expect(attributes.type == .regular)
             #expect(attributes.size == UInt64(model.contents[inode]!.count))
-            #expect(attributes.blocks == UInt64(model.pages[inode]!.count * 8), "seed \(seed) step \(step): blocks \(path)")
+            #expect(
+                attributes.blocks == UInt64(model.pages[inode]!.count * 8), "seed \(seed) step \(step): blocks \(path)")
             #expect(try world.read(path) == model.contents[inode]!, "seed \(seed) step \(step): read \(path)")
         }
     }
