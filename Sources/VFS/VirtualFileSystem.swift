@@ -70,6 +70,20 @@ public final class VirtualFileSystem {
         return result
     }
 
+    /// `chdir`/`fchdir`/`chroot`: the directory `path` names (an empty path with
+    /// `.allowEmptyPath` names `directory` itself), checked for search permission. ENOTDIR for
+    /// anything else; EACCES without execute permission. The caller stores the result in the
+    /// process's `FileContext`.
+    public func directory(
+        _ path: [UInt8], in context: FileContext, at directory: Location? = nil, options: LookupOptions = []
+    ) throws(Errno) -> Location {
+        let location = try lookup(path, in: context, at: directory, options: options.union(.directory))
+        if !context.credentials.isSuperuser {
+            try Access.check(.execute, location.node.attributes(), context.credentials)
+        }
+        return location
+    }
+
     /// What a walk ends with.
     struct WalkResult {
         /// The final location, or with `stopBeforeLast` the directory holding `last`.

@@ -154,3 +154,13 @@ private func as_(_ world: RamWorld, _ credentials: Credentials) -> RamWorld {
             == .EACCES)
     try asBob.vfs.rename(bytes("/shared/rootdir"), in: asBob.context, to: bytes("/shared/renamed"))
 }
+
+@Test func changeDirectoryChecksTypeAndSearchPermission() throws {
+    let world = try permissionWorld()
+    let asBob = as_(world, bob)
+    #expect(try world.vfs.directory(bytes("/home/alice"), in: world.context).node.type == .directory)
+    #expect(errno { try asBob.vfs.directory(bytes("/home/alice"), in: asBob.context) } == .EACCES)
+    #expect(errno { try world.vfs.directory(bytes("/readable"), in: world.context) } == .ENOTDIR)
+    let shared = try world.lookup("/shared")
+    #expect(try asBob.vfs.directory([], in: asBob.context, at: shared, options: .allowEmptyPath).node === shared.node)
+}
