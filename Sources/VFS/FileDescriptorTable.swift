@@ -40,18 +40,11 @@ public final class FileDescriptorTable {
         try exclusively(lock) { () throws(Errno) -> OpenFile in try slot(fd).file }
     }
 
-    /// Installs `file` at the lowest free descriptor at or above `minimum` (0 for open and
-    /// dup, the argument of F_DUPFD). EMFILE when none is below the limit; EINVAL when
-    /// `minimum` is negative or not below the limit (F_DUPFD's rule).
+    /// Installs `file` at the lowest free descriptor at or above `minimum`. EMFILE when none
+    /// is below the limit; EINVAL for a negative `minimum`.
     public func install(_ file: OpenFile, closeOnExec: Bool = false, minimum: Int32 = 0) throws(Errno) -> Int32 {
         try exclusively(lock) { () throws(Errno) -> Int32 in
-            guard minimum >= 0, Int(minimum) < storedLimit else { throw .EINVAL }
-            var index = max(Int(minimum), lowestFree)
-            while index < slots.count && slots[index] != nil { index += 1 }
-            guard index < storedLimit else { throw .EMFILE }
-            place(Slot(file: file, closeOnExec: closeOnExec), at: index)
-            if Int(minimum) <= lowestFree { lowestFree = index + 1 }
-            return Int32(index)
+            try allocate(file, closeOnExec: closeOnExec, minimum: minimum)
         }
     }
 
@@ -67,14 +60,19 @@ public final class FileDescriptorTable {
 
     /// `dup`: the lowest free descriptor, sharing `fd`'s description, close-on-exec clear.
     public func duplicate(_ fd: Int32) throws(Errno) -> Int32 {
-        let file = try self.file(fd)
-        return try install(file)
+        try exclusively(lock) { () throws(Errno) -> Int32 in
+            try allocate(slot(fd).file, closeOnExec: false, minimum: 0)
+        }
     }
 
-    /// `fcntl(F_DUPFD / F_DUPFD_CLOEXEC)`.
+    /// `fcntl(F_DUPFD / F_DUPFD_CLOEXEC)`: EINVAL when `minimum` is negative or not below
+    /// the limit, EMFILE when no descriptor from `minimum` up is free.
     public func duplicate(_ fd: Int32, minimum: Int32, closeOnExec: Bool) throws(Errno) -> Int32 {
-        let file = try self.file(fd)
-        return try install(file, closeOnExec: closeOnExec, minimum: minimum)
+        try exclusively(lock) { () throws(Errno) -> Int32 in
+            let file = try slot(fd).file
+            guard minimum >= 0, Int(minimum) < storedLimit else { throw .EINVAL }
+            return try allocate(file, closeOnExec: closeOnExec, minimum: minimum)
+        }
     }
 
     /// `dup2`: `newFD` becomes a copy of `oldFD`, silently closing what it was. With equal
@@ -204,6 +202,17 @@ public final class FileDescriptorTable {
     }
 
     // MARK: Under the lock
+
+    /// The lowest free descriptor at or above `minimum`, now holding `file`.
+    private func allocate(_ file: OpenFile, closeOnExec: Bool, minimum: Int32) throws(Errno) -> Int32 {
+        guard minimum >= 0 else { throw .EINVAL }
+        var index = max(Int(minimum), lowestFree)
+        while index < slots.count && slots[index] != nil { index += 1 }
+        guard index < storedLimit else { throw .EMFILE }
+        place(Slot(file: file, closeOnExec: closeOnExec), at: index)
+        if Int(minimum) <= lowestFree { lowestFree = index + 1 }
+        return Int32(index)
+    }
 
     private func slot(_ fd: Int32) throws(Errno) -> Slot {
         guard fd >= 0, Int(fd) < slots.count, let slot = slots[Int(fd)] else { throw .EBADF }

@@ -127,3 +127,15 @@ private func makeFiles(_ count: Int) throws -> (RamWorld, [OpenFile]) {
     _ = table.removeAll()
     #expect(node.releases == 1)
 }
+
+@Test func zeroLimitIsEMFILEForOpenButEINVALForDupfd() throws {
+    let (_, files) = try makeFiles(1)
+    let table = FileDescriptorTable(limit: 1, lock: NoLock())
+    let fd = try table.install(files[0])
+    table.limit = 0
+    #expect(errno { try table.install(files[0]) } == .EMFILE)
+    #expect(errno { try table.duplicate(fd) } == .EMFILE)
+    #expect(errno { try table.duplicate(fd, minimum: 0, closeOnExec: false) } == .EINVAL)
+    #expect(errno { try table.duplicate(9, minimum: 0, closeOnExec: false) } == .EBADF)
+    #expect(errno { try table.install(files[0], minimum: -1) } == .EINVAL)
+}
