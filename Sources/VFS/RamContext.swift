@@ -11,6 +11,7 @@ final class RamContext {
     let options: RamFileSystemOptions
     let clock: () -> Timespec
     let lockFactory: any VFSLockFactory
+    let pageAllocator: any PageAllocator
     /// Serializes renames, so the ancestor checks a rename makes cannot be invalidated by
     /// another rename (Linux's `s_vfs_rename_mutex`). First in the node lock order.
     let renameLock: any VFSLock
@@ -20,10 +21,14 @@ final class RamContext {
     let nodesUsed = Atomic<Int>(0)
     private let nextInode = Atomic<UInt64>(1)
 
-    init(options: RamFileSystemOptions, clock: @escaping () -> Timespec, lockFactory: any VFSLockFactory) {
+    init(
+        options: RamFileSystemOptions, clock: @escaping () -> Timespec, lockFactory: any VFSLockFactory,
+        pageAllocator: any PageAllocator
+    ) {
         self.options = options
         self.clock = clock
         self.lockFactory = lockFactory
+        self.pageAllocator = pageAllocator
         renameLock = lockFactory.makeLock()
         pageLimit = Int(clamping: options.sizeLimit >> UInt64(DataPage.shift))
         nodeLimit = max(Int(clamping: options.nodeLimit), 1)

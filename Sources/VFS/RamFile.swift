@@ -44,10 +44,7 @@ final class RamFile: RamNode {
                 let chunk = min(DataPage.size - within, count - done)
                 let destination = UnsafeMutableRawBufferPointer(rebasing: buffer[done..<(done + chunk)])
                 if let page = pages.page(at: index) {
-                    page.bytes.withUnsafeBytes { source in
-                        destination.copyMemory(
-                            from: UnsafeRawBufferPointer(rebasing: source[within..<(within + chunk)]))
-                    }
+                    destination.copyMemory(from: UnsafeRawBufferPointer(page.bytes(within, chunk)))
                 } else {
                     _ = destination.initializeMemory(as: UInt8.self, repeating: 0)
                 }
@@ -67,6 +64,7 @@ final class RamFile: RamNode {
             let room = VFSLimits.maxFileSize - start
             let count = UInt64(buffer.count) <= room ? buffer.count : Int(room)
             var done = 0
+            var failure: Errno? = nil
             while done < count {
                 let position = start + UInt64(done)
                 let index = position >> UInt64(DataPage.shift)
@@ -76,17 +74,23 @@ final class RamFile: RamNode {
                 if let existing = pages.page(at: index) {
                     page = existing
                 } else {
-                    guard context.reservePages(1) else { break }
-                    page = DataPage()
+                    guard context.reservePages(1) else {
+                        failure = .ENOSPC
+                        break
+                    }
+                    guard let fresh = DataPage(from: context.pageAllocator) else {
+                        context.releasePages(1)
+                        failure = .ENOMEM
+                        break
+                    }
+                    page = fresh
                     pages.insert(page, at: index)
                 }
-                let source = UnsafeRawBufferPointer(rebasing: buffer[done..<(done + chunk)])
-                page.bytes.withUnsafeMutableBytes { bytes in
-                    UnsafeMutableRawBufferPointer(rebasing: bytes[within..<(within + chunk)]).copyMemory(from: source)
-                }
+                page.bytes(within, chunk).copyMemory(
+                    from: UnsafeRawBufferPointer(rebasing: buffer[done..<(done + chunk)]))
                 done += chunk
             }
-            guard done > 0 else { throw .ENOSPC }
+            if done == 0, let failure { throw failure }
             let end = start + UInt64(done)
             if end > size { size = end }
             let now = context.now()
@@ -115,10 +119,8 @@ final class RamFile: RamNode {
             context.releasePages(pages.removeAll(from: firstWhole))
             let within = Int(newSize % pageSize)
             if within != 0, let page = pages.page(at: newSize / pageSize) {
-                page.bytes.withUnsafeMutableBytes { bytes in
-                    _ = UnsafeMutableRawBufferPointer(rebasing: bytes[within...]).initializeMemory(
-                        as: UInt8.self, repeating: 0)
-                }
+                page.memory.advanced(by: within).initializeMemory(
+                    as: UInt8.self, repeating: 0, count: DataPage.size - within)
             }
         }
         size = newSize
@@ -142,12 +144,16 @@ final class RamFile: RamNode {
                 var index = first
                 while true {
                     if pages.page(at: index) == nil {
-                        guard context.reservePages(1) else {
-                            for page in added { pages.remove(from: page, through: page) }
+                        var page: DataPage? = nil
+                        let reserved = context.reservePages(1)
+                        if reserved { page = DataPage(from: context.pageAllocator) }
+                        guard let page else {
+                            if reserved { context.releasePages(1) }
+                            for index in added { pages.remove(from: index, through: index) }
                             context.releasePages(added.count)
-                            throw .ENOSPC
+                            throw reserved ? .ENOMEM : .ENOSPC
                         }
-                        pages.insert(DataPage(), at: index)
+                        pages.insert(page, at: index)
                         added.append(index)
                     }
                     if index == last { break }
@@ -178,11 +184,7 @@ final class RamFile: RamNode {
         let pageSize = UInt64(DataPage.size)
         guard let page = pages.page(at: start / pageSize) else { return }
         let low = Int(start % pageSize)
-        let high = low + Int(end - start)
-        page.bytes.withUnsafeMutableBytes { bytes in
-            _ = UnsafeMutableRawBufferPointer(rebasing: bytes[low..<high]).initializeMemory(
-                as: UInt8.self, repeating: 0)
-        }
+        page.memory.advanced(by: low).initializeMemory(as: UInt8.self, repeating: 0, count: Int(end - start))
     }
 
     override func seekData(from offset: UInt64) throws(Errno) -> UInt64 {

@@ -7,7 +7,8 @@ import Synchronization
 /// File data lives in 4 KiB pages in a sparse tree, so holes cost nothing, large files need
 /// no large contiguous buffer (OSv's ramfs keeps one malloc'd buffer per file,
 /// cloudius-systems/osv#884), and truncate or unlink gives pages back at once. The size and
-/// node limits fail writes and creates with ENOSPC. Times come from the kernel's clock.
+/// node limits fail writes and creates with ENOSPC (ENOMEM when the page allocator runs
+/// dry). Times come from the kernel's clock.
 ///
 /// Locking: one reader-writer lock per node (see `VFSLock` for the order). Reads of a file
 /// share its lock; a write locks one file; creating or removing a name locks its directory
@@ -21,13 +22,14 @@ public final class RamFileSystem: FileSystem {
     let context: RamContext
     let rootDirectory: RamDirectory
 
-    /// A file system with `options`, timestamps from `clock`, and locks from `lockFactory`.
-    /// The node limit is at least 1, for the root.
+    /// A file system with `options`, timestamps from `clock`, locks from `lockFactory` and
+    /// data pages from `pageAllocator`. The node limit is at least 1, for the root.
     public init(
         options: RamFileSystemOptions = RamFileSystemOptions(), clock: @escaping () -> Timespec,
-        lockFactory: any VFSLockFactory
+        lockFactory: any VFSLockFactory, pageAllocator: any PageAllocator = HeapPageAllocator()
     ) {
-        context = RamContext(options: options, clock: clock, lockFactory: lockFactory)
+        context = RamContext(
+            options: options, clock: clock, lockFactory: lockFactory, pageAllocator: pageAllocator)
         let inode = (try? context.reserveNode()) ?? 1
         rootDirectory = RamDirectory(
             context: context, inode: inode, permissions: options.rootPermissions, owner: options.rootOwner,

@@ -242,3 +242,46 @@ import Testing
     #expect(errno { try readBytes(root, count: 10) } == .EISDIR)
     #expect(errno { try world.open("/", FileConstants.O_WRONLY) } == .EISDIR)
 }
+
+/// Hands out at most `budget` pages and counts the ones outstanding.
+private final class CountingPageAllocator: PageAllocator, @unchecked Sendable {
+    let inner = HeapPageAllocator()
+    var budget: Int
+    var outstanding = 0
+
+    init(budget: Int) { self.budget = budget }
+
+    func allocatePage() -> UnsafeMutableRawPointer? {
+        guard outstanding < budget, let page = inner.allocatePage() else { return nil }
+        outstanding += 1
+        return page
+    }
+
+    func freePage(_ page: UnsafeMutableRawPointer) {
+        outstanding -= 1
+        inner.freePage(page)
+    }
+}
+
+@Test func pagesComeFromTheKernelsAllocatorAndGoBack() throws {
+    let allocator = CountingPageAllocator(budget: 3)
+    let clock = TestClock()
+    let fileSystem = RamFileSystem(clock: { clock.now() }, lockFactory: NoLockFactory(), pageAllocator: allocator)
+    let vfs = VirtualFileSystem(root: fileSystem, lockFactory: NoLockFactory())
+    let context = vfs.makeContext()
+    var file: OpenFile? = try vfs.open(bytes("/f"), in: context, flags: O_RDWR_CREAT, mode: 0o644)
+    let data = [UInt8](repeating: 5, count: 5 * 4096)
+    // Out of memory (not out of tmpfs space): a short write, then ENOMEM; nothing is leaked.
+    #expect(try writeBytes(file!, data) == 3 * 4096)
+    #expect(errno { try writeBytes(file!, data) } == .ENOMEM)
+    #expect(fileSystem.usedBytes == 3 * 4096)
+    #expect(errno { try file!.allocate(mode: 0, offset: 3 * 4096, length: 4096) } == .ENOMEM)
+    #expect(fileSystem.usedBytes == 3 * 4096 && allocator.outstanding == 3)
+    #expect(try pread(file!, count: 3 * 4096, at: 0) == [UInt8](repeating: 5, count: 3 * 4096))
+    try file!.truncate(to: 4096)
+    #expect(allocator.outstanding == 1)
+    try vfs.unlink(bytes("/f"), in: context)
+    #expect(allocator.outstanding == 1)
+    file = nil
+    #expect(allocator.outstanding == 0 && fileSystem.usedBytes == 0)
+}
