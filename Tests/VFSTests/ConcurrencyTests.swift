@@ -30,6 +30,20 @@ private func runThreads(_ bodies: [() -> Void]) {
     for thread in threads { pthread_join(thread, nil) }
 }
 
+/// A value behind a pthread lock (which ThreadSanitizer understands, unlike `Mutex`'s futex).
+private final class Locked<Value>: @unchecked Sendable {
+    private let lock = PthreadLock()
+    private var value: Value
+
+    init(_ value: Value) { self.value = value }
+
+    func withLock<R>(_ body: (inout Value) -> R) -> R {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(&value)
+    }
+}
+
 // MARK: A lock that proves overlap
 
 /// Counts arrivals of armed locks; `met` turns true once `parties` holders are inside their
@@ -59,7 +73,7 @@ private final class Rendezvous: @unchecked Sendable {
 private final class RendezvousLock: VFSLock, @unchecked Sendable {
     let inner = PthreadLock()
     let pending = Atomic<Bool>(false)
-    let rendezvous = Mutex<Rendezvous?>(nil)
+    let rendezvous = Locked<Rendezvous?>(nil)
 
     func arm(_ rendezvous: Rendezvous) {
         self.rendezvous.withLock { $0 = rendezvous }
@@ -102,7 +116,7 @@ private func nodeLock(_ world: RamWorld, _ path: String) throws -> RendezvousLoc
     let rendezvous = Rendezvous(parties: 2)
     // Each reader arms the lock for the other's benefit: both acquisitions join.
     lock.arm(rendezvous)
-    let results = Mutex<[Int]>([])
+    let results = Locked<[Int]>([])
     runThreads([
         {
             let count = (try? readBytes(first, count: 10000).count) ?? -1
@@ -187,7 +201,7 @@ private func offsetPattern(_ size: Int) -> [UInt8] {
     // Two threads share one description: between them they must read each 64-byte chunk
     // exactly once.
     let sharedDescription = try world.open("/shared", FileConstants.O_RDONLY)
-    let chunkOffsets = Mutex<[Int]>([])
+    let chunkOffsets = Locked<[Int]>([])
     func sharedReader() {
         while true {
             guard let chunk = try? readBytes(sharedDescription, count: 64) else { return fail() }
