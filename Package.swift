@@ -28,12 +28,13 @@ let package = Package(
         .target(name: "LinuxABI"),
         .target(name: "ImageFS"),
         .target(name: "Scheduling"),
+        .target(name: "VFS", dependencies: ["LinuxABI", "ImageFS"]),
 
         // MARK: The kernel (Embedded Swift + C/assembly at the hardware edge)
         .target(name: "CKernel"),
         .executableTarget(
             name: "Kernel",
-            dependencies: ["CKernel", "Boot", "ACPI", "ELF", "Memory", "LinuxABI", "ImageFS", "Scheduling"]
+            dependencies: ["CKernel", "Boot", "ACPI", "ELF", "Memory", "LinuxABI", "ImageFS", "Scheduling", "VFS"]
         ),
 
         // MARK: Host tools
@@ -58,6 +59,7 @@ let package = Package(
         .testTarget(name: "LinuxABITests", dependencies: ["LinuxABI"]),
         .testTarget(name: "ImageFSTests", dependencies: ["ImageFS"]),
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling"]),
+        .testTarget(name: "VFSTests", dependencies: ["VFS", "ImageFS", "LinuxABI"]),
         .testTarget(name: "SkiffHostTests", dependencies: ["SkiffHost"]),
     ]
 )
