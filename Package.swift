@@ -26,6 +26,7 @@ let package = Package(
         .target(name: "ELF"),
         .target(name: "Memory"),
         .target(name: "LinuxABI"),
+        .target(name: "Net"),
 
         // MARK: The kernel (Embedded Swift + C/assembly at the hardware edge)
         .target(name: "CKernel"),
@@ -54,6 +55,7 @@ let package = Package(
         .testTarget(name: "ELFTests", dependencies: ["ELF"]),
         .testTarget(name: "MemoryTests", dependencies: ["Memory"]),
         .testTarget(name: "LinuxABITests", dependencies: ["LinuxABI"]),
+        .testTarget(name: "NetTests", dependencies: ["Net"]),
         .testTarget(name: "SkiffHostTests", dependencies: ["SkiffHost"]),
     ]
 )
