@@ -49,7 +49,14 @@ struct IPv4Reassembler {
         }) {
             index = i
         } else {
-            if datagrams.count >= limit { return .dropped(.ipv4FragmentInvalid) }
+            if datagrams.count >= limit {
+                // Make room by giving up the oldest incomplete datagram (a lost fragment, or
+                // a late duplicate of a finished one, would otherwise hold its slot until the
+                // timeout).
+                if let oldest = datagrams.indices.min(by: { datagrams[$0].deadline < datagrams[$1].deadline }) {
+                    datagrams.remove(at: oldest)
+                }
+            }
             datagrams.append(
                 Datagram(
                     source: header.source, destination: header.destination, identification: header.identification,

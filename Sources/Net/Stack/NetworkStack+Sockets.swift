@@ -414,10 +414,7 @@ extension NetworkStack {
         if how != .write {
             t.readShutdown = true
         }
-        if how != .read && !t.finQueued {
-            t.finQueued = true
-            tcpOutput(t)
-        }
+        if how != .read { tcpQueueFIN(t) }
         notify(t)
         flushLoopback()
     }
@@ -449,10 +446,7 @@ extension NetworkStack {
                 releaseTCP(t)
             } else {
                 t.readShutdown = true
-                if !t.finQueued {
-                    t.finQueued = true
-                    tcpOutput(t)
-                }
+                tcpQueueFIN(t)
                 if t.state == .finWait2 { t.closeDeadline = now &+ configuration.tcp.finWait2Timeout }
             }
         case .timeWait:

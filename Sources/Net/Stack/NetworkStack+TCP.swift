@@ -90,6 +90,19 @@ extension NetworkStack {
         }
     }
 
+    /// The application is done sending: a FIN follows the queued data (RFC 9293 §3.10.4).
+    func tcpQueueFIN(_ t: TCPSocket) {
+        guard !t.finQueued else { return }
+        switch t.state {
+        case .established: t.state = .finWait1
+        case .closeWait: t.state = .lastAck
+        case .synReceived: t.state = .finWait1
+        default: return
+        }
+        t.finQueued = true
+        tcpOutput(t)
+    }
+
     // MARK: Timers
 
     func tcpTimers(_ t: TCPSocket) {

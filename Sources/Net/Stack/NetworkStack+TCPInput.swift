@@ -345,9 +345,13 @@ extension NetworkStack {
     /// the state changes an acknowledged FIN causes.
     func tcpProcessAck(_ t: TCPSocket, _ segment: TCPSegment) {
         let ack = segment.acknowledgment
-        if t.sackEnabled {
+        var newlySacked = false
+        if t.sackEnabled && !segment.options.sackBlocks.isEmpty {
+            let before = t.scoreboard.sackedBytes
             for block in segment.options.sackBlocks { t.scoreboard.add(block, una: t.sndUna, max: t.sndMax) }
+            newlySacked = t.scoreboard.sackedBytes > before
         }
+        var retransmitted = false
         let newWindow = Int(segment.window) << Int(t.sendWindowShift)
         let mss = t.effectiveMSS
         if ack.seqGreater(t.sndUna) {
@@ -376,6 +380,7 @@ extension NetworkStack {
                 } else {
                     // Partial acknowledgment: the next hole was lost too.
                     tcpRetransmitNextHole(t, partialAck: true)
+                    retransmitted = true
                     t.cwnd = Swift.max(t.cwnd &- acked &+ mss, mss)
                     t.retransmitDeadline = now &+ t.rto
                 }
@@ -413,7 +418,20 @@ extension NetworkStack {
             if t.inRecovery {
                 t.cwnd &+= mss  // inflation: one segment left the network
                 tcpRetransmitNextHole(t, partialAck: false)
-            } else if t.dupAcks == 3 && (ack.seqGreater(t.recover) || ack == t.recover && t.recover == t.iss) {
+                retransmitted = true
+            } else if t.dupAcks == 3 && ack.seqGreater(t.recover) {
+                tcpEnterRecovery(t)
+                retransmitted = true
+            }
+        }
+        // SACK-based loss detection (RFC 6675 §5): three segments' worth SACKed above
+        // SND.UNA means it was lost, even when the ACKs carry data and so are not duplicates
+        // in the RFC 5681 sense (both directions busy). Each ACK with new SACK information
+        // during recovery clocks out one more hole.
+        if newlySacked && !retransmitted && t.state != .closed {
+            if t.inRecovery {
+                tcpRetransmitNextHole(t, partialAck: false)
+            } else if t.scoreboard.sackedBytes >= 3 &* mss && t.sndUna.seqGreater(t.recover) {
                 tcpEnterRecovery(t)
             }
         }

@@ -60,11 +60,12 @@ extension NetworkStack {
             let unsent = Swift.max(0, t.sendBuffer.count &- offset)
             let window = Swift.min(t.sndWnd, t.cwnd)
             let inFlight = t.bytesInFlight
-            let usable = forcing ? Swift.max(t.effectiveMSS, window &- inFlight) : Swift.max(0, window &- inFlight)
-            let length = Swift.min(unsent, usable, t.effectiveMSS)
+            let capacity = segmentCapacity(t)
+            let usable = forcing ? Swift.max(capacity, window &- inFlight) : Swift.max(0, window &- inFlight)
+            let length = Swift.min(unsent, usable, capacity)
             let finNow = t.finQueued && !t.sndNxt.seqGreater(t.finSequence) && length == unsent
             if length == 0 && !finNow { break }
-            if length < t.effectiveMSS && !forcing {
+            if length < capacity && !forcing {
                 if length < unsent {
                     // Window-limited: wait for a useful window (sender SWS avoidance).
                     if length < t.maxSndWnd / 2 { break }
@@ -100,6 +101,17 @@ extension NetworkStack {
         if !sent && t.ackNow { tcpSendAck(t) }
     }
 
+    /// Payload bytes the next segment may carry: the MSS less the options it will have
+    /// (timestamps, and SACK blocks while we hold out-of-order data), so no packet exceeds the
+    /// MTU (RFC 6691).
+    func segmentCapacity(_ t: TCPSocket) -> Int {
+        var options = t.timestampsEnabled ? 12 : 0
+        if t.sackEnabled && !t.outOfOrder.blocks.isEmpty {
+            options &+= 4 &+ 8 &* Swift.min(t.outOfOrder.blocks.count, t.timestampsEnabled ? 3 : 4)
+        }
+        return Swift.max(1, t.sendMSS &- options)
+    }
+
     func persistInterval(_ t: TCPSocket) -> Nanoseconds {
         let base = Swift.max(t.rto, configuration.tcp.minimumRTO)
         let shifted = base << UInt64(Swift.min(t.persistBackoff, 16))
@@ -133,7 +145,7 @@ extension NetworkStack {
     /// it follows them, without touching `SND.NXT`.
     func tcpRetransmit(_ t: TCPSocket, from sequence: UInt32, length: Int) {
         let offset = sequence.seqDistance(from: t.sendBufferSeq)
-        let n = Swift.min(length, t.effectiveMSS, Swift.max(0, t.sendBuffer.count &- offset))
+        let n = Swift.min(length, segmentCapacity(t), Swift.max(0, t.sendBuffer.count &- offset))
         var flags: TCPFlags = .ack
         if t.finSent && sequence &+ UInt32(truncatingIfNeeded: n) == t.finSequence { flags.insert(.fin) }
         guard n > 0 || flags.contains(.fin) else { return }
