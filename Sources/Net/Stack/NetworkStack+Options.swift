@@ -23,7 +23,6 @@ extension NetworkStack {
             let size = Swift.max(Self.minimumReceiveBuffer, Swift.min(value, maxBuffer))
             if let t = s.tcp {
                 t.receiveBufferSize = size
-                t.receiveBuffer.limit = size
                 tcpReceiveWindowUpdate(t)
                 flushLoopback()
             } else if let d = s.datagram {

@@ -83,7 +83,7 @@ extension NetworkStack {
     /// (receiver SWS avoidance, RFC 1122 §4.2.3.3), in particular when it reopens from zero.
     func tcpReceiveWindowUpdate(_ t: TCPSocket) {
         guard t.state.canReceiveData else { return }
-        let potential = t.rcvNxt &+ UInt32(truncatingIfNeeded: t.receiveBuffer.freeSpace)
+        let potential = t.rcvNxt &+ UInt32(truncatingIfNeeded: Swift.max(0, t.receiveBufferSize &- t.receiveBuffer.count))
         let growth = potential.seqDistance(from: t.rcvAdvertisedRight)
         if growth >= Swift.min(t.receiveBufferSize / 2, t.receiveMSS) && growth >= 1 << Int(t.receiveWindowShift) {
             tcpSendAck(t)
@@ -169,7 +169,8 @@ extension NetworkStack {
             t.highRetransmitted = t.sndUna
             t.sndNxt = t.sndUna
             tcpOutput(t, force: true)
-            t.retransmitDeadline = now &+ t.rto
+            // With the peer's window closed nothing went out and the persist timer runs instead.
+            t.retransmitDeadline = t.bytesInFlight > 0 ? now &+ t.rto : nil
         default:
             break
         }

@@ -282,7 +282,7 @@ extension NetworkStack {
         t.irs = segment.sequence
         t.rcvNxt = segment.sequence &+ 1
         negotiateOptions(t, peer: segment.options, route: decision)
-        t.rcvAdvertisedRight = t.rcvNxt &+ UInt32(truncatingIfNeeded: Swift.min(t.receiveBuffer.freeSpace, 65535))
+        t.rcvAdvertisedRight = t.rcvNxt &+ UInt32(truncatingIfNeeded: Swift.min(Swift.max(0, t.receiveBufferSize &- t.receiveBuffer.count), 65535))
         t.sndWnd = Int(segment.window)  // never scaled in a SYN (RFC 7323 §2.2)
         t.maxSndWnd = t.sndWnd
         t.sndWl1 = segment.sequence

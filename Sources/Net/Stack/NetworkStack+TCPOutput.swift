@@ -25,7 +25,7 @@ extension NetworkStack {
     /// min(buffer/2, MSS) is not offered. The right edge never moves left (RFC 9293 §3.8.6.2.2);
     /// scaling rounds down, which may withdraw less than one scale unit, as RFC 7323 §2.4 allows.
     func advertisedWindow(_ t: TCPSocket, syn: Bool) -> UInt16 {
-        var window = t.readShutdown && !t.userOwned ? 0 : t.receiveBuffer.freeSpace
+        var window = t.readShutdown && !t.userOwned ? 0 : Swift.max(0, t.receiveBufferSize &- t.receiveBuffer.count)
         if window < Swift.min(t.receiveBufferSize / 2, t.receiveMSS) { window = 0 }
         let promised = t.rcvAdvertisedRight.seqDistance(from: t.rcvNxt)
         window = Swift.max(window, promised)
@@ -42,7 +42,9 @@ extension NetworkStack {
     }
 
     /// Sends whatever flow control, congestion control and Nagle allow. `force` sends one
-    /// segment even when they do not (retransmission timeout, persist timer with an open window).
+    /// segment that Nagle or silly-window avoidance would hold back (retransmission timeout,
+    /// persist timer with a small open window); the peer's window is always respected — a
+    /// closed window is the persist timer's business.
     func tcpOutput(_ t: TCPSocket, force: Bool = false) {
         switch t.state {
         case .established, .closeWait, .finWait1, .closing, .lastAck:
@@ -61,7 +63,7 @@ extension NetworkStack {
             let window = Swift.min(t.sndWnd, t.cwnd)
             let inFlight = t.bytesInFlight
             let capacity = segmentCapacity(t)
-            let usable = forcing ? Swift.max(capacity, window &- inFlight) : Swift.max(0, window &- inFlight)
+            let usable = Swift.max(0, window &- inFlight)
             let length = Swift.min(unsent, usable, capacity)
             let finNow = t.finQueued && !t.sndNxt.seqGreater(t.finSequence) && length == unsent
             if length == 0 && !finNow { break }

@@ -145,7 +145,10 @@ final class TCPSocket: SocketBase {
         receiveBufferSize = configuration.receiveBufferSize
         sendBufferSize = configuration.sendBufferSize
         sendBuffer = ByteRing(limit: configuration.sendBufferSize)
-        receiveBuffer = ByteRing(limit: configuration.receiveBufferSize)
+        // The window, not the ring, bounds received data: it is sized from
+        // `receiveBufferSize`, and a window already offered must still be honoured after
+        // SO_RCVBUF shrinks, so the ring's own limit is only a safety cap.
+        receiveBuffer = ByteRing(limit: 2 &* configuration.maximumBufferSize)
         rto = configuration.initialRTO
         keepAliveIdle = configuration.keepAliveIdle
         keepAliveInterval = configuration.keepAliveInterval
@@ -170,7 +173,6 @@ final class TCPSocket: SocketBase {
         linger = listener.linger
         receiveBufferSize = listener.receiveBufferSize
         sendBufferSize = listener.sendBufferSize
-        receiveBuffer.limit = listener.receiveBufferSize
         sendBuffer.limit = listener.sendBufferSize
         self.listener = listener
         userOwned = false
