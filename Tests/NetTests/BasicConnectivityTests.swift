@@ -58,7 +58,8 @@ import Testing
             if let chunk = try? h.b.receive(server, maxCount: 65536) { received += chunk }
             return received.count == message.count
         })
-        #expect(received == message)
+        let same = received == message
+        #expect(same)
         try h.a.shutdown(client, .write)
         #expect(h.net.run(for: 1_000_000_000) { (try? h.b.tcpState(server)) == .closeWait })
         #expect(try h.b.receive(server, maxCount: 10) == [])  // end of stream

@@ -65,6 +65,9 @@ extension NetworkStack {
 
     /// The largest transport payload that fits one packet of `decision`'s interface.
     func maximumTransportPayload(_ decision: RouteDecision) -> Int {
-        decision.interface.mtu &- (decision.source.isV4 ? IPv4Header.minimumSize : IPv6Header.size)
+        // IPv4's total length and IPv6's payload length are 16-bit fields, whatever the MTU.
+        decision.source.isV4
+            ? Swift.min(decision.interface.mtu, 65535) &- IPv4Header.minimumSize
+            : Swift.min(decision.interface.mtu &- IPv6Header.size, 65535)
     }
 }
