@@ -202,9 +202,8 @@ extension NetworkStack {
     /// A router advertisement (RFC 4861 §6.3.4): default router, on-link prefixes, SLAAC
     /// addresses (RFC 4862 §5.5.3), MTU and DNS servers (RFC 8106).
     func routerAdvertisementInput(_ view: PacketView, header: IPv6Header, on i: Interface) {
-        guard header.source.isLinkLocal, let options = validND(view, header: header, minimumLength: 16, on: i) else {
-            return drop(.ndMalformed, on: i)
-        }
+        guard header.source.isLinkLocal else { return drop(.ndMalformed, on: i) }
+        guard let options = validND(view, header: header, minimumLength: 16, on: i) else { return }
         i.nextRouterSolicitation = nil
         i.routerSolicitationsSent = Swift.max(i.routerSolicitationsSent, 1)
         if view.u8(4) != 0 { i.advertisedHopLimit = view.u8(4) }
