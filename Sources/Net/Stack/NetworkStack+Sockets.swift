@@ -82,7 +82,7 @@ extension NetworkStack {
 
     /// Whether `s` binding `address:port` collides with an existing binding (Linux rules for
     /// `SO_REUSEADDR` and `SO_REUSEPORT`).
-    func bindConflict(_ s: SocketBase, address: IPAddress, port: UInt16, forListen: Bool = false) -> Bool {
+    func bindConflict(_ s: SocketBase, address: IPAddress, port: UInt16) -> Bool {
         let mine = coverage(address, domain: s.domain, v6Only: s.v6Only)
         for other in portIndex(for: s.socketProtocol).sockets(on: port) where other !== s {
             let theirs = coverage(other.localAddress, domain: other.domain, v6Only: other.v6Only)
@@ -200,7 +200,7 @@ extension NetworkStack {
         }
         if t.localPort == 0 {
             try autobind(t)
-        } else if bindConflict(t, address: t.localAddress, port: t.localPort, forListen: true) {
+        } else if bindConflict(t, address: t.localAddress, port: t.localPort) {
             throw .addressInUse
         }
         t.backlog = Swift.max(0, Swift.min(backlog, configuration.tcp.maximumBacklog))
@@ -309,7 +309,6 @@ extension NetworkStack {
         }
         if d.socketProtocol == .udp && port == 0 { throw .invalidArgument }
         if case .v4(let a) = target, a.isBroadcast || isSubnetBroadcast(a), !d.broadcast { throw .permissionDenied }
-        guard bytes.count <= d.sendBufferSize || bytes.count <= 65507 else { throw .messageTooLong }
         guard let decision = route(to: target, source: d.localAddress, scopeID: scope) else { throw .networkUnreachable }
         if d.localPort == 0 { try autobind(d) }
         if d.socketProtocol == .icmpEcho {

@@ -87,7 +87,8 @@ extension NetworkStack {
         let isV4 = route.source.isV4
         let ipSize = isV4 ? IPv4Header.minimumSize : IPv6Header.size
         let length = UDPHeader.size &+ payload.count
-        guard length <= 65535 else { throw .messageTooLong }
+        // 65,507 payload bytes over IPv4 and 65,527 over IPv6, as Linux allows.
+        guard length &+ (isV4 ? IPv4Header.minimumSize : 0) <= 65535 else { throw .messageTooLong }
         if !isV4 && length &+ ipSize > route.interface.mtu { throw .messageTooLong }
         let o = Self.linkRoom &+ ipSize
         var p = [UInt8](repeating: 0, count: o &+ length)

@@ -195,8 +195,14 @@ public final class NetworkStack {
     public func takeReadinessChanges() -> [SocketID] {
         let changes = readinessChanges
         readinessChanges = []
-        for id in changes { sockets.lookup(id)?.readinessQueued = false }
-        return changes
+        var result: [SocketID] = []
+        result.reserveCapacity(changes.count)
+        for id in changes {
+            guard let s = sockets.lookup(id), s.userOwned else { continue }  // closed meanwhile
+            s.readinessQueued = false
+            result.append(id)
+        }
+        return result
     }
 
     /// Records that `socket` has news for its owner.

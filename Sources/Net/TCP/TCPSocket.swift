@@ -210,6 +210,5 @@ final class TCPSocket: SocketBase {
             .earliest(delayedAckDeadline)
     }
 
-    var isDead: Bool { state == .closed && wasConnectedOrTried }
     var wasConnectedOrTried: Bool { wasConnected || isActiveOpen }
 }
