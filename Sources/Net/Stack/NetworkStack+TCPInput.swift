@@ -121,6 +121,7 @@ extension NetworkStack {
             t.timestampsEnabled = false
         }
         t.sackEnabled = configuration.tcp.selectiveAcknowledgments && peer.sackPermitted
+        t.cwnd = initialWindow(t)
     }
 
     // MARK: Connections
@@ -475,7 +476,9 @@ extension NetworkStack {
             t.highRetransmitted = hole.start &+ UInt32(truncatingIfNeeded: n)
             return
         }
-        if partialAck {
+        // The segment at SND.UNA, unless this recovery already resent it (SACK clocking may
+        // have run ahead of the cumulative acknowledgment).
+        if partialAck && t.sndUna.seqGreaterOrEqual(t.highRetransmitted) {
             tcpRetransmit(t, from: t.sndUna, length: t.effectiveMSS)
             t.highRetransmitted = t.highRetransmitted.seqMax(t.sndUna &+ UInt32(truncatingIfNeeded: t.effectiveMSS))
         }
