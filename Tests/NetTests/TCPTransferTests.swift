@@ -43,7 +43,7 @@ import Testing
         let (c, s) = try Self.connect(h)
         let data = pattern(1 << 20)
         let r = Self.exchange(h, c, s, data)
-        #expect(r.done)
+        #expect(r.done, "transfer incomplete")
         let same = r.atServer == data && r.atClient == data
         #expect(same)
         #expect(h.a.tcpStatistics.retransmittedSegments == 0)
@@ -60,7 +60,7 @@ import Testing
         let (c, s) = try Self.connect(h)
         let data = pattern(1 << 20, seed: seed)
         let r = Self.exchange(h, c, s, data)
-        #expect(r.done)
+        #expect(r.done, "transfer incomplete")
         let same = r.atServer == data && r.atClient == data
         #expect(same)
         // Loss was repaired by retransmission, mostly without timeouts.

@@ -120,9 +120,12 @@ extension NetworkStack {
         return Swift.min(shifted, configuration.tcp.maximumPersistInterval)
     }
 
-    /// A pure acknowledgment.
+    /// A pure acknowledgment. It carries `SND.MAX`, not `SND.NXT`: after a timeout pulls
+    /// `SND.NXT` back, a sequence number the peer has already passed would make the ACK
+    /// unacceptable to it, and two peers retransmitting at once would ignore each other's
+    /// acknowledgments for good (BSD does the same).
     func tcpSendAck(_ t: TCPSocket) {
-        tcpSendSegment(t, sequence: t.sndNxt, flags: .ack, dataOffset: 0, dataLength: 0)
+        tcpSendSegment(t, sequence: t.sndMax, flags: .ack, dataOffset: 0, dataLength: 0)
     }
 
     /// A segment one below `SND.UNA`: the peer answers it with an ACK showing its window,
