@@ -85,4 +85,38 @@ import Testing
         #expect(same)
         #expect(h.a.tcpStatistics.retransmittedSegments > 0)
     }
+
+    /// Heavy loss, duplication and reordering with small buffers (zero windows, persist
+    /// timer, SWS rules) and every combination of timestamps and SACK; data is checked as it
+    /// is read.
+    @Test(arguments: [UInt64(21), 22, 23, 24])
+    func harshLinkSmallBuffers(seed: UInt64) throws {
+        let h = TwoHosts(seed: seed) { c in
+            c.tcp.receiveBufferSize = 6000
+            c.tcp.sendBufferSize = 9000
+            c.tcp.timestamps = seed % 2 == 0
+            c.tcp.selectiveAcknowledgments = seed % 4 < 2
+        }
+        h.net.impairment = .init(lossPPM: 60_000, duplicatePPM: 30_000, jitter: 4_000_000, delay: 5_000_000)
+        let (c, s) = try Self.connect(h)
+        let data = pattern(200_000, seed: seed)
+        var sentA = 0, sentB = 0, gotA = 0, gotB = 0
+        var intact = true
+        let done = h.net.run(for: 600_000_000_000) {
+            while sentA < data.count, let n = try? h.a.send(c, Array(data[sentA..<min(data.count, sentA + 5000)])) { sentA += n }
+            while sentB < data.count, let n = try? h.b.send(s, Array(data[sentB..<min(data.count, sentB + 5000)])) { sentB += n }
+            if let chunk = try? h.b.receive(s, maxCount: 3000), !chunk.isEmpty {
+                intact = intact && chunk[...] == data[gotB..<(gotB + chunk.count)]
+                gotB += chunk.count
+            }
+            if let chunk = try? h.a.receive(c, maxCount: 3000), !chunk.isEmpty {
+                intact = intact && chunk[...] == data[gotA..<(gotA + chunk.count)]
+                gotA += chunk.count
+            }
+            return gotA == data.count && gotB == data.count
+        }
+        #expect(done)
+        #expect(intact)
+        #expect(h.a.tcpStatistics.retransmittedSegments > 0 && h.b.tcpStatistics.retransmittedSegments > 0)
+    }
 }
