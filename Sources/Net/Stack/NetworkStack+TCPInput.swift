@@ -128,7 +128,10 @@ extension NetworkStack {
 
     func tcpProcess(_ t: TCPSocket, _ segment: TCPSegment, on i: Interface) {
         t.lastReceived = now
-        t.persistProbes = 0
+        // A peer that keeps answering zero-window probes keeps a connection alive forever;
+        // for one the application has closed, the probes are counted anyway (Linux's
+        // `tcp_orphan_retries` idea), so it cannot pin memory indefinitely.
+        if t.userOwned || t.listener != nil { t.persistProbes = 0 }
         if t.state == .synSent { return tcpSynSentInput(t, segment) }
         let flags = segment.flags
         if t.keepAliveEnabled {
@@ -316,6 +319,10 @@ extension NetworkStack {
     func tcpEstablished(_ t: TCPSocket) {
         t.state = .established
         t.wasConnected = true
+        if t.retransmissionCount > 0 && !t.hasRTTSample {
+            // The SYN or SYN-ACK was lost: start data with a 3 s RTO (RFC 6298 §5.7).
+            t.rto = Swift.min(Swift.max(t.rto, NetTime.seconds(3)), configuration.tcp.maximumRTO)
+        }
         if t.keepAliveEnabled { t.keepAliveDeadline = now &+ t.keepAliveIdle }
         notify(t)
     }
