@@ -171,4 +171,39 @@ import Testing
         // Not an echo request: rejected.
         #expect(throws: NetError.invalidArgument) { try h.a.send(p, [0, 0, 0, 0, 0, 0, 0, 0]) }
     }
+
+    @Test func icmpErrorsMustQuoteDataInFlight() throws {
+        let h = TwoHosts()
+        h.net.disconnected.insert(1)
+        _ = h.a.interface(h.aIf)!.arp.learn(
+            .v4(TwoHosts.bAddress), mac: TwoHosts.bMAC, now: h.net.now, create: true, confirmed: true,
+            configuration: NeighborConfiguration())
+        let c = try h.a.socket(domain: .inet, type: .stream)
+        try h.a.startConnect(c, to: SocketAddress(TwoHosts.bAddress, port: 80))
+        let t = h.a.sockets.lookup(c)!.tcp!
+        func unreachable(quoting seq: UInt32) -> [UInt8] {
+            var inner = [UInt8](repeating: 0, count: 28)
+            IPv4Header.write(
+                to: &inner, at: 0, totalLength: 60, identification: 9, ttl: 64, protocolNumber: 6,
+                source: TwoHosts.aAddress, destination: TwoHosts.bAddress)
+            inner.put16(t.localPort, at: 20)
+            inner.put16(80, at: 22)
+            inner.put32(seq, at: 24)
+            var icmp: [UInt8] = [3, 3, 0, 0, 0, 0, 0, 0] + inner
+            var sum = InternetChecksum()
+            icmp.withUnsafeBytes { sum.add($0) }
+            icmp.put16(sum.value, at: 2)
+            var p = [UInt8](repeating: 0, count: 34) + icmp
+            IPv4Header.write(
+                to: &p, at: 14, totalLength: 20 + icmp.count, identification: 3, ttl: 64, protocolNumber: 1,
+                source: TwoHosts.bAddress, destination: TwoHosts.aAddress)
+            EthernetHeader(destination: TwoHosts.aMAC, source: TwoHosts.bMAC, etherType: 0x0800).write(to: &p)
+            return p
+        }
+        h.a.receive(frame: unreachable(quoting: t.iss &+ 5000), on: h.aIf)
+        #expect(try h.a.tcpState(c) == .synSent)
+        h.a.receive(frame: unreachable(quoting: t.iss), on: h.aIf)
+        #expect(try h.a.tcpState(c) == .closed)
+        #expect(try h.a.getOption(c, .error) == NetError.connectionRefused.rawValue)
+    }
 }

@@ -10,7 +10,11 @@ extension NetworkStack {
         let destination = header.destination
         let isBroadcast =
             destination.isBroadcast || i.ipv4Addresses.contains { $0.broadcast == destination && $0.prefixLength < 31 }
-        let acceptDHCP = i.dhcp != nil && header.protocolNumber == IPv4Header.protocolUDP
+        // While DHCP runs, replies may be unicast to the address being offered (RFC 2131 §4.1).
+        let acceptDHCP =
+            i.dhcp != nil && header.protocolNumber == IPv4Header.protocolUDP
+            && packet.count >= header.headerLength &+ UDPHeader.size
+            && packet.u16(header.headerLength &+ 2) == DHCPMessage.clientPort
         if !(isBroadcast || isLocalAddress(.v4(destination)) || acceptDHCP
             || destination == IPv4Address(224, 0, 0, 1))
         {
@@ -122,7 +126,8 @@ extension NetworkStack {
             transportError(
                 protocolNumber: inner.u8(9), local: .v4(IPv4Address(rawValue: inner.u32(12))),
                 remote: .v4(IPv4Address(rawValue: inner.u32(16))), localPort: transport.u16(0),
-                remotePort: transport.u16(2), error: error, hard: view.u8(1) != ICMPv4.codeHostUnreachable)
+                remotePort: transport.u16(2), quotedSequence: transport.u32(4), error: error,
+                hard: view.u8(1) != ICMPv4.codeHostUnreachable)
         default:
             break
         }
@@ -160,7 +165,7 @@ extension NetworkStack {
     /// Reports an ICMP error about a packet we sent to the socket that sent it.
     func transportError(
         protocolNumber: UInt8, local: IPAddress, remote: IPAddress, localPort: UInt16, remotePort: UInt16,
-        error: NetError, hard: Bool
+        quotedSequence: UInt32, error: NetError, hard: Bool
     ) {
         switch protocolNumber {
         case IPv4Header.protocolUDP:
@@ -174,6 +179,8 @@ extension NetworkStack {
         case IPv4Header.protocolTCP:
             let key = ConnectionKey(localAddress: local, localPort: localPort, remoteAddress: remote, remotePort: remotePort)
             guard let s = connections.lookup(key) else { return }
+            // Only errors about data in flight count; others are stale or forged (RFC 5927 §4.1).
+            guard quotedSequence.seqGreaterOrEqual(s.sndUna), quotedSequence.seqLess(s.sndMax) else { return }
             if s.state == .synSent && hard {
                 tcpAbort(s, error: error, sendReset: false)
             } else {

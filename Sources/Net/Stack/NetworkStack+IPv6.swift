@@ -125,13 +125,13 @@ extension NetworkStack {
             deliverEchoReply(view, from: .v6(header.source), identifier: view.u16(4), on: i)
         case ICMPv6.destinationUnreachable:
             let inner = view.dropFirst(8)
-            guard inner.count >= IPv6Header.size &+ 4, inner.u8(0) >> 4 == 6 else { return drop(.icmpMalformed, on: i) }
+            guard inner.count >= IPv6Header.size &+ 8, inner.u8(0) >> 4 == 6 else { return drop(.icmpMalformed, on: i) }
             let transport = inner.dropFirst(IPv6Header.size)
             let code = view.u8(1)
             transportError(
                 protocolNumber: inner.u8(6), local: .v6(IPv6Address(reading: inner, at: 8)),
                 remote: .v6(IPv6Address(reading: inner, at: 24)), localPort: transport.u16(0), remotePort: transport.u16(2),
-                error: code == ICMPv6.codePortUnreachable ? .connectionRefused : .hostUnreachable,
+                quotedSequence: transport.u32(4), error: code == ICMPv6.codePortUnreachable ? .connectionRefused : .hostUnreachable,
                 hard: code == ICMPv6.codePortUnreachable)
         case ICMPv6.routerAdvertisement:
             routerAdvertisementInput(view, header: header, on: i)

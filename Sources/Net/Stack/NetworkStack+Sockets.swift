@@ -362,10 +362,7 @@ extension NetworkStack {
         if n > 0 {
             first.payload.withUnsafeBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: n) }
         }
-        if !flags.contains(.peek) {
-            d.dequeue()
-            notify(d)
-        }
+        if !flags.contains(.peek) { d.dequeue() }
         return ReceiveResult(count: n, fullLength: first.payload.count, source: first.source)
     }
 
