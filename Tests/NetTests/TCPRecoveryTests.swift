@@ -211,4 +211,27 @@ import Testing
         let entry = try #require(h.a.interface(h.aIf)!.arp.entries.first)
         #expect(!entry.probing && entry.reachableUntil > h.net.now)
     }
+
+    @Test func resetDoesNotEndTimeWait() throws {
+        let h = TwoHosts(configure: fastTimers)
+        let (c, s) = try TCPTransferTests.connect(h)
+        try h.a.close(c)
+        h.net.run(for: 50_000_000)
+        try h.b.close(s)
+        h.net.run(for: 50_000_000)
+        let t = try #require(h.a.sockets.slots.compactMap { $0?.tcp }.first)
+        #expect(t.state == .timeWait)
+        var p = h.b.buildTCPPacket(
+            source: .v4(TwoHosts.bAddress), destination: .v4(TwoHosts.aAddress), sourcePort: t.remotePort,
+            destinationPort: t.localPort, sequence: t.rcvNxt, acknowledgment: 0, flags: .rst, window: 0,
+            options: TCPOptions(), dataLength: 0, fill: { _, _ in })
+        IPv4Header.write(
+            to: &p, at: 14, totalLength: p.count - 14, identification: 1, ttl: 64, protocolNumber: 6,
+            source: TwoHosts.bAddress, destination: TwoHosts.aAddress)
+        EthernetHeader(destination: TwoHosts.aMAC, source: TwoHosts.bMAC, etherType: 0x0800).write(to: &p)
+        h.a.receive(frame: p, on: h.aIf)
+        #expect(t.state == .timeWait)  // RFC 1337
+        h.net.run(for: 2_100_000_000)
+        #expect(t.state == .closed && h.a.sockets.count == 0)
+    }
 }

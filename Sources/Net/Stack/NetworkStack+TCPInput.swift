@@ -166,7 +166,8 @@ extension NetworkStack {
         } else {
             acceptable = window > 0 && (inWindow(seq) || inWindow(seq &+ UInt32(truncatingIfNeeded: length &- 1)))
         }
-        // With a zero window, ACKs and RSTs at RCV.NXT are still processed (RFC 9293 §3.10.7.4).
+        // With a zero window, ACKs and RSTs at RCV.NXT are still processed (RFC 9293 §3.10.7.4),
+        // and so is a bare FIN there, which needs no buffer space (as Linux does).
         var controlOnly = false
         if !acceptable && window == 0 && seq == t.rcvNxt {
             acceptable = true
@@ -184,6 +185,9 @@ extension NetworkStack {
 
         // RST (RFC 5961 §3): only an exact match resets; others in the window get a challenge.
         if flags.contains(.rst) {
+            if t.state == .timeWait {
+                return  // RFC 1337: a reset must not cut TIME-WAIT short
+            }
             if seq == t.rcvNxt {
                 tcpStatistics.resetsReceived &+= 1
                 tcpReceivedReset(t)
@@ -240,7 +244,7 @@ extension NetworkStack {
 
         // Trim to the window.
         var payload = controlOnly ? PacketView(bytes: [], start: 0, count: 0) : segment.payload
-        var fin = flags.contains(.fin) && !controlOnly
+        var fin = flags.contains(.fin) && (!controlOnly || segment.payload.count == 0)
         var start = seq
         if start.seqLess(t.rcvNxt) {
             let skip = t.rcvNxt.seqDistance(from: start)

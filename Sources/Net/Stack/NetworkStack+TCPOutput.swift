@@ -25,7 +25,7 @@ extension NetworkStack {
     /// min(buffer/2, MSS) is not offered. The right edge never moves left (RFC 9293 §3.8.6.2.2);
     /// scaling rounds down, which may withdraw less than one scale unit, as RFC 7323 §2.4 allows.
     func advertisedWindow(_ t: TCPSocket, syn: Bool) -> UInt16 {
-        var window = t.readShutdown && !t.userOwned ? 0 : Swift.max(0, t.receiveBufferSize &- t.receiveBuffer.count)
+        var window = Swift.max(0, t.receiveBufferSize &- t.receiveBuffer.count)
         if window < Swift.min(t.receiveBufferSize / 2, t.receiveMSS) { window = 0 }
         let promised = t.rcvAdvertisedRight.seqDistance(from: t.rcvNxt)
         window = Swift.max(window, promised)
