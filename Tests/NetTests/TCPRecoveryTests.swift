@@ -219,7 +219,8 @@ import Testing
         h.net.run(for: 50_000_000)
         try h.b.close(s)
         h.net.run(for: 50_000_000)
-        let t = try #require(h.a.sockets.slots.compactMap { $0?.tcp }.first)
+        let remaining = h.a.sockets.slots.compactMap { $0?.tcp }
+        let t = try #require(remaining.first)
         #expect(t.state == .timeWait)
         var p = h.b.buildTCPPacket(
             source: .v4(TwoHosts.bAddress), destination: .v4(TwoHosts.aAddress), sourcePort: t.remotePort,
