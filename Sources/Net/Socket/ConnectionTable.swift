@@ -1,17 +1,3 @@
-/// The four-tuple identifying a TCP connection, addresses unmapped.
-struct ConnectionKey: Equatable {
-    var localAddress: IPAddress
-    var localPort: UInt16
-    var remoteAddress: IPAddress
-    var remotePort: UInt16
-
-    var hash: UInt64 {
-        SplitMix64.mix(
-            localAddress.hashWord &* 31 &+ remoteAddress.hashWord
-                ^ (UInt64(localPort) << 16 | UInt64(remotePort)))
-    }
-}
-
 /// TCP connections by four-tuple: a chained hash table with its own hash function (the
 /// standard `Dictionary` needs floating point for its growth policy, which the kernel build
 /// avoids). It doubles when the load exceeds two entries per bucket.
@@ -48,30 +34,5 @@ struct ConnectionTable {
         for chain in old {
             for entry in chain { buckets[bucket(entry.key)].append(entry) }
         }
-    }
-}
-
-/// Sockets of one protocol by local port, for bind conflicts, listener lookup and datagram
-/// delivery: 256 buckets by the port's low byte, each a short list.
-struct PortIndex {
-    private var buckets: [[SocketBase]] = Array(repeating: [], count: 256)
-
-    func sockets(on port: UInt16) -> [SocketBase] {
-        buckets[Int(port & 0xFF)].filter { $0.localPort == port }
-    }
-
-    func isUsed(_ port: UInt16) -> Bool {
-        buckets[Int(port & 0xFF)].contains { $0.localPort == port }
-    }
-
-    mutating func insert(_ socket: SocketBase) {
-        buckets[Int(socket.localPort & 0xFF)].append(socket)
-        socket.inPortIndex = true
-    }
-
-    mutating func remove(_ socket: SocketBase) {
-        let b = Int(socket.localPort & 0xFF)
-        if let i = buckets[b].firstIndex(where: { $0 === socket }) { buckets[b].remove(at: i) }
-        socket.inPortIndex = false
     }
 }
