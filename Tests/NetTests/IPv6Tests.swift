@@ -213,4 +213,23 @@ final class TestRouter {
         // Datagrams larger than the MTU are refused rather than fragmented.
         #expect(throws: NetError.messageTooLong) { try h.a.send(u, pattern(1400)) }
     }
+
+    @Test func tcpOverLinkLocalKeepsTheScope() throws {
+        let (h, _) = Self.setUp()
+        h.net.run(for: 1_500_000_000)
+        let l = try h.b.socket(domain: .inet6, type: .stream)
+        try h.b.bind(l, to: SocketAddress(.v6(.unspecified), port: 22))
+        try h.b.listen(l, backlog: 1)
+        let c = try h.a.socket(domain: .inet6, type: .stream)
+        let target = SocketAddress(.linkLocal(mac: TwoHosts.bMAC), port: 22, scopeID: h.aIf.rawValue)
+        try h.a.startConnect(c, to: target)
+        #expect(h.net.run(for: 1_000_000_000) { (try? h.b.readiness(l))?.contains(.readable) == true })
+        let (s, peer) = try h.b.accept(l)
+        #expect(peer.address == .v6(.linkLocal(mac: TwoHosts.aMAC)) && peer.scopeID == h.bIf.rawValue)
+        #expect(try h.a.peerAddress(c) == target)
+        #expect(try h.a.localAddress(c).address == .v6(.linkLocal(mac: TwoHosts.aMAC)))
+        try h.b.send(s, [1, 2, 3])
+        h.net.run(for: 100_000_000)
+        #expect(try h.a.receive(c, maxCount: 10) == [1, 2, 3])
+    }
 }

@@ -178,7 +178,9 @@ extension NetworkStack {
         let s = try userSocket(id)
         if let t = s.tcp {
             guard t.state.isSynchronized || t.state == .synReceived else { throw .notConnected }
-            return t.presented(t.remoteAddress, port: t.remotePort)
+            var p = t.presented(t.remoteAddress, port: t.remotePort)
+            p.scopeID = t.scopeID
+            return p
         }
         guard let peer = s.datagram?.remote else { throw .notConnected }
         var p = s.presented(peer.address, port: peer.port)
@@ -217,7 +219,9 @@ extension NetworkStack {
         child.listener = nil
         child.userOwned = true
         notify(child)
-        return (child.id, child.presented(child.remoteAddress, port: child.remotePort))
+        var peer = child.presented(child.remoteAddress, port: child.remotePort)
+        peer.scopeID = child.scopeID
+        return (child.id, peer)
     }
 
     /// `connect`. For TCP it starts the handshake and throws `inProgress`; readiness turns
@@ -273,6 +277,7 @@ extension NetworkStack {
         t.localAddress = local
         t.remoteAddress = remote
         t.remotePort = address.port
+        t.scopeID = remote.mappedToV6.isLinkLocal ? decision.interface.id.rawValue : 0
         t.isActiveOpen = true
         t.pendingError = nil
         tcpOpenActive(t, key: key, route: decision)

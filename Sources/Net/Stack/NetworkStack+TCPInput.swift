@@ -65,12 +65,16 @@ extension NetworkStack {
         guard l.acceptQueue.count <= l.backlog, l.synQueue.count < configuration.tcp.synQueueLimit else {
             return drop(.tcpListenOverflow, on: i)
         }
-        guard let decision = route(to: key.remoteAddress, source: key.localAddress) else { return drop(.noRoute, on: i) }
+        let scope: UInt32 = key.remoteAddress.mappedToV6.isLinkLocal ? i.id.rawValue : 0
+        guard let decision = route(to: key.remoteAddress, source: key.localAddress, scopeID: scope) else {
+            return drop(.noRoute, on: i)
+        }
         let c = TCPSocket(child: l, configuration: configuration.tcp)
         c.localAddress = key.localAddress
         c.localPort = key.localPort
         c.remoteAddress = key.remoteAddress
         c.remotePort = key.remotePort
+        c.scopeID = scope
         _ = sockets.insert(c)
         addToPortIndex(c)
         c.irs = segment.sequence
@@ -214,7 +218,7 @@ extension NetworkStack {
             guard segment.acknowledgment.seqGreater(t.sndUna), segment.acknowledgment.seqLessOrEqual(t.sndMax) else {
                 tcpSendBare(
                     local: t.localAddress, localPort: t.localPort, remote: t.remoteAddress, remotePort: t.remotePort,
-                    sequence: segment.acknowledgment, acknowledgment: 0, flags: .rst)
+                    sequence: segment.acknowledgment, acknowledgment: 0, flags: .rst, scopeID: t.scopeID)
                 return
             }
             if let l = t.listener, l.acceptQueue.count > l.backlog {
@@ -274,7 +278,7 @@ extension NetworkStack {
             if !flags.contains(.rst) {
                 tcpSendBare(
                     local: t.localAddress, localPort: t.localPort, remote: t.remoteAddress, remotePort: t.remotePort,
-                    sequence: segment.acknowledgment, acknowledgment: 0, flags: .rst)
+                    sequence: segment.acknowledgment, acknowledgment: 0, flags: .rst, scopeID: t.scopeID)
             }
             return
         }
@@ -286,7 +290,7 @@ extension NetworkStack {
             return
         }
         guard flags.contains(.syn) else { return }
-        guard let decision = route(to: t.remoteAddress, source: t.localAddress) else { return }
+        guard let decision = route(to: t.remoteAddress, source: t.localAddress, scopeID: t.scopeID) else { return }
         t.irs = segment.sequence
         t.rcvNxt = segment.sequence &+ 1
         negotiateOptions(t, peer: segment.options, route: decision)

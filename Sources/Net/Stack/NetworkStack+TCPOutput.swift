@@ -162,7 +162,7 @@ extension NetworkStack {
 
     /// Builds one segment of connection `t` and sends it.
     func tcpSendSegment(_ t: TCPSocket, sequence: UInt32, flags: TCPFlags, dataOffset: Int, dataLength: Int) {
-        guard let decision = route(to: t.remoteAddress, source: t.localAddress) else {
+        guard let decision = route(to: t.remoteAddress, source: t.localAddress, scopeID: t.scopeID) else {
             drops.count(.noRoute)
             return
         }
@@ -252,9 +252,9 @@ extension NetworkStack {
     /// closed ports (RFC 9293 §3.10.7.1).
     func tcpSendBare(
         local: IPAddress, localPort: UInt16, remote: IPAddress, remotePort: UInt16, sequence: UInt32,
-        acknowledgment: UInt32, flags: TCPFlags
+        acknowledgment: UInt32, flags: TCPFlags, scopeID: UInt32 = 0
     ) {
-        guard let decision = route(to: remote, source: local) else { return }
+        guard let decision = route(to: remote, source: local, scopeID: scopeID) else { return }
         let packet = buildTCPPacket(
             source: decision.source, destination: remote, sourcePort: localPort, destinationPort: remotePort,
             sequence: sequence, acknowledgment: acknowledgment, flags: flags, window: 0, options: TCPOptions(),
@@ -283,6 +283,6 @@ extension NetworkStack {
     func tcpSendConnectionReset(_ t: TCPSocket) {
         tcpSendBare(
             local: t.localAddress, localPort: t.localPort, remote: t.remoteAddress, remotePort: t.remotePort,
-            sequence: t.sndNxt, acknowledgment: t.rcvNxt, flags: [.rst, .ack])
+            sequence: t.sndNxt, acknowledgment: t.rcvNxt, flags: [.rst, .ack], scopeID: t.scopeID)
     }
 }

@@ -7,6 +7,8 @@ final class TCPSocket: SocketBase {
     /// The peer, unmapped. Meaningful from `connect`/SYN on.
     var remoteAddress: IPAddress = .v4(.any)
     var remotePort: UInt16 = 0
+    /// The interface of a link-local peer (`sin6_scope_id`); 0 otherwise.
+    var scopeID: UInt32 = 0
     var inConnectionTable = false
     /// Set once the connection reached ESTABLISHED: `recv` then reports end of stream rather
     /// than `ENOTCONN` after it closes.
