@@ -12,12 +12,36 @@
 ///   epoll waiters.
 ///
 /// Nothing calls back into the kernel, so the kernel can hold its network lock across a call.
-/// Loopback traffic is delivered inside the call that produced it.
+/// Loopback traffic (`127.0.0.0/8`, `::1`, and the host's own addresses) is delivered inside
+/// the call that produced it.
 ///
 /// ## Time
 ///
 /// "Now" is the latest time given to ``advance(to:)``; it never goes backwards. Timer
-/// deadlines are absolute times on the same clock.
+/// deadlines are absolute times on the same clock. Every timer — retransmission, delayed ACK,
+/// persist, keepalive, TIME-WAIT, ARP/ND retries, duplicate address detection, router
+/// solicitation, address and route lifetimes, fragment reassembly, DHCP — is a deadline stored
+/// with its object; ``nextTimerDeadline`` is their minimum and ``advance(to:)`` runs the due
+/// ones. Finding them is a scan over sockets and interfaces (fine for hundreds of sockets; a
+/// timer wheel is the upgrade path for many thousands).
+///
+/// ## Buffers
+///
+/// Frames are `[UInt8]`; parsers read them through ``PacketView`` windows without copying, and
+/// outgoing packets are built in one array with room for the link header. Stream sockets
+/// have byte rings (``ByteRing``) for send and receive data that grow on demand up to
+/// `SO_SNDBUF`/`SO_RCVBUF`; the send ring keeps bytes until acknowledged, so retransmission
+/// reads from it. Out-of-order TCP data waits in a merged block list that doubles as the SACK
+/// information. Datagram sockets keep a bounded queue of datagrams. Every queue is bounded
+/// (windows, `datagramQueueLimit`, neighbour queues, reassembly slots, transmit queues).
+///
+/// ## Not implemented
+///
+/// Forwarding, IP options (skipped), IPv6 fragments (dropped) and extension headers other than
+/// hop-by-hop, routing (no segments left) and destination options (skipped), multicast
+/// membership beyond all-nodes and solicited-node groups, path MTU discovery (TCP sends no DF),
+/// TCP urgent data, TCP Fast Open, ECN, SYN cookies, CUBIC (NewReno with SACK-driven hole
+/// retransmission is used), DHCP address conflict detection (DECLINE) and INIT-REBOOT, DHCPv6.
 public final class NetworkStack {
     public let configuration: StackConfiguration
     /// The stack's clock: the latest time passed to ``advance(to:)``.
