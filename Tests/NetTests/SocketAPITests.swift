@@ -222,4 +222,14 @@ import Testing
         #expect(throws: NetError.destinationAddressRequired) { try s.send(w, [1]) }
         #expect(throws: NetError.notConnected) { try s.peerAddress(w) }
     }
+
+    @Test func boundFamilyMustMatchTheDestination() throws {
+        let s = NetworkStack()
+        let c = try s.socket(domain: .inet6, type: .stream)
+        try s.bind(c, to: SocketAddress(IPv6Address(ipv4Mapped: .loopback), port: 0))
+        #expect(throws: NetError.networkUnreachable) { try s.connect(c, to: SocketAddress(.v6(.loopback), port: 80)) }
+        let u = try s.socket(domain: .inet6, type: .datagram)
+        try s.bind(u, to: SocketAddress(.v6(.loopback), port: 0))
+        #expect(throws: NetError.networkUnreachable) { try s.send(u, [1], to: SocketAddress(IPv6Address(ipv4Mapped: .loopback), port: 9)) }
+    }
 }

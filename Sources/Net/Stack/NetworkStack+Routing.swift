@@ -18,6 +18,8 @@ extension NetworkStack {
     /// link-local destination. Nil means no route (`ENETUNREACH`).
     func route(to destination: IPAddress, source: IPAddress? = nil, scopeID: UInt32 = 0) -> RouteDecision? {
         let fixedSource: IPAddress? = (source?.isUnspecified ?? true) ? nil : source
+        // A socket bound to an address of one family cannot reach the other.
+        if let fixedSource, fixedSource.isV4 != destination.isV4 { return nil }
         if isLocalAddress(destination) {
             return RouteDecision(interface: interfaces[0], nextHop: destination, source: fixedSource ?? destination)
         }
