@@ -29,12 +29,13 @@ let package = Package(
         .target(name: "ImageFS"),
         .target(name: "Scheduling"),
         .target(name: "VFS", dependencies: ["LinuxABI", "ImageFS"]),
+        .target(name: "Net"),
 
         // MARK: The kernel (Embedded Swift + C/assembly at the hardware edge)
         .target(name: "CKernel"),
         .executableTarget(
             name: "Kernel",
-            dependencies: ["CKernel", "Boot", "ACPI", "ELF", "Memory", "LinuxABI", "ImageFS", "Scheduling", "VFS"]
+            dependencies: ["CKernel", "Boot", "ACPI", "ELF", "Memory", "LinuxABI", "ImageFS", "Scheduling", "VFS", "Net"]
         ),
 
         // MARK: Host tools
@@ -60,6 +61,7 @@ let package = Package(
         .testTarget(name: "ImageFSTests", dependencies: ["ImageFS"]),
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling"]),
         .testTarget(name: "VFSTests", dependencies: ["VFS", "ImageFS", "LinuxABI"]),
+        .testTarget(name: "NetTests", dependencies: ["Net"]),
         .testTarget(name: "SkiffHostTests", dependencies: ["SkiffHost"]),
     ]
 )
