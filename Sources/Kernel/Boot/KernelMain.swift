@@ -2,6 +2,8 @@
 import ACPI
 import Boot
 import CKernel
+import LinuxABI
+import VFS
 
 /// Boot state shared by the phases of `kernel_main`.
 enum Kernel {
@@ -83,7 +85,11 @@ public func kernel_main(_ startInfoAddress: UInt64, _ entryTSC: UInt64) -> Never
         PowerControl.exit(status: Kernel.badCommandLineStatus)
     }
     BootImage.open(modules: info.modules)
-    Kernel.mark("application image")
+    if let failure = FileSystems.mountAll(options: options) {
+        log(failure)
+        PowerControl.exit(status: Panic.exitStatus)
+    }
+    Kernel.mark("file systems")
     Kernel.runApplication()
 }
 
@@ -109,7 +115,17 @@ extension Kernel {
         let path = resolveProgram(arguments[0])
 
         let space = AddressSpace()
-        let process = Process(id: 1, addressSpace: space)
+        let vfs = FileSystems.vfs!
+        var context = vfs.makeContext()
+        if let cwd = options.workingDirectory {
+            do throws(Errno) { context.workingDirectory = try vfs.directory(Array(cwd.utf8), in: context) } catch {
+                log("--cwd=\(cwd): " + String(error.name))
+                PowerControl.exit(status: badCommandLineStatus)
+            }
+        }
+        let files = FileDescriptorTable(limit: 1024, lock: FileSystems.lockFactory.makeLock())
+        openStandardFiles(files, context: context)
+        let process = Process(id: 1, addressSpace: space, files: files, fileContext: context)
         process.arguments = arguments
         process.environment = environment
         process.executablePath = path
@@ -122,7 +138,8 @@ extension Kernel {
 
         let loaded: ProgramLoader.Loaded
         do throws(ProgramLoader.Failure) {
-            loaded = try ProgramLoader.load(path: path, arguments: arguments, environment: environment, into: space)
+            loaded = try ProgramLoader.load(
+                path: path, arguments: arguments, environment: environment, into: space, context: process.fileContext)
         } catch {
             log(error.message)
             switch error {
@@ -155,11 +172,36 @@ extension Kernel {
     /// A program name without a slash is looked up in the image's /bin-style directories.
     static func resolveProgram(_ name: [UInt8]) -> [UInt8] {
         if name.contains(UInt8(ascii: "/")) { return name }
+        let vfs = FileSystems.vfs!
+        let context = vfs.makeContext()
         for dir in ["/usr/local/sbin/", "/usr/local/bin/", "/usr/sbin/", "/usr/bin/", "/sbin/", "/bin/", "/"] {
             let candidate = Array(dir.utf8) + name
-            if BootImage.file(candidate) != nil { return candidate }
+            if let attributes = try? vfs.attributes(of: candidate, in: context), attributes.type == .regular {
+                return candidate
+            }
         }
         return name
+    }
+
+    /// Descriptors 0, 1 and 2 on the console (or stdout/stderr to a file with --redirect).
+    static func openStandardFiles(_ files: FileDescriptorTable, context: FileContext) {
+        let vfs = FileSystems.vfs!
+        let console = Array("/dev/console".utf8)
+        do throws(Errno) {
+            _ = try files.install(try vfs.open(console, in: context, flags: FileConstants.O_RDWR))
+            if let redirect = options.redirect {
+                let flags = FileConstants.O_WRONLY | FileConstants.O_CREAT | (redirect.append ? FileConstants.O_APPEND : FileConstants.O_TRUNC)
+                let out = try vfs.open(Array(redirect.path.utf8), in: context, flags: flags, mode: 0o644)
+                _ = try files.install(out)
+                _ = try files.install(out)
+            } else {
+                _ = try files.install(try vfs.open(console, in: context, flags: FileConstants.O_RDWR))
+                _ = try files.install(try vfs.open(console, in: context, flags: FileConstants.O_RDWR))
+            }
+        } catch {
+            log("cannot open the standard files: " + String(error.name))
+            PowerControl.exit(status: Panic.exitStatus)
+        }
     }
 
     /// The application ended with `status`: power off with it (unless --noshutdown).

@@ -1,8 +1,14 @@
 #if SKIFF_KERNEL
+import VFS
+
 /// A Linux process: a thread group sharing an address space, open files and signal handlers.
 final class Process {
     let id: Int32
     let addressSpace: AddressSpace
+    /// Open file descriptors.
+    let files: FileDescriptorTable
+    /// Root, working directory, umask and credentials for path resolution.
+    var fileContext: FileContext
     /// Guards `threads` and the other per-process lists.
     let lock = SpinLock()
     var threads: [Thread] = []
@@ -16,9 +22,11 @@ final class Process {
     /// CPU time of threads that have exited (for CLOCK_PROCESS_CPUTIME_ID and getrusage).
     var exitedThreadsCPUTime: UInt64 = 0
 
-    init(id: Int32, addressSpace: AddressSpace) {
+    init(id: Int32, addressSpace: AddressSpace, files: FileDescriptorTable, fileContext: FileContext) {
         self.id = id
         self.addressSpace = addressSpace
+        self.files = files
+        self.fileContext = fileContext
     }
 
     /// The name used in kernel messages.

@@ -3,6 +3,7 @@ import CKernel
 import ELF
 import LinuxABI
 import Memory
+import VFS
 
 /// Loads a Linux program into an address space the way `execve` does: the executable's
 /// segments, its interpreter (`PT_INTERP`, e.g. `ld-linux-x86-64.so.2`) when it has one, a
@@ -35,10 +36,66 @@ enum ProgramLoader {
         }
     }
 
+    /// A program file's bytes: in place for files of the image (zero copy), or read into a
+    /// buffer this object owns.
+    final class ProgramBytes {
+        let bytes: UnsafeRawBufferPointer
+        private let owned: UnsafeMutableRawBufferPointer?
+
+        init(mapped: UnsafeRawBufferPointer) {
+            bytes = mapped
+            owned = nil
+        }
+
+        init(owned: UnsafeMutableRawBufferPointer, count: Int) {
+            self.owned = owned
+            bytes = UnsafeRawBufferPointer(rebasing: owned[0..<count])
+        }
+
+        deinit { owned?.deallocate() }
+    }
+
+    static func contents(_ path: [UInt8], context: FileContext) throws(Failure) -> ProgramBytes {
+        let vfs = FileSystems.vfs!
+        let file: OpenFile
+        do throws(Errno) { file = try vfs.open(path, in: context, flags: FileConstants.O_RDONLY) } catch {
+            if error == .ENOENT || error == .ENOTDIR { throw .notFound(path) }
+            throw .notExecutable(path, String(error.name))
+        }
+        guard file.node.type == .regular else { throw .notExecutable(path, "it is not a regular file") }
+        if let mapped = file.node.mappedContents() { return ProgramBytes(mapped: mapped) }
+        let size: Int
+        do throws(Errno) { size = Int(try file.attributes().size) } catch { throw .notExecutable(path, String(error.name)) }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(size, 1), alignment: 16)
+        var done = 0
+        while done < size {
+            let n: Int
+            do throws(Errno) {
+                n = try file.read(at: Int64(done), into: UnsafeMutableRawBufferPointer(rebasing: buffer[done..<size]))
+            } catch {
+                buffer.deallocate()
+                throw .notExecutable(path, String(error.name))
+            }
+            if n == 0 { break }
+            done += n
+        }
+        return ProgramBytes(owned: buffer, count: done)
+    }
+
     static func load(
-        path: [UInt8], arguments: [[UInt8]], environment: [[UInt8]], into space: AddressSpace
+        path: [UInt8], arguments: [[UInt8]], environment: [[UInt8]], into space: AddressSpace,
+        context: FileContext
     ) throws(Failure) -> Loaded {
-        guard let (bytes, _) = BootImage.file(path) else { throw .notFound(path) }
+        let program = try contents(path, context: context)
+        return try load(
+            path: path, bytes: program.bytes, arguments: arguments, environment: environment, into: space,
+            context: context)
+    }
+
+    static func load(
+        path: [UInt8], bytes: UnsafeRawBufferPointer, arguments: [[UInt8]], environment: [[UInt8]],
+        into space: AddressSpace, context: FileContext
+    ) throws(Failure) -> Loaded {
         let elf: ELFFile
         do throws(ELFError) { elf = try ELFFile(bytes) } catch {
             throw .notExecutable(path, error.message)
@@ -58,9 +115,11 @@ enum ProgramLoader {
         var entry = plan.entry
         var interpreterBase: UInt64 = 0
         if let interpreterPath = elf.interpreter {
-            guard let (ibytes, _) = BootImage.file(interpreterPath) else {
+            let interpreterProgram: ProgramBytes
+            do throws(Failure) { interpreterProgram = try contents(interpreterPath, context: context) } catch {
                 throw .notExecutable(path, "its interpreter " + String(decoding: interpreterPath, as: UTF8.self) + " is not in the image")
             }
+            let ibytes = interpreterProgram.bytes
             let interpreter: ELFFile
             let probe: LoadPlan
             do throws(ELFError) {

@@ -52,6 +52,10 @@ final class Thread {
     var robustList: UInt64 = 0
     /// Blocked signals (bit n-1 for signal n).
     var signalMask: UInt64 = 0
+    /// Signals sent to this thread and not yet delivered (bit n-1 for signal n).
+    var pendingSignals: UInt64 = 0
+    /// The descriptor of the current I/O system call is O_NONBLOCK (see `IOContext`).
+    var nonblockingIO = false
     /// The system call changed the user context in a way only IRETQ restores.
     var needsFullRestore = false
 

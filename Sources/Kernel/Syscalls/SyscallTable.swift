@@ -7,10 +7,77 @@ import LinuxABI
 enum SyscallTable {
     static func dispatch(_ a: SyscallArguments) -> Int {
         switch SyscallNumber(rawValue: a.number) {
-        // Files and I/O
+        // I/O on descriptors (Syscalls+Files.swift)
+        case .read: return Syscalls.read(a).returnValue
         case .write: return Syscalls.write(a).returnValue
-        case .writev: return Syscalls.writev(a).returnValue
+        case .pread64: return Syscalls.pread64(a).returnValue
+        case .pwrite64: return Syscalls.pwrite64(a).returnValue
+        case .readv: return Syscalls.readv(a, positioned: false).returnValue
+        case .writev: return Syscalls.writev(a, positioned: false).returnValue
+        case .preadv, .preadv2: return Syscalls.readv(a, positioned: true).returnValue
+        case .pwritev, .pwritev2: return Syscalls.writev(a, positioned: true).returnValue
+        case .lseek: return Syscalls.lseek(a).returnValue
+        case .getdents64: return Syscalls.getdents64(a).returnValue
         case .ioctl: return Syscalls.ioctl(a).returnValue
+        // Descriptors (Syscalls+Descriptors.swift)
+        case .close: return Syscalls.close(a).returnValue
+        case .closeRange: return Syscalls.closeRange(a).returnValue
+        case .dup: return Syscalls.dup(a).returnValue
+        case .dup2: return Syscalls.dup2(a).returnValue
+        case .dup3: return Syscalls.dup3(a).returnValue
+        case .fcntl: return Syscalls.fcntl(a).returnValue
+        case .pipe: return Syscalls.pipe(a).returnValue
+        case .pipe2: return Syscalls.pipe2(a).returnValue
+        case .ftruncate: return Syscalls.ftruncate(a).returnValue
+        case .fallocate: return Syscalls.fallocate(a).returnValue
+        case .fsync: return Syscalls.fsync(a, dataOnly: false).returnValue
+        case .fdatasync: return Syscalls.fsync(a, dataOnly: true).returnValue
+        case .sync, .syncfs: return Syscalls.sync(a).returnValue
+        case .sendfile: return Syscalls.sendfile(a).returnValue
+        case .copyFileRange: return Syscalls.copyFileRange(a).returnValue
+        // Paths (Syscalls+Paths.swift)
+        case .open: return Syscalls.open(a).returnValue
+        case .openat: return Syscalls.openat(a).returnValue
+        case .creat: return Syscalls.creat(a).returnValue
+        case .stat: return Syscalls.stat(a).returnValue
+        case .lstat: return Syscalls.lstat(a).returnValue
+        case .fstat: return Syscalls.fstat(a).returnValue
+        case .newfstatat: return Syscalls.newfstatat(a).returnValue
+        case .statx: return Syscalls.statx(a).returnValue
+        case .access: return Syscalls.access(a).returnValue
+        case .faccessat: return Syscalls.faccessat(a).returnValue
+        case .faccessat2: return Syscalls.faccessat2(a).returnValue
+        case .readlink: return Syscalls.readlink(a).returnValue
+        case .readlinkat: return Syscalls.readlinkat(a).returnValue
+        case .statfs: return Syscalls.statfs(a).returnValue
+        case .fstatfs: return Syscalls.fstatfs(a).returnValue
+        case .mkdir: return Syscalls.mkdir(a).returnValue
+        case .mkdirat: return Syscalls.mkdirat(a).returnValue
+        case .mknod: return Syscalls.mknod(a).returnValue
+        case .mknodat: return Syscalls.mknodat(a).returnValue
+        case .unlink: return Syscalls.unlink(a).returnValue
+        case .unlinkat: return Syscalls.unlinkat(a).returnValue
+        case .rmdir: return Syscalls.rmdir(a).returnValue
+        case .symlink: return Syscalls.symlink(a).returnValue
+        case .symlinkat: return Syscalls.symlinkat(a).returnValue
+        case .link: return Syscalls.link(a).returnValue
+        case .linkat: return Syscalls.linkat(a).returnValue
+        case .rename: return Syscalls.rename(a).returnValue
+        case .renameat: return Syscalls.renameat(a).returnValue
+        case .renameat2: return Syscalls.renameat2(a).returnValue
+        case .chdir: return Syscalls.chdir(a).returnValue
+        case .fchdir: return Syscalls.fchdir(a).returnValue
+        case .getcwd: return Syscalls.getcwd(a).returnValue
+        case .umask: return Syscalls.umask(a).returnValue
+        case .chmod: return Syscalls.chmod(a).returnValue
+        case .fchmod: return Syscalls.fchmod(a).returnValue
+        case .fchmodat: return Syscalls.fchmodat(a).returnValue
+        case .chown: return Syscalls.chown(a).returnValue
+        case .lchown: return Syscalls.lchown(a).returnValue
+        case .fchown: return Syscalls.fchown(a).returnValue
+        case .fchownat: return Syscalls.fchownat(a).returnValue
+        case .utimensat: return Syscalls.utimensat(a).returnValue
+        case .truncate: return Syscalls.truncate(a).returnValue
         // Memory
         case .brk: return Syscalls.brk(a).returnValue
         case .mmap: return Syscalls.mmap(a).returnValue

@@ -1,0 +1,140 @@
+#if SKIFF_KERNEL
+import CKernel
+import LinuxABI
+import VFS
+
+/// The character devices every Linux program expects, by their Linux numbers, and the hook
+/// that connects device nodes in any file system (devfs, a tmpfs, the image) to them.
+final class CharacterDevices: DeviceOpener {
+    static let null = DeviceNumber(major: 1, minor: 3)
+    static let zero = DeviceNumber(major: 1, minor: 5)
+    static let full = DeviceNumber(major: 1, minor: 7)
+    static let random = DeviceNumber(major: 1, minor: 8)
+    static let urandom = DeviceNumber(major: 1, minor: 9)
+    static let tty = DeviceNumber(major: 5, minor: 0)
+    static let console = DeviceNumber(major: 5, minor: 1)
+
+    let nullDevice = NullDevice()
+    let zeroDevice = ZeroDevice()
+    let fullDevice = FullDevice()
+    let randomDevice = RandomDevice()
+    let consoleDevice = ConsoleDevice()
+
+    func open(_ node: VNode, attributes: FileAttributes, flags: OpenFlags) throws(Errno) -> VNode {
+        if attributes.type == .fifo { throw .ENXIO }  // named pipes arrive with pipe support
+        guard attributes.type == .characterDevice else { throw .ENXIO }
+        switch attributes.specialDevice {
+        case Self.null: return nullDevice
+        case Self.zero: return zeroDevice
+        case Self.full: return fullDevice
+        case Self.random, Self.urandom: return randomDevice
+        case Self.tty, Self.console: return consoleDevice
+        default: throw .ENXIO
+        }
+    }
+}
+
+/// `/dev/null`: reads end at once, writes vanish.
+final class NullDevice: VNode {
+    init() { super.init(type: .characterDevice) }
+    override func read(at offset: UInt64, into buffer: UnsafeMutableRawBufferPointer) throws(Errno) -> Int { 0 }
+    override func write(at offset: UInt64, from buffer: UnsafeRawBufferPointer, appending: Bool) throws(Errno) -> (count: Int, end: UInt64) {
+        (buffer.count, offset)
+    }
+}
+
+/// `/dev/zero`: endless zero bytes.
+final class ZeroDevice: VNode {
+    init() { super.init(type: .characterDevice) }
+    override func read(at offset: UInt64, into buffer: UnsafeMutableRawBufferPointer) throws(Errno) -> Int {
+        if let base = buffer.baseAddress { base.initializeMemory(as: UInt8.self, repeating: 0, count: buffer.count) }
+        return buffer.count
+    }
+    override func write(at offset: UInt64, from buffer: UnsafeRawBufferPointer, appending: Bool) throws(Errno) -> (count: Int, end: UInt64) {
+        (buffer.count, offset)
+    }
+}
+
+/// `/dev/full`: zeros to read, and every write fails with ENOSPC.
+final class FullDevice: VNode {
+    init() { super.init(type: .characterDevice) }
+    override func read(at offset: UInt64, into buffer: UnsafeMutableRawBufferPointer) throws(Errno) -> Int {
+        if let base = buffer.baseAddress { base.initializeMemory(as: UInt8.self, repeating: 0, count: buffer.count) }
+        return buffer.count
+    }
+    override func write(at offset: UInt64, from buffer: UnsafeRawBufferPointer, appending: Bool) throws(Errno) -> (count: Int, end: UInt64) {
+        throw .ENOSPC
+    }
+}
+
+/// `/dev/random` and `/dev/urandom`: the kernel's entropy pool.
+final class RandomDevice: VNode {
+    init() { super.init(type: .characterDevice) }
+    override func read(at offset: UInt64, into buffer: UnsafeMutableRawBufferPointer) throws(Errno) -> Int {
+        if let base = buffer.baseAddress { Entropy.fill(base, count: buffer.count) }
+        return buffer.count
+    }
+    override func write(at offset: UInt64, from buffer: UnsafeRawBufferPointer, appending: Bool) throws(Errno) -> (count: Int, end: UInt64) {
+        (buffer.count, offset)  // mixing user data in is allowed and harmless
+    }
+}
+
+/// `/dev/console` and `/dev/tty`: the serial port. Reads wait for input, polling the UART
+/// between short sleeps (no receive interrupt is routed yet); a read returns what has arrived,
+/// as a terminal in non-canonical mode does.
+final class ConsoleDevice: VNode {
+    init() { super.init(type: .characterDevice) }
+
+    override func read(at offset: UInt64, into buffer: UnsafeMutableRawBufferPointer) throws(Errno) -> Int {
+        guard buffer.count > 0 else { return 0 }
+        var count = 0
+        while true {
+            while count < buffer.count, let byte = SerialPort.com1.read() {
+                buffer[count] = byte == 0x0D ? 0x0A : byte  // ICRNL
+                count += 1
+                if byte == 0x0D || byte == 0x0A { return count }
+            }
+            if count > 0 { return count }
+            Scheduler.sleep(until: Clock.monotonic + 10_000_000)
+        }
+    }
+
+    override func write(at offset: UInt64, from buffer: UnsafeRawBufferPointer, appending: Bool) throws(Errno) -> (count: Int, end: UInt64) {
+        Console.withLock { Console.write(bytes: buffer) }
+        return (buffer.count, offset)
+    }
+}
+
+/// Random bytes for getrandom, /dev/urandom and AT_RANDOM: RDRAND where the CPU has it,
+/// otherwise a ChaCha-style mix seeded from the TSC. (virtio-rng adds to it when present.)
+enum Entropy {
+    nonisolated(unsafe) static var state: (UInt64, UInt64) = (0x243F_6A88_85A3_08D3, 0x1319_8A2E_0370_7344)
+    static let lock = SpinLock()
+
+    static func fill(_ buffer: UnsafeMutableRawPointer, count: Int) {
+        var i = 0
+        while i < count {
+            var word: UInt64 = 0
+            if !(CPUFeatures.hasRDRAND && x86_rdrand64(&word) != 0) {
+                word = lock.withLock {
+                    // xoroshiro128** stepped with fresh TSC bits.
+                    state.0 ^= x86_rdtsc()
+                    let s0 = state.0
+                    var s1 = state.1
+                    let result = ((s0 &* 5) << 7 | (s0 &* 5) >> 57) &* 9
+                    s1 ^= s0
+                    state.0 = (s0 << 24 | s0 >> 40) ^ s1 ^ (s1 << 16)
+                    state.1 = s1 << 37 | s1 >> 27
+                    return result
+                }
+            }
+            var b = 0
+            while b < 8 && i < count {
+                buffer.storeBytes(of: UInt8(truncatingIfNeeded: word >> UInt64(b * 8)), toByteOffset: i, as: UInt8.self)
+                b += 1
+                i += 1
+            }
+        }
+    }
+}
+#endif

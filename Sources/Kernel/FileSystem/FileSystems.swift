@@ -1,0 +1,93 @@
+#if SKIFF_KERNEL
+import Boot
+import ImageFS
+import LinuxABI
+import VFS
+
+/// The file-system tree every application sees, assembled at boot:
+///
+///     /          the application image (read-only), or a ramfs with --rootfs=ramfs
+///     /dev       devfs: null, zero, full, random, urandom, console, tty, std* links, shm/
+///     /dev/shm   tmpfs
+///     /tmp       tmpfs
+///     /proc      procfs
+///     /sys       sysfs
+///
+/// plus whatever `--mount-fs` asks for.
+enum FileSystems {
+    nonisolated(unsafe) static var vfs: VirtualFileSystem! = nil
+    nonisolated(unsafe) static let lockFactory = KernelLockFactory()
+    nonisolated(unsafe) static let devices = CharacterDevices()
+    nonisolated(unsafe) static let pages = FramePageAllocator()
+
+    static func ramfs(limit: UInt64, minor: UInt32, magic: Int64 = 0x0102_1994) -> RamFileSystem {
+        var options = RamFileSystemOptions()
+        options.sizeLimit = limit
+        options.device = DeviceNumber(major: 0, minor: minor)
+        options.magic = magic
+        return RamFileSystem(
+            options: options, clock: { Timespec(totalNanoseconds: Clock.realtime) }, lockFactory: lockFactory,
+            pageAllocator: pages)
+    }
+
+    /// Builds the tree. Returns an error message when the requested root cannot be mounted.
+    static func mountAll(options: BootOptions) -> String? {
+        var root: any FileSystem
+        var rootFlags: MountFlags = []
+        if options.rootFileSystem == .ramfs || BootImage.physicalStart == 0 {
+            root = ramfs(limit: PhysicalMemory.totalBytes / 2, minor: 1)
+        } else {
+            let bytes = UnsafeRawBufferPointer(start: DirectMap.pointer(BootImage.physicalStart), count: Int(BootImage.size))
+            do throws(Errno) {
+                root = try makeMemoryImageFileSystem(MemoryImageStorage(bytes), lockFactory: lockFactory)
+                rootFlags = [.readOnly]
+            } catch {
+                return "the application image cannot be mounted (\(String(error.name)))"
+            }
+        }
+        let v = VirtualFileSystem(root: root, flags: rootFlags, lockFactory: lockFactory)
+        v.deviceOpener = devices
+        vfs = v
+        let context = v.makeContext()
+        if rootFlags.isEmpty {
+            for dir in ["/dev", "/proc", "/sys", "/tmp", "/etc"] {
+                _ = try? v.makeDirectory(Array(dir.utf8), in: context, mode: 0o755)
+            }
+        }
+        let memory = PhysicalMemory.totalBytes
+        do throws(Errno) {
+            try v.mount(makeDevFS(), at: Array("/dev".utf8), in: context)
+            try v.mount(ramfs(limit: memory / 2, minor: 3), at: Array("/dev/shm".utf8), in: context)
+            try v.mount(ramfs(limit: memory / 2, minor: 4), at: Array("/tmp".utf8), in: context)
+        } catch {
+            return "cannot mount /dev or /tmp (\(String(error.name))); does the image have those directories?"
+        }
+        return nil
+    }
+
+    /// devfs: a small ramfs holding the device nodes and the usual links.
+    static func makeDevFS() -> RamFileSystem {
+        let fs = ramfs(limit: 1 << 20, minor: 2)
+        let v = VirtualFileSystem(root: fs, lockFactory: lockFactory)
+        let context = v.makeContext(umask: 0)
+        let nodes: [(String, DeviceNumber, UInt32)] = [
+            ("/null", CharacterDevices.null, 0o666), ("/zero", CharacterDevices.zero, 0o666),
+            ("/full", CharacterDevices.full, 0o666), ("/random", CharacterDevices.random, 0o666),
+            ("/urandom", CharacterDevices.urandom, 0o666), ("/tty", CharacterDevices.tty, 0o666),
+            ("/console", CharacterDevices.console, 0o600),
+        ]
+        for (name, device, permissions) in nodes {
+            _ = try? v.makeNode(Array(name.utf8), in: context, mode: UInt32(FileConstants.S_IFCHR) | permissions, device: device)
+        }
+        for (link, target) in [
+            ("/stdin", "/proc/self/fd/0"), ("/stdout", "/proc/self/fd/1"), ("/stderr", "/proc/self/fd/2"),
+            ("/fd", "/proc/self/fd"),
+        ] {
+            _ = try? v.makeSymlink(Array(link.utf8), target: Array(target.utf8), in: context)
+        }
+        _ = try? v.makeDirectory(Array("/shm".utf8), in: context, mode: 0o1777)
+        _ = try? v.makeDirectory(Array("/pts".utf8), in: context, mode: 0o755)
+        return fs
+    }
+}
+#endif

@@ -1,0 +1,144 @@
+#if SKIFF_KERNEL
+import LinuxABI
+import VFS
+
+/// A pipe: a bounded byte buffer between a read end and a write end.
+///
+/// Readers sleep while it is empty and writers while it is full; a write of up to
+/// `atomicSize` bytes is never interleaved with another. When the last writer closes, readers
+/// see end of file; when the last reader closes, writers get EPIPE (and SIGPIPE).
+final class Pipe {
+    static let capacity = 65536
+    /// PIPE_BUF: writes this small are atomic.
+    static let atomicSize = 4096
+
+    private var buffer: [UInt8]
+    private var head = 0
+    private var count = 0
+    var readers = 0
+    var writers = 0
+    let queue = WaitQueue()
+    let inode: UInt64
+    nonisolated(unsafe) static var nextInode: UInt64 = 1
+
+    init() {
+        buffer = [UInt8](repeating: 0, count: Pipe.capacity)
+        inode = Pipe.nextInode
+        Pipe.nextInode &+= 1
+    }
+
+    var available: Int { queue.lock.withLock { count } }
+
+    func read(into out: UnsafeMutableRawBufferPointer, nonblocking: Bool) throws(Errno) -> Int {
+        guard out.count > 0 else { return 0 }
+        while true {
+            let (n, writersLeft): (Int, Int) = queue.lock.withLock {
+                let n = min(out.count, count)
+                for i in 0..<n { out[i] = buffer[(head + i) % Pipe.capacity] }
+                head = (head + n) % Pipe.capacity
+                count -= n
+                return (n, writers)
+            }
+            if n > 0 {
+                queue.wakeAll()  // room for writers
+                return n
+            }
+            if writersLeft == 0 { return 0 }  // end of file
+            if nonblocking { throw .EAGAIN }
+            queue.wait(while: { count == 0 && writers > 0 })
+            if Signals.pendingForCurrent() { throw .EINTR }
+        }
+    }
+
+    func write(from data: UnsafeRawBufferPointer, nonblocking: Bool) throws(Errno) -> Int {
+        var done = 0
+        while done < data.count {
+            let outcome: Int = queue.lock.withLock {
+                if readers == 0 { return -1 }
+                let room = Pipe.capacity - count
+                let remaining = data.count - done
+                // Small writes go in whole or not at all.
+                if remaining <= Pipe.atomicSize && room < remaining { return 0 }
+                let n = min(room, remaining)
+                for i in 0..<n { buffer[(head + count + i) % Pipe.capacity] = data[done + i] }
+                count += n
+                return n
+            }
+            if outcome < 0 {
+                if done > 0 { return done }
+                throw .EPIPE
+            }
+            if outcome > 0 {
+                done += outcome
+                queue.wakeAll()
+                continue
+            }
+            if nonblocking {
+                if done > 0 { return done }
+                throw .EAGAIN
+            }
+            let need = min(data.count - done, Pipe.atomicSize)
+            queue.wait(while: { readers > 0 && Pipe.capacity - count < need })
+            if Signals.pendingForCurrent() {
+                if done > 0 { return done }
+                throw .EINTR
+            }
+        }
+        return done
+    }
+
+    /// Poll readiness: (readable, writable, hung up).
+    var readiness: (readable: Bool, writable: Bool, hangUp: Bool) {
+        queue.lock.withLock { (count > 0 || writers == 0, readers > 0 && count < Pipe.capacity, writers == 0) }
+    }
+}
+
+/// One end of a pipe as the VFS sees it (a FIFO node with no file system).
+final class PipeEnd: VNode {
+    let pipe: Pipe
+    let isReadEnd: Bool
+
+    init(pipe: Pipe, isReadEnd: Bool) {
+        self.pipe = pipe
+        self.isReadEnd = isReadEnd
+        super.init(type: .fifo)
+    }
+
+    override func opened(flags: OpenFlags) throws(Errno) {
+        pipe.queue.lock.withLock {
+            if isReadEnd { pipe.readers += 1 } else { pipe.writers += 1 }
+        }
+    }
+
+    override func released(flags: OpenFlags) {
+        pipe.queue.lock.withLock {
+            if isReadEnd { pipe.readers -= 1 } else { pipe.writers -= 1 }
+        }
+        pipe.queue.wakeAll()
+    }
+
+    override func attributes() throws(Errno) -> FileAttributes {
+        let now = Timespec(totalNanoseconds: Clock.realtime)
+        return FileAttributes(
+            type: .fifo, permissions: 0o600, uid: 0, gid: 0, linkCount: 1, size: 0, blocks: 0, blockSize: 4096,
+            inode: pipe.inode, device: DeviceNumber(major: 0, minor: 12), specialDevice: .none,
+            accessTime: now, modificationTime: now, changeTime: now)
+    }
+
+    override func read(at offset: UInt64, into buffer: UnsafeMutableRawBufferPointer) throws(Errno) -> Int {
+        guard isReadEnd else { throw .EBADF }
+        return try pipe.read(into: buffer, nonblocking: IOContext.nonblocking)
+    }
+
+    override func write(at offset: UInt64, from buffer: UnsafeRawBufferPointer, appending: Bool) throws(Errno) -> (count: Int, end: UInt64) {
+        guard !isReadEnd else { throw .EBADF }
+        return (try pipe.write(from: buffer, nonblocking: IOContext.nonblocking), 0)
+    }
+}
+
+/// Per-call I/O options the VNode interface has no parameter for: whether the descriptor the
+/// current system call uses is O_NONBLOCK. Set by the system-call layer around each transfer.
+enum IOContext {
+    static var nonblocking: Bool { Scheduler.currentThread?.nonblockingIO ?? false }
+}
+#endif

@@ -1,0 +1,247 @@
+#if SKIFF_KERNEL
+import LinuxABI
+import VFS
+
+/// Descriptor management: close, dup, fcntl, pipes, and the calls that act on a whole open
+/// file (sync, truncate, allocate, copy between files).
+extension Syscalls {
+    /// close(fd)
+    static func close(_ a: SyscallArguments) -> SyscallResult {
+        attempt { () throws(Errno) -> Int in
+            _ = try process.files.close(Int32(truncatingIfNeeded: a.int(0)))
+            return 0
+        }
+    }
+
+    /// close_range(first, last, flags)
+    static func closeRange(_ a: SyscallArguments) -> SyscallResult {
+        attempt { () throws(Errno) -> Int in
+            _ = try process.files.closeRange(
+                first: UInt32(truncatingIfNeeded: a.a0), last: UInt32(truncatingIfNeeded: a.a1),
+                flags: UInt32(truncatingIfNeeded: a.a2))
+            return 0
+        }
+    }
+
+    /// dup(fd)
+    static func dup(_ a: SyscallArguments) -> SyscallResult {
+        attempt { () throws(Errno) -> Int in Int(try process.files.duplicate(Int32(truncatingIfNeeded: a.int(0)))) }
+    }
+
+    /// dup2(old, new)
+    static func dup2(_ a: SyscallArguments) -> SyscallResult {
+        attempt { () throws(Errno) -> Int in
+            Int(try process.files.duplicate2(Int32(truncatingIfNeeded: a.int(0)), to: Int32(truncatingIfNeeded: a.int(1))).fd)
+        }
+    }
+
+    /// dup3(old, new, flags)
+    static func dup3(_ a: SyscallArguments) -> SyscallResult {
+        attempt { () throws(Errno) -> Int in
+            Int(
+                try process.files.duplicate3(
+                    Int32(truncatingIfNeeded: a.int(0)), to: Int32(truncatingIfNeeded: a.int(1)), flags: a.int(2)
+                ).fd)
+        }
+    }
+
+    /// fcntl(fd, cmd, arg)
+    static func fcntl(_ a: SyscallArguments) -> SyscallResult {
+        let fd = Int32(truncatingIfNeeded: a.int(0))
+        let files = process.files
+        switch a.int(1) {
+        case FileConstants.F_DUPFD, FileConstants.F_DUPFD_CLOEXEC:
+            return attempt { () throws(Errno) -> Int in
+                Int(
+                    try files.duplicate(
+                        fd, minimum: Int32(truncatingIfNeeded: a.int(2)),
+                        closeOnExec: a.int(1) == FileConstants.F_DUPFD_CLOEXEC))
+            }
+        case FileConstants.F_GETFD:
+            return attempt { () throws(Errno) -> Int in try files.closeOnExec(fd) ? FileConstants.FD_CLOEXEC : 0 }
+        case FileConstants.F_SETFD:
+            return attempt { () throws(Errno) -> Int in
+                try files.setCloseOnExec(fd, a.int(2) & FileConstants.FD_CLOEXEC != 0)
+                return 0
+            }
+        case FileConstants.F_GETFL:
+            guard case .success(let file) = openFile(Int(fd)) else { return .failure(.EBADF) }
+            return .success(file.flags.rawValue)
+        case FileConstants.F_SETFL:
+            guard case .success(let file) = openFile(Int(fd)) else { return .failure(.EBADF) }
+            return attempt { () throws(Errno) -> Int in
+                try file.setStatusFlags(a.int(2))
+                return 0
+            }
+        case FileConstants.F_GETLK:
+            // One process owns every file: there is never a conflicting lock. Report F_UNLCK.
+            guard case .success = openFile(Int(fd)) else { return .failure(.EBADF) }
+            if let e = UserMemory.store(Int16(2), at: a.a2) { return .failure(e) }
+            return .success(0)
+        case FileConstants.F_SETLK, FileConstants.F_SETLKW, 37, 38:  // also F_OFD_SETLK(W)
+            guard case .success = openFile(Int(fd)) else { return .failure(.EBADF) }
+            return .success(0)
+        case FileConstants.F_GETPIPE_SZ:
+            guard case .success(let file) = openFile(Int(fd)), file.handler is PipeEnd else { return .failure(.EBADF) }
+            return .success(Pipe.capacity)
+        case FileConstants.F_SETPIPE_SZ:
+            guard case .success(let file) = openFile(Int(fd)), file.handler is PipeEnd else { return .failure(.EBADF) }
+            return .success(Pipe.capacity)
+        default:
+            return .failure(.EINVAL)
+        }
+    }
+
+    /// pipe2(fds, flags) and pipe(fds)
+    static func pipe2(_ address: UInt64, flags: Int) -> SyscallResult {
+        guard flags & ~(FileConstants.O_CLOEXEC | FileConstants.O_NONBLOCK | FileConstants.O_DIRECT) == 0 else {
+            return .failure(.EINVAL)
+        }
+        let pipe = Pipe()
+        let readEnd = PipeEnd(pipe: pipe, isReadEnd: true)
+        let writeEnd = PipeEnd(pipe: pipe, isReadEnd: false)
+        let status = flags & (FileConstants.O_NONBLOCK | FileConstants.O_DIRECT)
+        let readFlags = OpenFlags(FileConstants.O_RDONLY | status)
+        let writeFlags = OpenFlags(FileConstants.O_WRONLY | status)
+        try? readEnd.opened(flags: readFlags)
+        try? writeEnd.opened(flags: writeFlags)
+        let reader = OpenFile(node: readEnd, mount: nil, flags: readFlags, lock: FileSystems.lockFactory.makeLock())
+        let writer = OpenFile(node: writeEnd, mount: nil, flags: writeFlags, lock: FileSystems.lockFactory.makeLock())
+        let cloexec = flags & FileConstants.O_CLOEXEC != 0
+        do throws(Errno) {
+            let r = try process.files.install(reader, closeOnExec: cloexec)
+            let w: Int32
+            do throws(Errno) { w = try process.files.install(writer, closeOnExec: cloexec) } catch {
+                _ = try? process.files.close(r)
+                throw error
+            }
+            var fds = StructWriter(size: 8)
+            fds.set(r, at: 0)
+            fds.set(w, at: 4)
+            if let e = UserMemory.copyOut(fds.bytes, to: address) {
+                _ = try? process.files.close(r)
+                _ = try? process.files.close(w)
+                return .failure(e)
+            }
+            return .success(0)
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    static func pipe(_ a: SyscallArguments) -> SyscallResult { pipe2(a.a0, flags: 0) }
+    static func pipe2(_ a: SyscallArguments) -> SyscallResult { pipe2(a.a0, flags: a.int(1)) }
+
+    /// ftruncate(fd, length)
+    static func ftruncate(_ a: SyscallArguments) -> SyscallResult {
+        guard case .success(let file) = openFile(a.int(0)) else { return .failure(.EBADF) }
+        return attempt { () throws(Errno) -> Int in
+            try file.truncate(to: Int64(bitPattern: a.a1))
+            return 0
+        }
+    }
+
+    /// fallocate(fd, mode, offset, length)
+    static func fallocate(_ a: SyscallArguments) -> SyscallResult {
+        guard case .success(let file) = openFile(a.int(0)) else { return .failure(.EBADF) }
+        return attempt { () throws(Errno) -> Int in
+            try file.allocate(mode: a.int(1), offset: Int64(bitPattern: a.a2), length: Int64(bitPattern: a.a3))
+            return 0
+        }
+    }
+
+    /// fsync(fd) / fdatasync(fd)
+    static func fsync(_ a: SyscallArguments, dataOnly: Bool) -> SyscallResult {
+        guard case .success(let file) = openFile(a.int(0)) else { return .failure(.EBADF) }
+        return attempt { () throws(Errno) -> Int in
+            try file.sync(dataOnly: dataOnly)
+            return 0
+        }
+    }
+
+    /// sync() / syncfs(fd): everything is written through already.
+    static func sync(_ a: SyscallArguments) -> SyscallResult { .success(0) }
+
+    /// sendfile(out, in, offset*, count): through a kernel buffer.
+    static func sendfile(_ a: SyscallArguments) -> SyscallResult {
+        guard case .success(let output) = openFile(a.int(0)), case .success(let input) = openFile(a.int(1)) else {
+            return .failure(.EBADF)
+        }
+        var offset: Int64? = nil
+        if a.a2 != 0 {
+            guard case .success(let o) = UserMemory.load(Int64.self, at: a.a2) else { return .failure(.EFAULT) }
+            guard o >= 0 else { return .failure(.EINVAL) }
+            offset = o
+        }
+        let result = copyBetween(input: input, output: output, inputOffset: &offset, outputOffset: nil, count: Int(min(a.a3, UInt64(maxTransfer))))
+        if case .success = result, let o = offset, let e = UserMemory.store(o, at: a.a2) { return .failure(e) }
+        return result
+    }
+
+    /// copy_file_range(in, off_in*, out, off_out*, len, flags)
+    static func copyFileRange(_ a: SyscallArguments) -> SyscallResult {
+        guard a.a5 == 0 else { return .failure(.EINVAL) }
+        guard case .success(let input) = openFile(a.int(0)), case .success(let output) = openFile(a.int(2)) else {
+            return .failure(.EBADF)
+        }
+        guard input.node.type == .regular, output.node.type == .regular else { return .failure(.EINVAL) }
+        var inOffset: Int64? = nil
+        var outOffset: Int64? = nil
+        if a.a1 != 0 {
+            guard case .success(let o) = UserMemory.load(Int64.self, at: a.a1), o >= 0 else { return .failure(.EFAULT) }
+            inOffset = o
+        }
+        if a.a3 != 0 {
+            guard case .success(let o) = UserMemory.load(Int64.self, at: a.a3), o >= 0 else { return .failure(.EFAULT) }
+            outOffset = o
+        }
+        let result = copyBetween(
+            input: input, output: output, inputOffset: &inOffset, outputOffset: &outOffset,
+            count: Int(min(a.a4, UInt64(maxTransfer))))
+        if case .success = result {
+            if let o = inOffset, a.a1 != 0, let e = UserMemory.store(o, at: a.a1) { return .failure(e) }
+            if let o = outOffset, a.a3 != 0, let e = UserMemory.store(o, at: a.a3) { return .failure(e) }
+        }
+        return result
+    }
+
+    /// Moves up to `count` bytes from `input` to `output`, at explicit offsets or the files'
+    /// positions, updating the offsets.
+    static func copyBetween(
+        input: OpenFile, output: OpenFile, inputOffset: inout Int64?, outputOffset: UnsafeMutablePointer<Int64?>?,
+        count: Int
+    ) -> SyscallResult {
+        var buffer = [UInt8](repeating: 0, count: min(max(count, 1), chunk))
+        var done = 0
+        while done < count {
+            let want = min(count - done, buffer.count)
+            let n: Int
+            do throws(Errno) {
+                n = try withMutableBytes(&buffer) { (b) throws(Errno) -> Int in
+                    let slice = UnsafeMutableRawBufferPointer(rebasing: b[0..<want])
+                    if let o = inputOffset { return try input.read(at: o, into: slice) }
+                    return try input.read(into: slice)
+                }
+            } catch {
+                return done > 0 ? .success(done) : .failure(error)
+            }
+            if n == 0 { break }
+            let written: Int
+            do throws(Errno) {
+                written = try withBytes(buffer) { (b) throws(Errno) -> Int in
+                    let slice = UnsafeRawBufferPointer(rebasing: b[0..<n])
+                    if let p = outputOffset, let o = p.pointee { return try output.write(at: o, from: slice) }
+                    return try output.write(from: slice)
+                }
+            } catch {
+                return done > 0 ? .success(done) : .failure(error)
+            }
+            if let o = inputOffset { inputOffset = o + Int64(written) }
+            if let p = outputOffset, let o = p.pointee { p.pointee = o + Int64(written) }
+            done += written
+            if written < n || n < want { break }
+        }
+        return .success(done)
+    }
+}
+#endif
