@@ -11,6 +11,16 @@ let linuxABIGuestTests: [GuestTest] = [
         "static-pie hello world", "--env=GREETING=hi /bin/hello-static-pie", status: 0,
         expect: [.contains("hello from /bin/hello-static-pie"), .contains("GREETING=hi")], programs: ["hello-static-pie"]),
     GuestTest(
+        "glibc dynamic hello world through its own ld.so", "--env=GREETING=dyn /bin/hello-dynamic x", status: 0,
+        expect: [.contains("hello from /bin/hello-dynamic\narg 1: x\n"), .contains("GREETING=dyn")],
+        programs: ["hello-dynamic"]),
+    GuestTest(
+        "files and directories: every VFS call and its errors (musl static)", "--quiet /bin/files-static",
+        machines: [.q35, .microvm], status: 0, expect: [.matches(#"^[0-9]+ passed, 0 failed$"#)], programs: ["files-static"]),
+    GuestTest(
+        "files and directories (glibc dynamic)", "--quiet /bin/files-dynamic", status: 0,
+        expect: [.matches(#"^[0-9]+ passed, 0 failed$"#)], programs: ["files-dynamic"]),
+    GuestTest(
         "program exit status is the VM's", "--quiet /bin/hello-static exit 42", status: 42,
         expect: [.contains("arg 2: 42")], programs: ["hello-static"]),
     GuestTest(

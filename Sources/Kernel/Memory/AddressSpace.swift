@@ -2,6 +2,8 @@
 import CKernel
 import LinuxABI
 import Memory
+import Scheduling
+import VFS
 
 /// An application's address space: its memory areas and the pages behind them.
 ///
@@ -27,6 +29,13 @@ final class AddressSpace {
     /// Frames owned by this address space, for /proc and the memory statistics.
     var residentPages = 0
 
+    /// Files mapped into this address space; an area's `file` attribute is index + 1.
+    struct MappedFile {
+        var node: VNode
+        var name: [UInt8]
+    }
+    var mappedFiles = SlotMap<MappedFile>()
+
     init() {
         map = AddressSpaceMap(minAddress: Self.minimum, maxAddress: UserMemory.limit)!
     }
@@ -48,6 +57,7 @@ final class AddressSpace {
         let fetch = errorCode & 16 != 0
         let present = errorCode & 1 != 0
         var replaced = false
+        var fileRead: (node: VNode, offset: UInt64, attributes: AreaAttributes)? = nil
         let resolved: Bool = lock.withLock {
             guard let area = map.area(containing: address) else { return false }
             let p = area.attributes.protection
@@ -76,6 +86,29 @@ final class AddressSpace {
                 replaced = true
                 return true
             }
+            if area.attributes.kind.isFileBacked, let file = mappedFiles[Int(area.attributes.file) - 1] {
+                let offset = area.attributes.fileOffset &+ (page - area.start)
+                // A page of the in-RAM image, page-aligned in memory: map it in place, read-only,
+                // and copy it only if written (copy-on-write).
+                if let contents = file.node.mappedContents(), offset < UInt64(contents.count),
+                    let base = contents.baseAddress
+                {
+                    let physical = DirectMap.physical(base) &+ offset
+                    if physical & 4095 == 0 {
+                        var borrowed = flags
+                        borrowed.remove(.writable)
+                        borrowed.insert(.borrowed)
+                        guard KernelPageTables.map(page, to: physical, flags: borrowed) == nil else { return false }
+                        if write && area.attributes.kind == .privateFile {
+                            return false  // retried below: the write fault now copies the page
+                        }
+                        return true
+                    }
+                }
+                // Otherwise the data is read outside the lock (reading may sleep).
+                fileRead = (file.node, offset, area.attributes)
+                return false
+            }
             guard let frame = PhysicalMemory.allocateZeroed() else { return false }
             guard KernelPageTables.map(page, to: frame, flags: flags) == nil else {
                 PhysicalMemory.free(frame)
@@ -83,6 +116,15 @@ final class AddressSpace {
             }
             residentPages += 1
             return true
+        }
+        if let (node, offset, attributes) = fileRead {
+            return populateFromFile(page: address & ~4095, node: node, offset: offset, attributes: attributes)
+        }
+        if !resolved, write, !present, let area = lock.withLock({ map.area(containing: address) }),
+            area.attributes.kind == .privateFile, KernelPageTables.translate(address & ~4095)?.flags.contains(.borrowed) == true
+        {
+            // The borrowed page was just mapped by a write fault: take the copy-on-write path.
+            return handleFault(address: address, errorCode: errorCode | 1)
         }
         if replaced {
             // Other CPUs may still read the old read-only page.
@@ -95,7 +137,123 @@ final class AddressSpace {
         return resolved
     }
 
+    /// Reads a file page into a fresh frame and maps it, unless the area changed meanwhile.
+    private func populateFromFile(page: UInt64, node: VNode, offset: UInt64, attributes: AreaAttributes) -> Bool {
+        guard let frame = PhysicalMemory.allocateZeroed() else { return false }
+        let destination = UnsafeMutableRawBufferPointer(start: DirectMap.pointer(frame), count: 4096)
+        var done = 0
+        while done < 4096 {
+            let n = (try? node.read(at: offset &+ UInt64(done), into: UnsafeMutableRawBufferPointer(rebasing: destination[done...]))) ?? 0
+            if n <= 0 { break }
+            done += n
+        }
+        let mapped: Bool = lock.withLock {
+            guard let area = map.area(containing: page), area.attributes.file == attributes.file,
+                area.attributes.fileOffset &+ (page - area.start) == offset,
+                let flags = Self.pageFlags(area.attributes.protection)
+            else { return false }
+            if KernelPageTables.translate(page) != nil { return true }  // another thread got there first
+            guard KernelPageTables.map(page, to: frame, flags: flags) == nil else { return false }
+            residentPages += 1
+            return true
+        }
+        if !mapped || KernelPageTables.translate(page)?.physical != frame { PhysicalMemory.free(frame) }
+        return mapped
+    }
+
     // MARK: - Mapping
+
+    /// Maps `size` bytes of `node` from `offset` (page-aligned). Private mappings copy on write;
+    /// shared ones of read-only files behave the same (the data cannot change).
+    func mapFile(
+        at address: UInt64?, size: UInt64, protection: MemoryProtection, node: VNode, name: [UInt8], offset: UInt64,
+        shared: Bool, fixed: Bool
+    ) -> Result<UInt64, Errno> {
+        var released = Released()
+        let result: Result<UInt64, Errno> = lock.withLock {
+            // Reuse the file's entry when it is mapped already.
+            var id = 0
+            mappedFiles.forEach { i, f in if id == 0 && f.node === node { id = i + 1 } }
+            if id == 0 {
+                var slot = 0
+                while mappedFiles[slot] != nil { slot += 1 }
+                mappedFiles[slot] = MappedFile(node: node, name: name)
+                id = slot + 1
+            }
+            let attributes = AreaAttributes(
+                protection: protection, kind: shared ? .sharedFile : .privateFile, file: UInt64(id), fileOffset: offset)
+            do throws(AddressSpaceError) {
+                if fixed, let address {
+                    let replaced = try map.map(at: address, size: size, attributes: attributes)
+                    for r in replaced { releasePages(r.start, r.end, into: &released) }
+                    forgetUnmappedFiles(replaced)
+                    return .success(address)
+                }
+                return .success(try map.map(size: size, attributes: attributes, hint: address, below: Self.mmapTop))
+            } catch {
+                forgetUnmappedFiles([])
+                return .failure(Self.errno(error))
+            }
+        }
+        released.complete()
+        return result
+    }
+
+    /// Drops file entries no area refers to any more (called with the lock held).
+    private func forgetUnmappedFiles(_ removed: [MemoryArea]) {
+        var referenced = [Bool](repeating: false, count: 64)
+        for area in map.areas where area.attributes.kind.isFileBacked {
+            let i = Int(area.attributes.file) - 1
+            while referenced.count <= i { referenced.append(false) }
+            referenced[i] = true
+        }
+        var drop: [Int] = []
+        mappedFiles.forEach { i, _ in if i >= referenced.count || !referenced[i] { drop.append(i) } }
+        for i in drop { mappedFiles[i] = nil }
+    }
+
+    /// `mremap`: grows in place when the space after is free, otherwise (with `mayMove`) moves
+    /// the pages to a new range — moving the page-table entries, not copying the data.
+    func remap(_ start: UInt64, oldSize: UInt64, newSize: UInt64, mayMove: Bool) -> SyscallResult {
+        var released = Released()
+        var moved: [UInt64] = []
+        let result: SyscallResult = lock.withLock {
+            guard let area = map.area(containing: start), start + oldSize <= area.end else { return .failure(.EFAULT) }
+            let attributes = area.attributes.advanced(by: start - area.start)
+            let newStart: UInt64
+            do throws(AddressSpaceError) {
+                newStart = try map.remap(start: start, oldSize: oldSize, newSize: newSize, mayMove: mayMove)
+            } catch {
+                return .failure(error == .notMapped ? .EFAULT : .ENOMEM)
+            }
+            if newSize < oldSize {
+                releasePages(start + newSize, start + oldSize, into: &released)
+            } else if newStart != start {
+                // Move each mapped page to its new address.
+                var offset: UInt64 = 0
+                while offset < oldSize {
+                    if let m = KernelPageTables.unmap(start + offset) {
+                        moved.append(start + offset)
+                        _ = KernelPageTables.map(newStart + offset, to: m.physical & ~4095, flags: m.flags)
+                    }
+                    offset += 4096
+                }
+            }
+            _ = attributes
+            return .success(Int(newStart))
+        }
+        released.complete()
+        if !moved.isEmpty { Reclaim.after(shootdown: moved, free: []) }
+        return result
+    }
+
+    /// `madvise(MADV_DONTNEED)`: drops the pages; the next touch sees zeros (anonymous) or the
+    /// file's data (private file mappings), as on Linux.
+    func discard(_ start: UInt64, size: UInt64) {
+        var released = Released()
+        lock.withLock { releasePages(start, start + size, into: &released) }
+        released.complete()
+    }
 
     /// Maps fresh zero pages (populated on demand) with `protection`.
     func mapAnonymous(
@@ -160,6 +318,7 @@ final class AddressSpace {
             do throws(AddressSpaceError) {
                 let removed = try map.unmap(start: start, size: size)
                 for r in removed { releasePages(r.start, r.end, into: &released) }
+                forgetUnmappedFiles(removed)
                 return nil
             } catch {
                 return Self.errno(error)

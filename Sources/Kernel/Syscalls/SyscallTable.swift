@@ -83,6 +83,10 @@ enum SyscallTable {
         case .mmap: return Syscalls.mmap(a).returnValue
         case .munmap: return Syscalls.munmap(a).returnValue
         case .mprotect: return Syscalls.mprotect(a).returnValue
+        case .madvise: return Syscalls.madvise(a).returnValue
+        case .msync: return Syscalls.msync(a).returnValue
+        case .mincore: return Syscalls.mincore(a).returnValue
+        case .mremap: return Syscalls.mremap(a).returnValue
         // Threads and synchronization
         case .clone: return Syscalls.clone(a).returnValue
         case .clone3: return Syscalls.clone3(a).returnValue

@@ -1,6 +1,7 @@
 #if SKIFF_KERNEL
 import LinuxABI
 import Memory
+import VFS
 
 extension Syscalls {
     /// brk(addr): moves the end of the heap; returns the (possibly unchanged) end.
@@ -51,11 +52,32 @@ extension Syscalls {
             guard address & 4095 == 0 else { return .failure(.EINVAL) }
             guard address >= AddressSpace.minimum, address + size <= UserMemory.limit else { return .failure(.ENOMEM) }
         }
-        guard flags & MemoryConstants.MAP_ANONYMOUS != 0 else {
-            _ = fd
-            return .failure(.ENODEV)  // file mappings arrive with the VFS
-        }
         let space = Scheduler.currentProcess.addressSpace
+        if flags & MemoryConstants.MAP_ANONYMOUS == 0 {
+            guard case .success(let file) = openFile(fd) else { return .failure(.EBADF) }
+            guard file.flags.canRead else { return .failure(.EACCES) }
+            let node = file.handler
+            guard node.type == .regular else { return .failure(.ENODEV) }
+            let shared = kind != MemoryConstants.MAP_PRIVATE
+            if shared && prot & MemoryConstants.PROT_WRITE != 0 {
+                guard file.flags.canWrite else { return .failure(.EACCES) }
+                // Writable shared mappings need page-cache sharing with the file system.
+                guard node.mappedContents() == nil else { return .failure(.EACCES) }
+                return .failure(.ENODEV)
+            }
+            if flags & MemoryConstants.MAP_FIXED_NOREPLACE != 0 {
+                let free = space.lock.withLock { space.map.isFree(start: address, size: size) }
+                if !free { return .failure(.EEXIST) }
+            }
+            let name = (try? FileSystems.vfs.pathName(of: file, in: process.fileContext)) ?? []
+            let r = space.mapFile(
+                at: address == 0 ? nil : address & ~4095, size: size, protection: MemoryProtection(rawValue: UInt8(prot)),
+                node: node, name: name, offset: offset, shared: shared, fixed: fixed)
+            switch r {
+            case .success(let start): return .success(Int(start))
+            case .failure(let e): return .failure(e)
+            }
+        }
         if flags & MemoryConstants.MAP_FIXED_NOREPLACE != 0 {
             let free = space.lock.withLock { space.map.isFree(start: address, size: size) }
             if !free { return .failure(.EEXIST) }
@@ -95,6 +117,69 @@ extension Syscalls {
             return .failure(e)
         }
         return .success(0)
+    }
+}
+#endif
+
+#if SKIFF_KERNEL
+extension Syscalls {
+    /// madvise(addr, length, advice): DONTNEED and FREE drop pages; the hints are accepted.
+    static func madvise(_ a: SyscallArguments) -> SyscallResult {
+        guard a.a0 & 4095 == 0 else { return .failure(.EINVAL) }
+        let size = (a.a1 + 4095) & ~4095
+        guard a.a0 + size <= UserMemory.limit else { return .failure(.ENOMEM) }
+        switch a.int(2) {
+        case MemoryConstants.MADV_DONTNEED, MemoryConstants.MADV_FREE:
+            let space = Scheduler.currentProcess.addressSpace
+            let mapped = space.lock.withLock { space.map.isMapped(start: a.a0, size: size) }
+            guard mapped else { return .failure(.ENOMEM) }
+            space.discard(a.a0, size: size)
+            return .success(0)
+        case MemoryConstants.MADV_NORMAL, MemoryConstants.MADV_RANDOM, MemoryConstants.MADV_SEQUENTIAL,
+            MemoryConstants.MADV_WILLNEED, MemoryConstants.MADV_HUGEPAGE, MemoryConstants.MADV_NOHUGEPAGE,
+            9, 10, 11, 12, 13, 16, 17, 18, 19, 20, 21, 100, 101:
+            return .success(0)
+        default:
+            return .failure(.EINVAL)
+        }
+    }
+
+    /// msync(addr, length, flags): mappings are coherent with their files already.
+    static func msync(_ a: SyscallArguments) -> SyscallResult {
+        guard a.a0 & 4095 == 0, a.int(2) & ~7 == 0 else { return .failure(.EINVAL) }
+        let space = Scheduler.currentProcess.addressSpace
+        let size = max((a.a1 + 4095) & ~4095, 4096)
+        let mapped = space.lock.withLock { space.map.isMapped(start: a.a0, size: size) }
+        return mapped ? .success(0) : .failure(.ENOMEM)
+    }
+
+    /// mincore(addr, length, vec): one byte per page, 1 when resident.
+    static func mincore(_ a: SyscallArguments) -> SyscallResult {
+        guard a.a0 & 4095 == 0 else { return .failure(.EINVAL) }
+        let pages = Int((a.a1 + 4095) / 4096)
+        guard pages <= 1 << 20, a.a0 + UInt64(pages) * 4096 <= UserMemory.limit else { return .failure(.ENOMEM) }
+        let space = Scheduler.currentProcess.addressSpace
+        let mapped = space.lock.withLock { space.map.isMapped(start: a.a0, size: UInt64(pages) * 4096) }
+        guard mapped else { return .failure(.ENOMEM) }
+        var vector = [UInt8](repeating: 0, count: pages)
+        for i in 0..<pages where KernelPageTables.translate(a.a0 + UInt64(i) * 4096) != nil { vector[i] = 1 }
+        if let e = UserMemory.copyOut(vector, to: a.a2) { return .failure(e) }
+        return .success(0)
+    }
+
+    /// mremap(old, oldSize, newSize, flags, newAddress)
+    static func mremap(_ a: SyscallArguments) -> SyscallResult {
+        let old = a.a0
+        let flags = a.int(3)
+        guard old & 4095 == 0, flags & ~7 == 0 else { return .failure(.EINVAL) }
+        guard a.a2 > 0 else { return .failure(.EINVAL) }
+        let oldSize = (a.a1 + 4095) & ~4095
+        let newSize = (a.a2 + 4095) & ~4095
+        guard flags & MemoryConstants.MREMAP_FIXED == 0 || flags & MemoryConstants.MREMAP_MAYMOVE != 0 else {
+            return .failure(.EINVAL)
+        }
+        let space = Scheduler.currentProcess.addressSpace
+        return space.remap(old, oldSize: oldSize, newSize: newSize, mayMove: flags & MemoryConstants.MREMAP_MAYMOVE != 0)
     }
 }
 #endif

@@ -1,0 +1,204 @@
+/* Files and directories through the VFS: every call of the file-system issue, with error paths. */
+#define _GNU_SOURCE
+#include "../include/check.h"
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
+
+static int count_entries(const char *path, const char *want, int *found) {
+    DIR *d = opendir(path);
+    if (!d) return -1;
+    int n = 0;
+    struct dirent *e;
+    *found = 0;
+    while ((e = readdir(d))) {
+        n++;
+        if (want && strcmp(e->d_name, want) == 0) *found = 1;
+    }
+    closedir(d);
+    return n;
+}
+
+int main(int argc, char **argv) {
+    (void)argc;
+    char buf[256];
+    /* The directory this program is in, and its own name there. */
+    char self_dir[256], *self_name;
+    strncpy(self_dir, argv[0], sizeof self_dir - 1);
+    self_dir[sizeof self_dir - 1] = 0;
+    char *slash = strrchr(self_dir, '/');
+    if (slash && slash != self_dir) { *slash = 0; self_name = slash + 1; } else { strcpy(self_dir, "/"); self_name = argv[0] + (argv[0][0] == '/'); }
+    struct stat st;
+
+    /* The image is read-only; /tmp is a tmpfs. */
+    CHECK_ERRNO(open("/bin/new-file", O_CREAT | O_WRONLY, 0644), EROFS);
+    CHECK(stat("/bin", &st) == 0 && S_ISDIR(st.st_mode), "/bin is a directory");
+    CHECK(stat("/tmp", &st) == 0 && (st.st_mode & 01777) == 01777, "/tmp is sticky and world-writable: %o", st.st_mode);
+    struct statfs sf;
+    CHECK(statfs("/tmp", &sf) == 0 && sf.f_type == 0x01021994, "/tmp is a tmpfs (type %lx)", (long)sf.f_type);
+
+    /* Create, write, read back, seek. */
+    int fd = open("/tmp/a.txt", O_CREAT | O_RDWR | O_EXCL | O_CLOEXEC, 0640);
+    CHECK(fd >= 3, "open O_CREAT gives a new descriptor: %d", fd);
+    CHECK(write(fd, "hello, skiff\n", 13) == 13, "write");
+    CHECK(lseek(fd, 0, SEEK_CUR) == 13, "position after write");
+    CHECK(lseek(fd, 7, SEEK_SET) == 7, "seek");
+    CHECK(read(fd, buf, sizeof buf) == 6 && memcmp(buf, "skiff\n", 6) == 0, "read after seek");
+    CHECK(read(fd, buf, sizeof buf) == 0, "end of file");
+    CHECK(pread(fd, buf, 5, 0) == 5 && memcmp(buf, "hello", 5) == 0, "pread");
+    CHECK(pwrite(fd, "HELLO", 5, 0) == 5, "pwrite");
+    CHECK(lseek(fd, 0, SEEK_CUR) == 13, "pread/pwrite leave the position");
+    CHECK(fstat(fd, &st) == 0 && st.st_size == 13 && S_ISREG(st.st_mode) && (st.st_mode & 0777) == 0640, "fstat");
+    CHECK((fcntl(fd, F_GETFD) & FD_CLOEXEC) != 0, "O_CLOEXEC is visible through F_GETFD");
+    CHECK_ERRNO(open("/tmp/a.txt", O_CREAT | O_EXCL | O_WRONLY, 0644), EEXIST);
+    CHECK(lseek(fd, 100, SEEK_END) == 113, "seek past the end");
+    CHECK(write(fd, "!", 1) == 1, "write past the end makes a hole");
+    CHECK(fstat(fd, &st) == 0 && st.st_size == 114, "size after sparse write: %lld", (long long)st.st_size);
+    CHECK(pread(fd, buf, 4, 50) == 4 && buf[0] == 0 && buf[3] == 0, "holes read as zeros");
+    CHECK(ftruncate(fd, 5) == 0 && fstat(fd, &st) == 0 && st.st_size == 5, "ftruncate");
+    CHECK_ERRNO(lseek(fd, -1, SEEK_SET), EINVAL);
+    CHECK(fsync(fd) == 0 && fdatasync(fd) == 0, "fsync");
+
+    /* Vectored I/O. */
+    struct iovec iov[3] = {{"ab", 2}, {"", 0}, {"cdef", 4}};
+    CHECK(lseek(fd, 0, SEEK_SET) == 0 && writev(fd, iov, 3) == 6, "writev");
+    char x[3], y[3];
+    struct iovec rio[2] = {{x, 3}, {y, 3}};
+    CHECK(lseek(fd, 0, SEEK_SET) == 0 && readv(fd, rio, 2) == 6 && memcmp(x, "abc", 3) == 0 && memcmp(y, "def", 3) == 0, "readv");
+
+    /* Descriptors. */
+    int d1 = dup(fd);
+    CHECK(d1 > fd, "dup takes the lowest free number above: %d", d1);
+    CHECK(dup2(fd, 20) == 20 && fcntl(20, F_GETFD) == 0, "dup2 clears close-on-exec");
+    CHECK(dup3(fd, 21, O_CLOEXEC) == 21 && fcntl(21, F_GETFD) == FD_CLOEXEC, "dup3 O_CLOEXEC");
+    CHECK_ERRNO(dup3(fd, fd, 0), EINVAL);
+    CHECK(fcntl(fd, F_DUPFD, 30) == 30, "F_DUPFD");
+    CHECK((fcntl(fd, F_GETFL) & O_ACCMODE) == O_RDWR, "F_GETFL");
+    CHECK(fcntl(fd, F_SETFL, O_APPEND) == 0 && (fcntl(fd, F_GETFL) & O_APPEND), "F_SETFL O_APPEND");
+    CHECK(write(d1, "Z", 1) == 1 && lseek(fd, 0, SEEK_CUR) == 7, "dup shares the description (append went to the end)");
+    CHECK(close(20) == 0 && close(21) == 0 && close(30) == 0 && close(d1) == 0, "close");
+    CHECK_ERRNO(close(20), EBADF);
+    CHECK_ERRNO(read(99, buf, 1), EBADF);
+    CHECK_ERRNO(write(fd, (void *)8, 4), EFAULT);
+    CHECK_ERRNO(read(fd, (void *)0x7fff00000000ull, 4), EFAULT);
+    close(fd);
+
+    /* Directories, links and renames. */
+    CHECK(mkdir("/tmp/d", 0755) == 0, "mkdir");
+    CHECK_ERRNO(mkdir("/tmp/d", 0755), EEXIST);
+    CHECK_ERRNO(mkdir("/tmp/nope/x", 0755), ENOENT);
+    CHECK(mkdir("/tmp/d/sub", 0700) == 0, "nested mkdir");
+    CHECK(symlink("../a.txt", "/tmp/d/link") == 0, "symlink");
+    ssize_t n = readlink("/tmp/d/link", buf, sizeof buf);
+    CHECK(n == 8 && memcmp(buf, "../a.txt", 8) == 0, "readlink");
+    CHECK(lstat("/tmp/d/link", &st) == 0 && S_ISLNK(st.st_mode), "lstat sees the link");
+    CHECK(stat("/tmp/d/link", &st) == 0 && S_ISREG(st.st_mode), "stat follows the link");
+    CHECK_ERRNO(open("/tmp/d/link", O_RDONLY | O_NOFOLLOW), ELOOP);
+    CHECK(link("/tmp/a.txt", "/tmp/d/hard") == 0, "link");
+    CHECK(stat("/tmp/a.txt", &st) == 0 && st.st_nlink == 2, "two links: %lu", (unsigned long)st.st_nlink);
+    int found;
+    CHECK(count_entries("/tmp/d", "hard", &found) == 5 && found, "readdir sees ., .., sub, link, hard");
+    CHECK(rename("/tmp/d/hard", "/tmp/d/renamed") == 0, "rename");
+    CHECK_ERRNO(stat("/tmp/d/hard", &st), ENOENT);
+    CHECK_ERRNO(rmdir("/tmp/d"), ENOTEMPTY);
+    CHECK_ERRNO(unlink("/tmp/d/sub"), EISDIR);
+    CHECK_ERRNO(rmdir("/tmp/d/renamed"), ENOTDIR);
+    CHECK_ERRNO(rename("/tmp/d", "/tmp/d/sub/inside"), EINVAL);
+    CHECK_ERRNO(rename("/tmp/a.txt", "/bin/a.txt"), EXDEV);
+    CHECK_ERRNO(syscall(SYS_renameat2, AT_FDCWD, "/tmp/a.txt", AT_FDCWD, "/tmp/d/renamed", 1 /* RENAME_NOREPLACE */), EEXIST);
+    CHECK(unlink("/tmp/d/renamed") == 0 && unlink("/tmp/d/link") == 0 && rmdir("/tmp/d/sub") == 0 && rmdir("/tmp/d") == 0, "cleanup");
+    CHECK(stat("/tmp/a.txt", &st) == 0 && st.st_nlink == 1, "one link left");
+
+    /* Working directory and *at calls. */
+    CHECK(chdir("/tmp") == 0, "chdir");
+    CHECK(getcwd(buf, sizeof buf) && strcmp(buf, "/tmp") == 0, "getcwd: %s", buf);
+    CHECK_ERRNO(syscall(SYS_getcwd, buf, 2), ERANGE);
+    CHECK(access("a.txt", R_OK | W_OK) == 0, "relative access");
+    int dfd = open(self_dir, O_RDONLY | O_DIRECTORY);
+    CHECK(dfd >= 0, "open a directory");
+    CHECK(faccessat(dfd, self_name, X_OK, 0) == 0, "faccessat relative to a directory fd");
+    CHECK_ERRNO(openat(dfd, "nope", O_RDONLY), ENOENT);
+    CHECK_ERRNO(open("/tmp/a.txt/x", O_RDONLY), ENOTDIR);
+    CHECK_ERRNO(open("/tmp/a.txt", O_RDONLY | O_DIRECTORY), ENOTDIR);
+    CHECK(fchdir(dfd) == 0 && getcwd(buf, sizeof buf) && strcmp(buf, self_dir) == 0, "fchdir: %s", buf);
+    close(dfd);
+    CHECK(chdir("/") == 0, "back to /");
+    int pfd = open("/tmp/a.txt", O_PATH);
+    CHECK(pfd >= 0 && fstat(pfd, &st) == 0, "O_PATH allows fstat");
+    CHECK_ERRNO(read(pfd, buf, 1), EBADF);
+    close(pfd);
+
+    /* Attributes. */
+    CHECK(chmod("/tmp/a.txt", 0600) == 0 && stat("/tmp/a.txt", &st) == 0 && (st.st_mode & 0777) == 0600, "chmod");
+    struct timespec times[2] = {{1000000000, 5}, {1200000000, 6}};
+    CHECK(utimensat(AT_FDCWD, "/tmp/a.txt", times, 0) == 0 && stat("/tmp/a.txt", &st) == 0 && st.st_mtim.tv_sec == 1200000000 && st.st_mtim.tv_nsec == 6, "utimensat");
+    CHECK(truncate("/tmp/a.txt", 3) == 0 && stat("/tmp/a.txt", &st) == 0 && st.st_size == 3, "truncate");
+    mode_t old = umask(077);
+    CHECK(old == 022, "default umask: %o", old);
+    fd = open("/tmp/masked", O_CREAT | O_WRONLY, 0666);
+    CHECK(fd >= 0 && fstat(fd, &st) == 0 && (st.st_mode & 0777) == 0600, "umask applies: %o", st.st_mode & 0777);
+    close(fd);
+    umask(old);
+
+    /* Pipes. */
+    int p[2];
+    CHECK(pipe2(p, O_CLOEXEC) == 0, "pipe2");
+    CHECK(write(p[1], "through the pipe", 16) == 16, "write to a pipe");
+    CHECK(read(p[0], buf, sizeof buf) == 16 && memcmp(buf, "through the pipe", 16) == 0, "read from a pipe");
+    CHECK(fcntl(p[0], F_SETFL, O_NONBLOCK) == 0, "nonblocking read end");
+    CHECK_ERRNO(read(p[0], buf, 1), EAGAIN);
+    CHECK(fstat(p[0], &st) == 0 && S_ISFIFO(st.st_mode), "a pipe is a FIFO");
+    CHECK_ERRNO(lseek(p[0], 0, SEEK_SET), ESPIPE);
+    close(p[1]);
+    CHECK(read(p[0], buf, 1) == 0, "end of file once the writer is gone");
+    close(p[0]);
+
+    /* Devices. */
+    fd = open("/dev/null", O_RDWR);
+    CHECK(fd >= 0 && write(fd, "x", 1) == 1 && read(fd, buf, 1) == 0, "/dev/null");
+    close(fd);
+    fd = open("/dev/zero", O_RDONLY);
+    memset(buf, 1, 8);
+    CHECK(fd >= 0 && read(fd, buf, 8) == 8 && buf[0] == 0 && buf[7] == 0, "/dev/zero");
+    close(fd);
+    fd = open("/dev/full", O_WRONLY);
+    CHECK_ERRNO(write(fd, "x", 1), ENOSPC);
+    close(fd);
+    fd = open("/dev/urandom", O_RDONLY);
+    uint64_t r1 = 0, r2 = 0;
+    CHECK(fd >= 0 && read(fd, &r1, 8) == 8 && read(fd, &r2, 8) == 8 && r1 != r2, "/dev/urandom");
+    close(fd);
+    CHECK(isatty(1), "stdout is a terminal");
+    CHECK(!isatty(3), "a closed descriptor is not");
+
+    /* Copying between files. */
+    fd = open("/tmp/src", O_CREAT | O_RDWR, 0644);
+    for (int i = 0; i < 1000; i++) write(fd, "0123456789", 10);
+    int out = open("/tmp/dst", O_CREAT | O_RDWR, 0644);
+    off_t off = 0;
+    CHECK(sendfile(out, fd, &off, 10000) == 10000 && off == 10000, "sendfile");
+    CHECK(pread(out, buf, 10, 9990) == 10 && memcmp(buf, "0123456789", 10) == 0, "sendfile copied the bytes");
+    loff_t in_off = 5, out_off = 0;
+    CHECK(copy_file_range(fd, &in_off, out, &out_off, 5, 0) == 5 && pread(out, buf, 5, 0) == 5 && memcmp(buf, "56789", 5) == 0, "copy_file_range");
+    close(fd);
+    close(out);
+
+    /* Big file: more than one bounce buffer. */
+    fd = open("/tmp/big", O_CREAT | O_RDWR | O_TRUNC, 0644);
+    static char big[300000];
+    for (size_t i = 0; i < sizeof big; i++) big[i] = (char)(i * 7);
+    CHECK(write(fd, big, sizeof big) == (ssize_t)sizeof big, "write 300000 bytes");
+    static char back[300000];
+    CHECK(pread(fd, back, sizeof back, 0) == (ssize_t)sizeof back && memcmp(big, back, sizeof big) == 0, "read them back");
+    close(fd);
+    CHECK(unlink("/tmp/big") == 0, "unlink");
+    return check_summary();
+}
