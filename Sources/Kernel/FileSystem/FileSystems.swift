@@ -20,9 +20,10 @@ enum FileSystems {
     nonisolated(unsafe) static let devices = CharacterDevices()
     nonisolated(unsafe) static let pages = FramePageAllocator()
 
-    static func ramfs(limit: UInt64, minor: UInt32, magic: Int64 = 0x0102_1994) -> RamFileSystem {
+    static func ramfs(limit: UInt64, minor: UInt32, magic: Int64 = 0x0102_1994, rootPermissions: UInt32 = 0o1777) -> RamFileSystem {
         var options = RamFileSystemOptions()
         options.sizeLimit = limit
+        options.rootPermissions = rootPermissions
         options.device = DeviceNumber(major: 0, minor: minor)
         options.magic = magic
         return RamFileSystem(
@@ -67,7 +68,7 @@ enum FileSystems {
 
     /// devfs: a small ramfs holding the device nodes and the usual links.
     static func makeDevFS() -> RamFileSystem {
-        let fs = ramfs(limit: 1 << 20, minor: 2)
+        let fs = ramfs(limit: 1 << 20, minor: 2, rootPermissions: 0o755)
         let v = VirtualFileSystem(root: fs, lockFactory: lockFactory)
         let context = v.makeContext(umask: 0)
         let nodes: [(String, DeviceNumber, UInt32)] = [

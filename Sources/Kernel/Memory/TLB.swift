@@ -24,9 +24,9 @@ enum TLB {
         Scheduler.withPreemptionDisabled { shootdownUnpreempted(pages) }
     }
 
-    private static func shootdownUnpreempted(_ pages: [UInt64]) {
+    private static func shootdownUnpreempted(_ pages: [UInt64], force: Bool = false) {
         let full = pages.count > 32
-        invalidateLocally(pages, full: full)
+        if !force { invalidateLocally(pages, full: full) }
         let cpus = Scheduler.cpus
         guard cpus.count > 1 else { return }
         let me = Scheduler.thisCPU
@@ -41,6 +41,12 @@ enum TLB {
         for c in targets { LocalAPIC.sendIPI(to: c.apicID, vector: LocalAPIC.tlbShootdownVector) }
         while pending.load(ordering: .acquiring) > 0 { x86_pause() }
         busy.store(false, ordering: .releasing)
+    }
+
+    /// Makes every other CPU take an interrupt (a serializing event) and waits until they have:
+    /// `membarrier`.
+    static func barrier() {
+        Scheduler.withPreemptionDisabled { shootdownUnpreempted([], force: true) }
     }
 
     /// The IPI handler on the receiving CPUs.

@@ -17,6 +17,27 @@ final class Process {
     var environment: [[UInt8]] = []
     var executablePath: [UInt8] = []
     var exitStatus: Int32? = nil
+    /// Resource limits (soft, hard) by RLIMIT_* number.
+    var limits: [(soft: UInt64, hard: UInt64)] = Process.defaultLimits
+    /// The thread name `prctl(PR_SET_NAME)` sets is per thread; this is the process's (comm).
+    var hostname: [UInt8] = Array("skiff".utf8)
+
+    static var defaultLimits: [(soft: UInt64, hard: UInt64)] {
+        let infinity: UInt64 = ~0
+        var l = [(soft: UInt64, hard: UInt64)](repeating: (infinity, infinity), count: 16)
+        l[3] = (8 << 20, infinity)  // RLIMIT_STACK
+        l[4] = (0, infinity)  // RLIMIT_CORE
+        l[6] = (4096, 4096)  // RLIMIT_NPROC
+        l[7] = (1024, 1 << 20)  // RLIMIT_NOFILE
+        l[8] = (8 << 20, 8 << 20)  // RLIMIT_MEMLOCK
+        l[10] = (infinity, infinity)  // RLIMIT_LOCKS
+        l[11] = (4096, 4096)  // RLIMIT_SIGPENDING
+        l[12] = (819_200, 819_200)  // RLIMIT_MSGQUEUE
+        l[13] = (0, 0)  // RLIMIT_NICE
+        l[14] = (0, 0)  // RLIMIT_RTPRIO
+        return l
+    }
+
     /// `rt_sigaction` state per signal (index = signal number).
     var signalActions = [SignalAction](repeating: SignalAction(), count: 65)
     /// CPU time of threads that have exited (for CLOCK_PROCESS_CPUTIME_ID and getrusage).

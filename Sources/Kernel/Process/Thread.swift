@@ -54,6 +54,8 @@ final class Thread {
     var signalMask: UInt64 = 0
     /// Signals sent to this thread and not yet delivered (bit n-1 for signal n).
     var pendingSignals: UInt64 = 0
+    /// `prctl(PR_SET_NAME)`: up to 15 bytes.
+    var comm: [UInt8] = []
     /// The descriptor of the current I/O system call is O_NONBLOCK (see `IOContext`).
     var nonblockingIO = false
     /// The system call changed the user context in a way only IRETQ restores.

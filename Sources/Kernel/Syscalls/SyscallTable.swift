@@ -116,6 +116,33 @@ enum SyscallTable {
         // Signals
         case .rtSigprocmask: return Syscalls.rtSigprocmask(a).returnValue
         case .rtSigaction: return Syscalls.rtSigaction(a).returnValue
+        // System information and identity (Syscalls+System.swift)
+        case .uname: return Syscalls.uname(a).returnValue
+        case .sethostname, .setdomainname: return Syscalls.sethostname(a).returnValue
+        case .getrandom: return Syscalls.getrandom(a).returnValue
+        case .prlimit64: return Syscalls.prlimit64(a).returnValue
+        case .getrlimit: return Syscalls.getrlimit(a).returnValue
+        case .setrlimit: return Syscalls.setrlimit(a).returnValue
+        case .sysinfo: return Syscalls.sysinfo(a).returnValue
+        case .getrusage: return Syscalls.getrusage(a).returnValue
+        case .times: return Syscalls.times(a).returnValue
+        case .prctl: return Syscalls.prctl(a).returnValue
+        case .membarrier: return Syscalls.membarrier(a).returnValue
+        case .getpgid: return Syscalls.getpgid(a).returnValue
+        case .getpgrp: return Syscalls.getpgrp(a).returnValue
+        case .setpgid: return Syscalls.setpgid(a).returnValue
+        case .getsid: return Syscalls.getsid(a).returnValue
+        case .setsid: return Syscalls.setsid(a).returnValue
+        case .getgroups: return Syscalls.getgroups(a).returnValue
+        case .setuid, .setgid, .setreuid, .setregid, .setresuid, .setresgid, .setfsuid, .setfsgid, .setgroups:
+            return Syscalls.setIdentity(a).returnValue
+        case .getresuid, .getresgid: return Syscalls.getresid(a).returnValue
+        case .personality: return Syscalls.personality(a).returnValue
+        case .getMempolicy, .setMempolicy, .mbind: return Syscalls.memoryPolicy(a).returnValue
+        case .ioprioGet, .ioprioSet: return 0
+        case .wait4, .waitid: return Syscalls.wait(a).returnValue
+        // rseq is optional for every libc: ENOSYS makes them fall back, and is not worth a log line.
+        case .rseq: return Errno.ENOSYS.returnValue
         // Processes
         case .exit: return Syscalls.exit(a)
         case .exitGroup: return Syscalls.exitGroup(a)
