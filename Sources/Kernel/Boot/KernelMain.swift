@@ -114,7 +114,7 @@ extension Kernel {
         if !hasHome { environment.append(Array("HOME=/".utf8)) }
         let path = resolveProgram(arguments[0])
 
-        let space = AddressSpace()
+        guard let space = AddressSpace() else { Panic.halt("out of memory for the first address space") }
         let vfs = FileSystems.vfs!
         var context = vfs.makeContext()
         if let cwd = options.workingDirectory {

@@ -23,7 +23,12 @@ final class AddressSpace {
     static let executableBase: UInt64 = 0x5555_5555_4000
 
     var map: AddressSpaceMap
+    /// This address space's page tables: its own PML4, sharing the kernel's half (see
+    /// `KernelPageTables.newAddressSpaceRoot`). Guarded by `lock`.
+    var tables: PageTables<DirectMapTableMemory>
     let lock = SpinLock()
+    /// Processes using it (a vfork child shares its parent's until it execs).
+    var users = 1
     var heapStart: UInt64 = 0
     var heapEnd: UInt64 = 0
     /// Frames owned by this address space, for /proc and the memory statistics.
@@ -36,9 +41,36 @@ final class AddressSpace {
     }
     var mappedFiles = SlotMap<MappedFile>()
 
-    init() {
+    /// Nil when there is no memory for the page-table root.
+    init?() {
         map = AddressSpaceMap(minAddress: Self.minimum, maxAddress: UserMemory.limit)!
+        guard let root = KernelPageTables.newAddressSpaceRoot() else { return nil }
+        tables = PageTables(root: root, memory: DirectMapTableMemory(), noExecuteSupported: CPUFeatures.hasNX)
     }
+
+    var root: UInt64 { tables.root }
+
+    // MARK: - Page-table entries (called with `lock` held)
+
+    func translate(_ virtual: UInt64) -> Mapping? { tables.translate(virtual) }
+
+    func mapPage(_ virtual: UInt64, to physical: UInt64, flags: PageFlags, replace: Bool = false) -> PagingError? {
+        do throws(PagingError) {
+            try tables.map(virtual, to: physical, flags: flags, replace: replace)
+            return nil
+        } catch { return error }
+    }
+
+    func unmapPage(_ virtual: UInt64) -> Mapping? {
+        (try? tables.unmap(virtual)) ?? nil
+    }
+
+    func protectPage(_ virtual: UInt64, flags: PageFlags) -> Bool {
+        (try? tables.protect(virtual, flags: flags)) ?? false
+    }
+
+    /// Reads the mapping of `virtual` taking the lock (for callers outside it).
+    func lockedTranslate(_ virtual: UInt64) -> Mapping? { lock.withLock { translate(virtual) } }
 
     static func pageFlags(_ p: MemoryProtection) -> PageFlags? {
         if p.isEmpty { return nil }
@@ -68,9 +100,9 @@ final class AddressSpace {
             let page = address & ~4095
             if present {
                 // Write to a page mapped read-only: copy-on-write of a borrowed page.
-                guard write, let m = KernelPageTables.translate(page), m.flags.contains(.borrowed) else {
+                guard write, let m = translate(page), m.flags.contains(.borrowed) else {
                     // A stale TLB entry after a protection upgrade resolves itself.
-                    if let m = KernelPageTables.translate(page), m.flags.contains(.writable) || !write {
+                    if let m = translate(page), m.flags.contains(.writable) || !write {
                         x86_invlpg(page)
                         return true
                     }
@@ -78,7 +110,7 @@ final class AddressSpace {
                 }
                 guard let copy = PhysicalMemory.allocate() else { return false }
                 DirectMap.pointer(copy).copyMemory(from: DirectMap.pointer(m.physical & ~4095), byteCount: 4096)
-                guard KernelPageTables.map(page, to: copy, flags: flags, replace: true) == nil else {
+                guard mapPage(page, to: copy, flags: flags, replace: true) == nil else {
                     PhysicalMemory.free(copy)
                     return false
                 }
@@ -98,7 +130,7 @@ final class AddressSpace {
                         var borrowed = flags
                         borrowed.remove(.writable)
                         borrowed.insert(.borrowed)
-                        guard KernelPageTables.map(page, to: physical, flags: borrowed) == nil else { return false }
+                        guard mapPage(page, to: physical, flags: borrowed) == nil else { return false }
                         if write && area.attributes.kind == .privateFile {
                             return false  // retried below: the write fault now copies the page
                         }
@@ -110,7 +142,7 @@ final class AddressSpace {
                 return false
             }
             guard let frame = PhysicalMemory.allocateZeroed() else { return false }
-            guard KernelPageTables.map(page, to: frame, flags: flags) == nil else {
+            guard mapPage(page, to: frame, flags: flags) == nil else {
                 PhysicalMemory.free(frame)
                 return false
             }
@@ -121,7 +153,8 @@ final class AddressSpace {
             return populateFromFile(page: address & ~4095, node: node, offset: offset, attributes: attributes)
         }
         if !resolved, write, !present, let area = lock.withLock({ map.area(containing: address) }),
-            area.attributes.kind == .privateFile, KernelPageTables.translate(address & ~4095)?.flags.contains(.borrowed) == true
+            area.attributes.kind == .privateFile,
+            lock.withLock({ translate(address & ~4095) })?.flags.contains(.borrowed) == true
         {
             // The borrowed page was just mapped by a write fault: take the copy-on-write path.
             return handleFault(address: address, errorCode: errorCode | 1)
@@ -152,12 +185,12 @@ final class AddressSpace {
                 area.attributes.fileOffset &+ (page - area.start) == offset,
                 let flags = Self.pageFlags(area.attributes.protection)
             else { return false }
-            if KernelPageTables.translate(page) != nil { return true }  // another thread got there first
-            guard KernelPageTables.map(page, to: frame, flags: flags) == nil else { return false }
+            if translate(page) != nil { return true }  // another thread got there first
+            guard mapPage(page, to: frame, flags: flags) == nil else { return false }
             residentPages += 1
             return true
         }
-        if !mapped || KernelPageTables.translate(page)?.physical != frame { PhysicalMemory.free(frame) }
+        if !mapped || lock.withLock({ translate(page) })?.physical != frame { PhysicalMemory.free(frame) }
         return mapped
     }
 
@@ -232,9 +265,9 @@ final class AddressSpace {
                 // Move each mapped page to its new address.
                 var offset: UInt64 = 0
                 while offset < oldSize {
-                    if let m = KernelPageTables.unmap(start + offset) {
+                    if let m = unmapPage(start + offset) {
                         moved.append(start + offset)
-                        _ = KernelPageTables.map(newStart + offset, to: m.physical & ~4095, flags: m.flags)
+                        _ = mapPage(newStart + offset, to: m.physical & ~4095, flags: m.flags)
                     }
                     offset += 4096
                 }
@@ -298,13 +331,13 @@ final class AddressSpace {
 
     /// The frame behind `page`, allocating a zeroed one now if none is mapped yet.
     private func framePopulating(_ page: UInt64) -> UInt64? {
-        if let m = KernelPageTables.translate(page) { return m.physical & ~4095 }
+        if let m = translate(page) { return m.physical & ~4095 }
         guard let area = map.area(containing: page) else { return nil }
         guard let frame = PhysicalMemory.allocateZeroed() else { return nil }
         // PROT_NONE areas still get their contents (the loader fills, mprotect opens later):
         // map supervisor-only until then.
         let flags = Self.pageFlags(area.attributes.protection) ?? []
-        guard KernelPageTables.map(page, to: frame, flags: flags) == nil else {
+        guard mapPage(page, to: frame, flags: flags) == nil else {
             PhysicalMemory.free(frame)
             return nil
         }
@@ -338,7 +371,7 @@ final class AddressSpace {
             }
             var va = start
             while va < start + size {
-                if let m = KernelPageTables.translate(va) {
+                if let m = translate(va) {
                     if let flags = Self.pageFlags(protection) {
                         // A borrowed page stays read-only until its copy-on-write fault.
                         var f = flags
@@ -346,14 +379,14 @@ final class AddressSpace {
                             f.remove(.writable)
                             f.insert(.borrowed)
                         }
-                        _ = KernelPageTables.protect(va, flags: f)
+                        _ = protectPage(va, flags: f)
                         if m.flags.contains(.writable) && !f.contains(.writable)
                             || m.flags.contains(.executable) && !f.contains(.executable)
                         {
                             reduced.append(va)
                         }
                     } else {
-                        _ = KernelPageTables.protect(va, flags: m.flags.contains(.borrowed) ? [.borrowed] : [])
+                        _ = protectPage(va, flags: m.flags.contains(.borrowed) ? [.borrowed] : [])
                         reduced.append(va)
                     }
                 }
@@ -379,25 +412,27 @@ final class AddressSpace {
     /// shootdown and the frames this address space owns for freeing after it. Called with the
     /// lock held.
     private func releasePages(_ start: UInt64, _ end: UInt64, into released: inout Released) {
-        KernelPageTables.lock.withLock {
-            try? KernelPageTables.tables!.unmapRange(start, end) { va, m in
-                released.pages.append(va)
-                if !m.flags.contains(.borrowed) {
-                    released.frames.append(m.physical & ~4095)
-                    residentPages -= 1
-                }
+        try? tables.unmapRange(start, end) { va, m in
+            released.pages.append(va)
+            if !m.flags.contains(.borrowed) {
+                released.frames.append(m.physical & ~4095)
+                residentPages -= 1
             }
         }
     }
 
-    /// Unmaps everything (the process is gone).
+    /// Unmaps everything and frees the page tables (the last process using it is gone). No
+    /// CPU may still have this root loaded afterwards; `KernelPageTables.retire` sees to that.
     func destroy() {
         var released = Released()
         lock.withLock {
             for area in map.areas { releasePages(area.start, area.end, into: &released) }
             if let all = try? map.unmap(start: Self.minimum, size: UserMemory.limit - Self.minimum) { _ = all }
+            mappedFiles = SlotMap()
         }
         released.complete()
+        KernelPageTables.retire(root: root)
+        KernelPageTables.freeAddressSpaceRoot(root)
     }
 
     static func errno(_ e: AddressSpaceError) -> Errno {

@@ -50,12 +50,90 @@ enum KernelPageTables {
             }
             // The first megabyte: firmware tables, the PVH start info, the AP start-up page.
             try tables!.mapRange(DirectMap.base, to: 0, length: 0x10_0000, flags: [.writable, .global], replace: true)
+            // The kernel-stack region's top-level table must exist before any address space is
+            // made, so they all share it.
+            let rootEntries = DirectMapTableMemory().entries(at: tables!.root)
+            if !PageTableEntry(rawValue: rootEntries[kernelStackSlot]).isPresent {
+                guard let fresh = PhysicalMemory.allocateZeroed() else { throw .outOfMemory }
+                rootEntries[kernelStackSlot] = PageTableEntry.table(fresh).rawValue
+            }
         } catch {
             Panic.halt("cannot build the kernel page tables")
         }
         x86_write_cr3(tables!.root)
         x86_write_cr4(x86_read_cr4() | (1 << 7))  // PGE: keep global kernel entries across CR3 loads
         DirectMap.bootTablesRetired = true
+    }
+
+    // MARK: - Address spaces
+
+    /// The PML4 slot of the kernel-stack region, whose table exists from boot so every address
+    /// space shares it (a new top-level kernel entry would not reach existing address spaces).
+    static let kernelStackSlot = Int(KernelStack.regionBase >> 39)
+
+    /// A new address space's PML4: the kernel's half (slots 224–511) shared with the kernel
+    /// tables, and slot 0 — where the kernel image sits below 4 MiB and user programs start at
+    /// 4 MiB — with a private PDPT and page directory whose first two entries are the kernel
+    /// image's page tables. Nil when memory is exhausted.
+    static func newAddressSpaceRoot() -> UInt64? {
+        let memory = DirectMapTableMemory()
+        guard let kernelRoot = tables?.root,
+            let root = PhysicalMemory.allocateZeroed(), let pdpt = PhysicalMemory.allocateZeroed(),
+            let pd = PhysicalMemory.allocateZeroed()
+        else { return nil }
+        let template = memory.entries(at: kernelRoot)
+        let mine = memory.entries(at: root)
+        for slot in 224..<512 { mine[slot] = template[slot] }
+        let kernelPDPT = memory.entries(at: PageTableEntry(rawValue: template[0]).physicalAddress)
+        let kernelPD = memory.entries(at: PageTableEntry(rawValue: kernelPDPT[0]).physicalAddress)
+        let newPD = memory.entries(at: pd)
+        newPD[0] = kernelPD[0]
+        newPD[1] = kernelPD[1]
+        memory.entries(at: pdpt)[0] = PageTableEntry.table(pd).rawValue
+        mine[0] = PageTableEntry.table(pdpt).rawValue
+        return root
+    }
+
+    /// Frees what `newAddressSpaceRoot` allocated (after the user mappings are gone: the
+    /// remaining user tables below slot 0's page directory and slots 1–223 are freed too).
+    static func freeAddressSpaceRoot(_ root: UInt64) {
+        var t = PageTables(root: root, memory: DirectMapTableMemory(), noExecuteSupported: CPUFeatures.hasNX)
+        t.freeUserTables(pml4Slots: 1..<224)
+        let memory = DirectMapTableMemory()
+        let pdpt = PageTableEntry(rawValue: memory.entries(at: root)[0]).physicalAddress
+        let pd = PageTableEntry(rawValue: memory.entries(at: pdpt)[0]).physicalAddress
+        let pdEntries = memory.entries(at: pd)
+        for i in 2..<512 {
+            let e = PageTableEntry(rawValue: pdEntries[i])
+            if e.isPresent && !e.isLargeLeaf { PhysicalMemory.free(e.physicalAddress) }
+        }
+        let pdptEntries = memory.entries(at: pdpt)
+        for i in 1..<512 {
+            let e = PageTableEntry(rawValue: pdptEntries[i])
+            if e.isPresent && !e.isLargeLeaf { freeTree(e.physicalAddress, level: 2) }
+        }
+        PhysicalMemory.free(pd)
+        PhysicalMemory.free(pdpt)
+        PhysicalMemory.free(root)
+    }
+
+    private static func freeTree(_ table: UInt64, level: Int) {
+        let memory = DirectMapTableMemory()
+        if level > 1 {
+            let entries = memory.entries(at: table)
+            for i in 0..<512 {
+                let e = PageTableEntry(rawValue: entries[i])
+                if e.isPresent && !e.isLargeLeaf { freeTree(e.physicalAddress, level: level - 1) }
+            }
+        }
+        PhysicalMemory.free(table)
+    }
+
+    /// Makes sure no CPU still runs on `root` (switching those that do to the kernel's tables),
+    /// so it can be freed.
+    static func retire(root: UInt64) {
+        if x86_read_cr3() & ~0xFFF == root { x86_write_cr3(tables!.root) }
+        TLB.retire(root: root, replacement: tables!.root)
     }
 
     private static func identity(_ range: (UInt64, UInt64), _ flags: PageFlags) throws(PagingError) {

@@ -12,6 +12,9 @@ import Synchronization
 enum TLB {
     nonisolated(unsafe) static var addresses: [UInt64] = []
     nonisolated(unsafe) static var fullFlush = false
+    /// With a retirement: CPUs running on `retiringRoot` switch to `replacementRoot`.
+    nonisolated(unsafe) static var retiringRoot: UInt64 = 0
+    nonisolated(unsafe) static var replacementRoot: UInt64 = 0
     static let pending = Atomic<Int>(0)
     /// Serializes initiators; taken by spinning with interrupts on.
     static let busy = Atomic<Bool>(false)
@@ -24,7 +27,9 @@ enum TLB {
         Scheduler.withPreemptionDisabled { shootdownUnpreempted(pages) }
     }
 
-    private static func shootdownUnpreempted(_ pages: [UInt64], force: Bool = false) {
+    private static func shootdownUnpreempted(
+        _ pages: [UInt64], force: Bool = false, retiring: UInt64 = 0, replacement: UInt64 = 0
+    ) {
         let full = pages.count > 32
         if !force { invalidateLocally(pages, full: full) }
         let cpus = Scheduler.cpus
@@ -35,12 +40,21 @@ enum TLB {
         }
         addresses = pages
         fullFlush = full
+        retiringRoot = retiring
+        replacementRoot = replacement
         var targets: [CPU] = []
         for c in cpus where c.online && c !== me { targets.append(c) }
         pending.store(targets.count, ordering: .releasing)
         for c in targets { LocalAPIC.sendIPI(to: c.apicID, vector: LocalAPIC.tlbShootdownVector) }
         while pending.load(ordering: .acquiring) > 0 { x86_pause() }
         busy.store(false, ordering: .releasing)
+    }
+
+    /// Makes every CPU stop using the page-table root `root` (it is about to be freed).
+    static func retire(root: UInt64, replacement: UInt64) {
+        Scheduler.withPreemptionDisabled {
+            shootdownUnpreempted([], force: true, retiring: root, replacement: replacement)
+        }
     }
 
     /// Makes every other CPU take an interrupt (a serializing event) and waits until they have:
@@ -51,6 +65,9 @@ enum TLB {
 
     /// The IPI handler on the receiving CPUs.
     static func handleIPI() {
+        if retiringRoot != 0 && x86_read_cr3() & ~0xFFF == retiringRoot {
+            x86_write_cr3(replacementRoot)
+        }
         invalidateLocally(addresses, full: fullFlush)
         pending.subtract(1, ordering: .acquiringAndReleasing)
     }

@@ -53,7 +53,7 @@ enum Futex {
         if shared {
             // Fault the page in so it has a physical address to key on.
             if case .failure(let e) = UserMemory.load(UInt32.self, at: address) { return .failure(e) }
-            guard let m = KernelPageTables.translate(address) else { return .failure(.EFAULT) }
+            guard let m = process.addressSpace.lockedTranslate(address) else { return .failure(.EFAULT) }
             return .success(Key(space: 0, address: m.physical))
         }
         return .success(Key(space: UInt64(UInt(bitPattern: ObjectIdentifier(process))), address: address))

@@ -4,7 +4,8 @@ import VFS
 /// A Linux process: a thread group sharing an address space, open files and signal handlers.
 final class Process {
     let id: Int32
-    let addressSpace: AddressSpace
+    /// Replaced by execve.
+    var addressSpace: AddressSpace
     /// Open file descriptors.
     let files: FileDescriptorTable
     /// Root, working directory, umask and credentials for path resolution.

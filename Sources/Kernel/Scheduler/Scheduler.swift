@@ -244,7 +244,11 @@ enum Scheduler {
             cpu.percpu.pointee.kernel_stack_top = stack.top
             cpu.descriptorTables?.setKernelStack(stack.top)
         }
-        if !next.isKernelThread {
+        if let process = next.process {
+            // Kernel threads keep whatever address space was loaded (they only touch the
+            // kernel's half); application threads need their process's.
+            let root = process.addressSpace.root
+            if x86_read_cr3() & ~0xFFF != root { x86_write_cr3(root) }
             x86_wrmsr(UInt32(MSR_FS_BASE), next.fsBase)
             x86_wrmsr(UInt32(MSR_KERNEL_GS_BASE), next.gsBase)
         }

@@ -162,7 +162,9 @@ extension Syscalls {
         let mapped = space.lock.withLock { space.map.isMapped(start: a.a0, size: UInt64(pages) * 4096) }
         guard mapped else { return .failure(.ENOMEM) }
         var vector = [UInt8](repeating: 0, count: pages)
-        for i in 0..<pages where KernelPageTables.translate(a.a0 + UInt64(i) * 4096) != nil { vector[i] = 1 }
+        space.lock.withLock {
+            for i in 0..<pages where space.translate(a.a0 + UInt64(i) * 4096) != nil { vector[i] = 1 }
+        }
         if let e = UserMemory.copyOut(vector, to: a.a2) { return .failure(e) }
         return .success(0)
     }

@@ -265,7 +265,9 @@ public struct PageTables<Memory: PageTableMemory> {
         memory.freeTableFrame(table)
     }
 
-    /// Frees the tables on the path to `virtual` that no longer map anything (not the root).
+    /// Frees the tables on the path to `virtual` that no longer map anything — page tables and
+    /// page directories, but never a top-level (PDPT) table: PML4 entries stay once made, because
+    /// other page-table roots may share them (the kernel's half of every address space).
     private mutating func pruneEmptyTables(_ virtual: UInt64) {
         var path: [(UnsafeMutablePointer<UInt64>, Int, UInt64)] = []  // parent entries, index, child frame
         var table = root
@@ -280,6 +282,7 @@ public struct PageTables<Memory: PageTableMemory> {
             level -= 1
         }
         while let (parent, index, child) = path.popLast() {
+            if path.isEmpty { return }  // `child` is a PDPT: keep it
             let entries = memory.entries(at: child)
             var empty = true
             for i in 0..<512 where entries[i] != 0 {
