@@ -17,7 +17,8 @@ GUEST_TESTS := $(HOST_BIN)/skiff-guest-tests
 JOBS ?= 2
 
 # Debian packages: command -> package
-APT_PACKAGES := qemu-system-x86_64:qemu-system-x86 qemu-img:qemu-utils musl-gcc:musl-tools gcc:gcc
+APT_PACKAGES := qemu-system-x86_64:qemu-system-x86 qemu-img:qemu-utils musl-gcc:musl-tools gcc:gcc \
+  busybox:busybox-static python3:python3-minimal /usr/lib/python3.11/json/__init__.py:libpython3.11-stdlib
 
 .PHONY: all deps kernel host run check test-host test-guest guest-programs clean bench
 
@@ -50,7 +51,8 @@ $(BUILD)/guest/%-dynamic: GuestTests/programs/%.c
 deps:
 	@missing=""; for pair in $(APT_PACKAGES); do \
 	  cmd=$${pair%%:*}; pkg=$${pair#*:}; \
-	  command -v $$cmd >/dev/null 2>&1 || missing="$$missing $$pkg"; \
+	  if [ "$${cmd#/}" != "$$cmd" ]; then [ -e "$$cmd" ] || missing="$$missing $$pkg"; \
+	  else command -v $$cmd >/dev/null 2>&1 || missing="$$missing $$pkg"; fi; \
 	done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \

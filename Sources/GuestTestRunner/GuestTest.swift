@@ -23,10 +23,13 @@ struct GuestTest {
     /// Programs built from GuestTests/programs (e.g. "hello-static"), placed in the image at
     /// /bin/NAME with everything they need.
     var programs: [String] = []
+    /// More image contents (host programs, directories, files).
+    var recipe: ImageRecipe? = nil
 
     init(
         _ name: String, _ commandLine: String, machines: [VirtualMachine.Machine] = [.microvm], status: Int32,
-        expect: [Expectation] = [], memoryMiB: Int = 128, cpus: Int = 1, timeout: Double = 90, programs: [String] = []
+        expect: [Expectation] = [], memoryMiB: Int = 128, cpus: Int = 1, timeout: Double = 90, programs: [String] = [],
+        recipe: ImageRecipe? = nil
     ) {
         self.name = name
         self.commandLine = commandLine
@@ -37,5 +40,12 @@ struct GuestTest {
         self.cpus = cpus
         self.timeout = timeout
         self.programs = programs
+        self.recipe = recipe
     }
+}
+
+extension GuestTest {
+    /// Identifies the image the test boots (tests with the same key share it).
+    var imageKey: String { programs.joined(separator: ",") + "|" + (recipe?.name ?? "") }
+    var needsImage: Bool { !programs.isEmpty || recipe != nil }
 }

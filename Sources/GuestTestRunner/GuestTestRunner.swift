@@ -41,12 +41,17 @@ struct GuestTestRunner {
 
         // Build each distinct program set's image once.
         var images: [String: String] = [:]
-        for t in tests where !t.programs.isEmpty {
-            let key = t.programs.joined(separator: ",")
+        for t in tests where t.needsImage {
+            let key = t.imageKey
             if images[key] != nil { continue }
             do {
+                if let missing = t.recipe?.requiredHostFiles.first(where: { !FileManager.default.fileExists(atPath: $0) }) {
+                    print("error: \(t.name) needs \(missing) on the host (run 'make deps')")
+                    exit(1)
+                }
                 images[key] = try ProgramImage.prepare(
                     programs: t.programs.map { ("\(buildDirectory)/guest/\($0)", "/bin/\($0)") },
+                    extra: try t.recipe?.spec() ?? ImageSpec(),
                     cacheDirectory: buildDirectory + "/guest-images")
             } catch {
                 print("error: cannot build the image for \(t.name): \(error)")
@@ -63,7 +68,7 @@ struct GuestTestRunner {
         let accelerator = decision.accelerator
         for (test, machine) in runs {
             queue.addOperation {
-                let image = test.programs.isEmpty ? nil : imagePaths[test.programs.joined(separator: ",")]
+                let image = test.needsImage ? imagePaths[test.imageKey] : nil
                 let failure = run(test, machine: machine, kernel: kernelPath, accelerator: accelerator, image: image)
                 results.record(test: test, machine: machine, failure: failure)
             }

@@ -15,6 +15,7 @@ public enum MemoryAreaKind: UInt8, Sendable {
     case heap
 
     /// Whether the area's ``AreaAttributes/file`` and ``AreaAttributes/fileOffset`` mean
-    /// something: only then do they take part in splitting and merging.
-    public var isFileBacked: Bool { self == .privateFile || self == .sharedFile }
+    /// something — a file, or the shared object behind a `MAP_SHARED | MAP_ANONYMOUS` mapping:
+    /// only then do they take part in splitting and merging.
+    public var isFileBacked: Bool { self == .privateFile || self == .sharedFile || self == .sharedAnonymous }
 }

@@ -21,6 +21,17 @@ let linuxABIGuestTests: [GuestTest] = [
         "files and directories (glibc dynamic)", "--quiet /bin/files-dynamic", status: 0,
         expect: [.matches(#"^[0-9]+ passed, 0 failed$"#)], programs: ["files-dynamic"]),
     GuestTest(
+        "processes: fork, vfork+execve, posix_spawn, wait, kill, #! scripts (musl static)", "--quiet /bin/processes-static",
+        machines: [.q35, .microvm], status: 0,
+        expect: [.matches(#"^[0-9]+ passed, 0 failed$"#), .contains("child says hello (parent 1)")],
+        programs: ["processes-static"]),
+    GuestTest(
+        "processes (glibc dynamic, posix_spawn through clone(CLONE_VM|CLONE_VFORK))", "--quiet /bin/processes-dynamic",
+        status: 0, expect: [.matches(#"^[0-9]+ passed, 0 failed$"#)], programs: ["processes-dynamic"]),
+    GuestTest(
+        "processes on 4 CPUs", "--quiet /bin/processes-static", status: 0,
+        expect: [.matches(#"^[0-9]+ passed, 0 failed$"#)], cpus: 4, timeout: 180, programs: ["processes-static"]),
+    GuestTest(
         "program exit status is the VM's", "--quiet /bin/hello-static exit 42", status: 42,
         expect: [.contains("arg 2: 42")], programs: ["hello-static"]),
     GuestTest(

@@ -131,6 +131,7 @@ extension Kernel {
         process.executablePath = path
         let thread = Thread(id: Scheduler.allocateThreadID(), process: process, name: "main")
         process.threads.append(thread)
+        Processes.add(process)
         guard let stack = KernelStack.allocate() else { Panic.halt("out of memory for the first thread's stack") }
         thread.kernelStack = stack
         thread.fpu = FPUState.newThreadArea()

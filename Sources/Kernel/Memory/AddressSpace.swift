@@ -34,9 +34,11 @@ final class AddressSpace {
     /// Frames owned by this address space, for /proc and the memory statistics.
     var residentPages = 0
 
-    /// Files mapped into this address space; an area's `file` attribute is index + 1.
+    /// Objects mapped into this address space — files, and the pages of shared anonymous
+    /// mappings; an area's `file` attribute is index + 1.
     struct MappedFile {
-        var node: VNode
+        var node: VNode?
+        var shared: SharedPages?
         var name: [UInt8]
     }
     var mappedFiles = SlotMap<MappedFile>()
@@ -100,7 +102,7 @@ final class AddressSpace {
             let page = address & ~4095
             if present {
                 // Write to a page mapped read-only: copy-on-write of a borrowed page.
-                guard write, let m = translate(page), m.flags.contains(.borrowed) else {
+                guard write, area.attributes.kind == .privateFile, let m = translate(page), m.flags.contains(.borrowed) else {
                     // A stale TLB entry after a protection upgrade resolves itself.
                     if let m = translate(page), m.flags.contains(.writable) || !write {
                         x86_invlpg(page)
@@ -118,11 +120,18 @@ final class AddressSpace {
                 replaced = true
                 return true
             }
-            if area.attributes.kind.isFileBacked, let file = mappedFiles[Int(area.attributes.file) - 1] {
+            if area.attributes.kind == .sharedAnonymous, let object = mappedFiles[Int(area.attributes.file) - 1]?.shared {
+                let index = Int((area.attributes.fileOffset &+ (page - area.start)) / 4096)
+                guard let frame = object.frame(index) else { return false }
+                var shared = flags
+                shared.insert(.borrowed)  // the object owns the frame
+                return mapPage(page, to: frame, flags: shared, replace: present) == nil
+            }
+            if area.attributes.kind.isFileBacked, let file = mappedFiles[Int(area.attributes.file) - 1], let fileNode = file.node {
                 let offset = area.attributes.fileOffset &+ (page - area.start)
                 // A page of the in-RAM image, page-aligned in memory: map it in place, read-only,
                 // and copy it only if written (copy-on-write).
-                if let contents = file.node.mappedContents(), offset < UInt64(contents.count),
+                if let contents = fileNode.mappedContents(), offset < UInt64(contents.count),
                     let base = contents.baseAddress
                 {
                     let physical = DirectMap.physical(base) &+ offset
@@ -138,7 +147,7 @@ final class AddressSpace {
                     }
                 }
                 // Otherwise the data is read outside the lock (reading may sleep).
-                fileRead = (file.node, offset, area.attributes)
+                fileRead = (fileNode, offset, area.attributes)
                 return false
             }
             guard let frame = PhysicalMemory.allocateZeroed() else { return false }
@@ -207,24 +216,19 @@ final class AddressSpace {
             // Reuse the file's entry when it is mapped already.
             var id = 0
             mappedFiles.forEach { i, f in if id == 0 && f.node === node { id = i + 1 } }
-            if id == 0 {
-                var slot = 0
-                while mappedFiles[slot] != nil { slot += 1 }
-                mappedFiles[slot] = MappedFile(node: node, name: name)
-                id = slot + 1
-            }
+            if id == 0 { id = register(MappedFile(node: node, shared: nil, name: name)) }
             let attributes = AreaAttributes(
                 protection: protection, kind: shared ? .sharedFile : .privateFile, file: UInt64(id), fileOffset: offset)
             do throws(AddressSpaceError) {
                 if fixed, let address {
                     let replaced = try map.map(at: address, size: size, attributes: attributes)
                     for r in replaced { releasePages(r.start, r.end, into: &released) }
-                    forgetUnmappedFiles(replaced)
+                    forgetUnmappedFiles(into: &released)
                     return .success(address)
                 }
                 return .success(try map.map(size: size, attributes: attributes, hint: address, below: Self.mmapTop))
             } catch {
-                forgetUnmappedFiles([])
+                forgetUnmappedFiles(into: &released)
                 return .failure(Self.errno(error))
             }
         }
@@ -232,17 +236,22 @@ final class AddressSpace {
         return result
     }
 
-    /// Drops file entries no area refers to any more (called with the lock held).
-    private func forgetUnmappedFiles(_ removed: [MemoryArea]) {
+    /// Drops object entries no area refers to any more (called with the lock held). The objects
+    /// are kept alive in `released` until the TLB shootdown: a shared object frees its frames
+    /// when it goes.
+    private func forgetUnmappedFiles(into released: inout Released) {
         var referenced = [Bool](repeating: false, count: 64)
-        for area in map.areas where area.attributes.kind.isFileBacked {
+        for area in map.areas where area.attributes.kind.isFileBacked || area.attributes.kind == .sharedAnonymous {
             let i = Int(area.attributes.file) - 1
             while referenced.count <= i { referenced.append(false) }
             referenced[i] = true
         }
         var drop: [Int] = []
         mappedFiles.forEach { i, _ in if i >= referenced.count || !referenced[i] { drop.append(i) } }
-        for i in drop { mappedFiles[i] = nil }
+        for i in drop {
+            if let object = mappedFiles[i] { released.objects.append(object) }
+            mappedFiles[i] = nil
+        }
     }
 
     /// `mremap`: grows in place when the space after is free, otherwise (with `mayMove`) moves
@@ -293,13 +302,18 @@ final class AddressSpace {
         at address: UInt64?, size: UInt64, protection: MemoryProtection, kind: MemoryAreaKind = .anonymous,
         flags: MemoryAreaFlags = [], fixed: Bool = false
     ) -> Result<UInt64, Errno> {
-        let attributes = AreaAttributes(protection: protection, kind: kind, flags: flags)
         var released = Released()
         let result: Result<UInt64, Errno> = lock.withLock {
+            var attributes = AreaAttributes(protection: protection, kind: kind, flags: flags)
+            if kind == .sharedAnonymous {
+                let id = register(MappedFile(node: nil, shared: SharedPages(pages: Int(size / 4096)), name: Array("/dev/zero (deleted)".utf8)))
+                attributes = AreaAttributes(protection: protection, kind: kind, flags: flags, file: UInt64(id), fileOffset: 0)
+            }
             do throws(AddressSpaceError) {
                 if fixed, let address {
                     let replaced = try map.map(at: address, size: size, attributes: attributes)
                     for r in replaced { releasePages(r.start, r.end, into: &released) }
+                    forgetUnmappedFiles(into: &released)
                     return .success(address)
                 }
                 return .success(try map.map(size: size, attributes: attributes, hint: address, below: Self.mmapTop))
@@ -309,6 +323,14 @@ final class AddressSpace {
         }
         released.complete()
         return result
+    }
+
+    /// Adds an object to the mapped-object table; returns its id (index + 1).
+    private func register(_ object: MappedFile) -> Int {
+        var slot = 0
+        while mappedFiles[slot] != nil { slot += 1 }
+        mappedFiles[slot] = object
+        return slot + 1
     }
 
     /// Copies `bytes` into the address space at `address` (which must be mapped), allocating the
@@ -325,6 +347,19 @@ final class AddressSpace {
                 destination.copyMemory(from: bytes.baseAddress! + offset, byteCount: inPage)
                 offset += inPage
             }
+            return nil
+        }
+    }
+
+    /// Writes `value` into this address space (which need not be the current one), faulting
+    /// the page in: `clone(CLONE_CHILD_SETTID)` into a forked child.
+    func store<T: FixedWidthInteger>(_ value: T, at address: UInt64) -> Errno? {
+        guard UserMemory.isValid(address, MemoryLayout<T>.size), address & UInt64(MemoryLayout<T>.size - 1) == 0 else {
+            return .EFAULT
+        }
+        return lock.withLock {
+            guard let frame = framePopulating(address & ~4095) else { return .EFAULT }
+            DirectMap.pointer(frame + (address & 4095)).storeBytes(of: value.littleEndian, as: T.self)
             return nil
         }
     }
@@ -351,7 +386,7 @@ final class AddressSpace {
             do throws(AddressSpaceError) {
                 let removed = try map.unmap(start: start, size: size)
                 for r in removed { releasePages(r.start, r.end, into: &released) }
-                forgetUnmappedFiles(removed)
+                forgetUnmappedFiles(into: &released)
                 return nil
             } catch {
                 return Self.errno(error)
@@ -373,11 +408,12 @@ final class AddressSpace {
             while va < start + size {
                 if let m = translate(va) {
                     if let flags = Self.pageFlags(protection) {
-                        // A borrowed page stays read-only until its copy-on-write fault.
+                        // A borrowed page of a private file mapping stays read-only until its
+                        // copy-on-write fault; pages of shared objects keep their rights.
                         var f = flags
                         if m.flags.contains(.borrowed) {
-                            f.remove(.writable)
                             f.insert(.borrowed)
+                            if map.area(containing: va)?.attributes.kind == .privateFile { f.remove(.writable) }
                         }
                         _ = protectPage(va, flags: f)
                         if m.flags.contains(.writable) && !f.contains(.writable)
@@ -402,9 +438,12 @@ final class AddressSpace {
     struct Released {
         var pages: [UInt64] = []
         var frames: [UInt64] = []
+        /// Mapped objects whose last area went; released after the shootdown.
+        var objects: [MappedFile] = []
 
-        func complete() {
+        mutating func complete() {
             if !pages.isEmpty { Reclaim.after(shootdown: pages, free: frames) }
+            objects.removeAll()
         }
     }
 
@@ -421,6 +460,45 @@ final class AddressSpace {
         }
     }
 
+    /// A copy for `fork`: the same areas and mapped objects; private pages are copied now
+    /// (eagerly), pages of shared objects and of the image are mapped to the same frames.
+    /// Nil when memory runs out (the partial copy is destroyed).
+    func fork() -> AddressSpace? {
+        guard let child = AddressSpace() else { return nil }
+        let ok: Bool = lock.withLock {
+            child.map = map
+            child.mappedFiles = mappedFiles
+            child.heapStart = heapStart
+            child.heapEnd = heapEnd
+            for area in map.areas {
+                var va = area.start
+                while va < area.end {
+                    if let m = translate(va) {
+                        let frame = m.physical & ~4095
+                        if m.flags.contains(.borrowed) {
+                            if child.mapPage(va, to: frame, flags: m.flags) != nil { return false }
+                        } else {
+                            guard let copy = PhysicalMemory.allocate() else { return false }
+                            DirectMap.pointer(copy).copyMemory(from: DirectMap.pointer(frame), byteCount: 4096)
+                            if child.mapPage(va, to: copy, flags: m.flags) != nil {
+                                PhysicalMemory.free(copy)
+                                return false
+                            }
+                            child.residentPages += 1
+                        }
+                    }
+                    va += 4096
+                }
+            }
+            return true
+        }
+        if !ok {
+            child.destroy()
+            return nil
+        }
+        return child
+    }
+
     /// Unmaps everything and frees the page tables (the last process using it is gone). No
     /// CPU may still have this root loaded afterwards; `KernelPageTables.retire` sees to that.
     func destroy() {
@@ -428,6 +506,7 @@ final class AddressSpace {
         lock.withLock {
             for area in map.areas { releasePages(area.start, area.end, into: &released) }
             if let all = try? map.unmap(start: Self.minimum, size: UserMemory.limit - Self.minimum) { _ = all }
+            mappedFiles.forEach { _, object in released.objects.append(object) }
             mappedFiles = SlotMap()
         }
         released.complete()

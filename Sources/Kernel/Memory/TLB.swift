@@ -16,6 +16,24 @@ enum TLB {
     nonisolated(unsafe) static var retiringRoot: UInt64 = 0
     nonisolated(unsafe) static var replacementRoot: UInt64 = 0
     static let pending = Atomic<Int>(0)
+    /// Per CPU: a request is waiting for this CPU. Checked by CPUs spinning in here, so two
+    /// initiators (or one with interrupts off) cannot wait for each other forever.
+    nonisolated(unsafe) static var requested: UnsafeMutablePointer<Atomic<Bool>>? = nil
+
+    /// Called once the CPU count is known.
+    static func initialize(cpuCount: Int) {
+        let flags = UnsafeMutablePointer<Atomic<Bool>>.allocate(capacity: max(cpuCount, 1))
+        for i in 0..<max(cpuCount, 1) { (flags + i).initialize(to: Atomic<Bool>(false)) }
+        requested = flags
+    }
+
+    /// Serves a request aimed at this CPU, if one is waiting (for CPUs that spin with
+    /// interrupts off).
+    static func serveIfRequested() {
+        guard let flags = requested else { return }
+        let me = Int(PerCPU.current.pointee.cpu_index)
+        if flags[me].exchange(false, ordering: .acquiringAndReleasing) { handle() }
+    }
     /// Serializes initiators; taken by spinning with interrupts on.
     static let busy = Atomic<Bool>(false)
 
@@ -36,6 +54,7 @@ enum TLB {
         guard cpus.count > 1 else { return }
         let me = Scheduler.thisCPU
         while !busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged {
+            serveIfRequested()
             x86_pause()
         }
         addresses = pages
@@ -45,8 +64,14 @@ enum TLB {
         var targets: [CPU] = []
         for c in cpus where c.online && c !== me { targets.append(c) }
         pending.store(targets.count, ordering: .releasing)
-        for c in targets { LocalAPIC.sendIPI(to: c.apicID, vector: LocalAPIC.tlbShootdownVector) }
-        while pending.load(ordering: .acquiring) > 0 { x86_pause() }
+        for c in targets {
+            requested?[c.index].store(true, ordering: .releasing)
+            LocalAPIC.sendIPI(to: c.apicID, vector: LocalAPIC.tlbShootdownVector)
+        }
+        while pending.load(ordering: .acquiring) > 0 {
+            serveIfRequested()
+            x86_pause()
+        }
         busy.store(false, ordering: .releasing)
     }
 
@@ -63,8 +88,13 @@ enum TLB {
         Scheduler.withPreemptionDisabled { shootdownUnpreempted([], force: true) }
     }
 
-    /// The IPI handler on the receiving CPUs.
+    /// The IPI handler on the receiving CPUs (the request may already have been served while
+    /// this CPU spun).
     static func handleIPI() {
+        serveIfRequested()
+    }
+
+    private static func handle() {
         if retiringRoot != 0 && x86_read_cr3() & ~0xFFF == retiringRoot {
             x86_write_cr3(replacementRoot)
         }

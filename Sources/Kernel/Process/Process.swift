@@ -7,7 +7,7 @@ final class Process {
     /// Replaced by execve.
     var addressSpace: AddressSpace
     /// Open file descriptors.
-    let files: FileDescriptorTable
+    var files: FileDescriptorTable
     /// Root, working directory, umask and credentials for path resolution.
     var fileContext: FileContext
     /// Guards `threads` and the other per-process lists.
@@ -18,6 +18,23 @@ final class Process {
     var environment: [[UInt8]] = []
     var executablePath: [UInt8] = []
     var exitStatus: Int32? = nil
+
+    // MARK: Family
+
+    /// The parent's process ID (1 for the application and for orphans, 0 for pid 1 itself).
+    var parentID: Int32 = 0
+    /// Children, alive or zombie, until the parent waits for them.
+    var children: [Process] = []
+    /// Ended and waiting to be reaped; `waitStatus` is what wait4 reports.
+    var isZombie = false
+    var waitStatus: Int32 = 0
+    /// The parent sleeps here in wait4; children signal it when they change state.
+    let childEvents = WaitQueue()
+    /// A vfork parent waits on this until the child execs or exits.
+    var vforkDone: Semaphore? = nil
+    /// exit_group or a fatal signal is tearing the process down: every thread leaves at its next
+    /// return to user mode.
+    var exiting = false
     /// Resource limits (soft, hard) by RLIMIT_* number.
     var limits: [(soft: UInt64, hard: UInt64)] = Process.defaultLimits
     /// The thread name `prctl(PR_SET_NAME)` sets is per thread; this is the process's (comm).

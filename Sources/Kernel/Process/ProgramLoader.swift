@@ -84,9 +84,36 @@ enum ProgramLoader {
 
     static func load(
         path: [UInt8], arguments: [[UInt8]], environment: [[UInt8]], into space: AddressSpace,
-        context: FileContext
+        context: FileContext, depth: Int = 0
     ) throws(Failure) -> Loaded {
         let program = try contents(path, context: context)
+        let b = program.bytes
+        if b.count >= 2 && b[0] == UInt8(ascii: "#") && b[1] == UInt8(ascii: "!") {
+            // A script: run its interpreter with the script's path (Linux's binfmt_script).
+            guard depth < 4 else { throw .notExecutable(path, "too many levels of #! interpreters") }
+            var line: [UInt8] = []
+            var i = 2
+            while i < b.count && i < 256 && b[i] != 0x0A {
+                line.append(b[i])
+                i += 1
+            }
+            let words = line.split(whereSeparator: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D })
+            guard let interpreter = words.first else { throw .notExecutable(path, "its #! line names no interpreter") }
+            var argv: [[UInt8]] = [Array(interpreter)]
+            if words.count > 1 {
+                // Everything after the interpreter is one argument, as Linux passes it.
+                let rest = line.drop(while: { $0 == 0x20 || $0 == 0x09 }).dropFirst(interpreter.count)
+                    .drop(while: { $0 == 0x20 || $0 == 0x09 })
+                var trimmed = Array(rest)
+                while let last = trimmed.last, last == 0x20 || last == 0x09 || last == 0x0D { trimmed.removeLast() }
+                argv.append(trimmed)
+            }
+            argv.append(path)
+            argv += arguments.dropFirst()
+            return try load(
+                path: Array(interpreter), arguments: argv, environment: environment, into: space, context: context,
+                depth: depth + 1)
+        }
         return try load(
             path: path, bytes: program.bytes, arguments: arguments, environment: environment, into: space,
             context: context)

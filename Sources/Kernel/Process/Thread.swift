@@ -52,8 +52,13 @@ final class Thread {
     var robustList: UInt64 = 0
     /// Blocked signals (bit n-1 for signal n).
     var signalMask: UInt64 = 0
+    /// `sigaltstack`: (base, size, flags).
+    var alternateSignalStack: (base: UInt64, size: UInt64, flags: Int32)? = nil
     /// Signals sent to this thread and not yet delivered (bit n-1 for signal n).
     var pendingSignals: UInt64 = 0
+    /// Asked to end (another thread called execve or exit_group): it leaves at its next return
+    /// to user mode, and blocking calls return early.
+    var killRequested = false
     /// `prctl(PR_SET_NAME)`: up to 15 bytes.
     var comm: [UInt8] = []
     /// The descriptor of the current I/O system call is O_NONBLOCK (see `IOContext`).

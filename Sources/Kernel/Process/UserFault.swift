@@ -1,4 +1,5 @@
 #if SKIFF_KERNEL
+import Boot
 import CKernel
 import LinuxABI
 
@@ -9,13 +10,20 @@ import LinuxABI
 /// reports a program killed by a signal.
 enum UserFault {
     static func deliver(_ frame: UnsafeMutablePointer<skiff_trap_frame>, signal: Signal, address: UInt64) -> Never {
+        // User mode always runs with interrupts on; ending the process sends IPIs and waits for
+        // them, which needs them on here too.
+        x86_sti()
         let f = frame.pointee
         let process = Scheduler.currentThread?.process
-        log(
-            (process?.name ?? "the application") + " killed by " + String(signal.name) + " ("
+        // The application's own death is worth a line; a child's is its parent's business.
+        if process?.id == 1 || Kernel.options.verbose {
+            log(
+            (process?.name ?? "the application") + " (pid \(process?.id ?? 0), thread \(Scheduler.currentThread?.id ?? 0))"
+                + " killed by " + String(signal.name) + " ("
                 + Traps.describe(vector: f.vector) + " at " + ProgramLoader.hex(address) + ", rip "
                 + ProgramLoader.hex(f.rip) + ")")
-        Kernel.applicationExited(status: 128 + Int32(signal.rawValue))
+        }
+        ProcessLifecycle.exitGroup(waitStatus: Int32(signal.rawValue))
     }
 }
 #endif

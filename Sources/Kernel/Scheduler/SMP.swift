@@ -30,6 +30,7 @@ enum SMP {
             cpus.append(cpu)
         }
         Scheduler.previousByCPU = [Thread?](repeating: nil, count: cpus.count)
+        TLB.initialize(cpuCount: cpus.count)
         Scheduler.cpus = cpus
 
         // The trampoline page below 1 MiB (free RAM; the PVH data there was consumed at boot).

@@ -9,6 +9,7 @@ import LinuxABI
 public func skiff_syscall(_ frame: UnsafeMutablePointer<skiff_trap_frame>) -> Int32 {
     let arguments = SyscallArguments(frame: frame)
     let result = SyscallTable.dispatch(arguments)
+    ProcessLifecycle.leaveIfRequested()
     if Reclaim.hasWork { Reclaim.drain() }
     frame.pointee.rax = UInt64(bitPattern: Int64(result))
     let cpu = Scheduler.thisCPU

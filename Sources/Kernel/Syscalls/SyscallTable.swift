@@ -116,6 +116,7 @@ enum SyscallTable {
         // Signals
         case .rtSigprocmask: return Syscalls.rtSigprocmask(a).returnValue
         case .rtSigaction: return Syscalls.rtSigaction(a).returnValue
+        case .pause: return Syscalls.pause(a).returnValue
         // System information and identity (Syscalls+System.swift)
         case .uname: return Syscalls.uname(a).returnValue
         case .sethostname, .setdomainname: return Syscalls.sethostname(a).returnValue
@@ -140,10 +141,17 @@ enum SyscallTable {
         case .personality: return Syscalls.personality(a).returnValue
         case .getMempolicy, .setMempolicy, .mbind: return Syscalls.memoryPolicy(a).returnValue
         case .ioprioGet, .ioprioSet: return 0
-        case .wait4, .waitid: return Syscalls.wait(a).returnValue
         // rseq is optional for every libc: ENOSYS makes them fall back, and is not worth a log line.
         case .rseq: return Errno.ENOSYS.returnValue
-        // Processes
+        // Processes (Syscalls+Process.swift)
+        case .fork: return Syscalls.fork(a).returnValue
+        case .vfork: return Syscalls.vfork(a).returnValue
+        case .execve: return Syscalls.execve(a).returnValue
+        case .execveat: return Syscalls.execveat(a).returnValue
+        case .wait4: return Syscalls.wait4(a).returnValue
+        case .waitid: return Syscalls.waitid(a).returnValue
+        case .kill: return Syscalls.kill(a).returnValue
+        case .tgkill, .tkill: return Syscalls.tgkill(a).returnValue
         case .exit: return Syscalls.exit(a)
         case .exitGroup: return Syscalls.exitGroup(a)
         case .archPrctl: return Syscalls.archPrctl(a).returnValue

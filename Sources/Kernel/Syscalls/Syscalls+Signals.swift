@@ -48,3 +48,13 @@ extension Syscalls {
     }
 }
 #endif
+
+#if SKIFF_KERNEL
+extension Syscalls {
+    /// pause(): sleeps until a signal arrives; always EINTR.
+    static func pause(_ a: SyscallArguments) -> SyscallResult {
+        while !Signals.pendingForCurrent() { Scheduler.block() }
+        return .failure(.EINTR)
+    }
+}
+#endif

@@ -207,9 +207,6 @@ extension Syscalls {
         }
         return .success(0)
     }
-
-    /// wait4/waitid: there are no child processes (yet).
-    static func wait(_ a: SyscallArguments) -> SyscallResult { .failure(.ECHILD) }
 }
 
 /// The run-queue length averages /proc/loadavg and sysinfo report (1, 5, 15 minutes).

@@ -9,11 +9,11 @@ extension Syscalls {
     /// process; the child starts by returning 0 from this call on its new stack.
     static func clone(_ a: SyscallArguments) -> SyscallResult {
         let flags = Int(truncatingIfNeeded: a.a0)
-        let required = ProcessConstants.CLONE_VM | ProcessConstants.CLONE_THREAD | ProcessConstants.CLONE_SIGHAND
-        guard flags & required == required else {
-            // New processes (fork, vfork) arrive with process support.
-            return .failure(.ENOSYS)
+        guard flags & ProcessConstants.CLONE_THREAD != 0 else {
+            return createProcess(flags: flags, stack: a.a1, parentTID: a.a2, childTID: a.a3, tls: a.a4, frame: a.frame)
         }
+        let required = ProcessConstants.CLONE_VM | ProcessConstants.CLONE_SIGHAND
+        guard flags & required == required else { return .failure(.EINVAL) }
         return createThread(
             flags: flags, stack: a.a1, parentTID: a.a2, childTID: a.a3, tls: a.a4, parentFrame: a.frame)
     }
@@ -60,29 +60,6 @@ extension Syscalls {
 
     /// clone3(args, size): returns ENOSYS so glibc falls back to clone, until it is needed.
     static func clone3(_ a: SyscallArguments) -> SyscallResult { .failure(.ENOSYS) }
-
-    /// exit(status): ends the calling thread; the last thread's exit ends the process.
-    static func exit(_ a: SyscallArguments) -> Int {
-        exitThread(status: Int32(truncatingIfNeeded: a.int(0) & 0xFF))
-    }
-
-    static func exitThread(status: Int32) -> Never {
-        let me = Scheduler.current
-        let process = Scheduler.currentProcess
-        if me.clearChildTID != 0 {
-            // Tell a joining thread: zero the TID word and wake one waiter on it. Linux does this
-            // with a shared (not private) futex wake, and libcs wait accordingly (musl's
-            // thread-list lock is waited on as a shared futex).
-            _ = UserMemory.store(UInt32(0), at: me.clearChildTID)
-            _ = Futex.wake(me.clearChildTID, count: 1, bitset: ProcessConstants.FUTEX_BITSET_MATCH_ANY, shared: true)
-        }
-        let remaining: Int = process.lock.withLock {
-            process.threads.removeAll { $0 === me }
-            return process.threads.count
-        }
-        if remaining == 0 { Kernel.applicationExited(status: status) }
-        Scheduler.exitCurrent()
-    }
 
     /// futex(uaddr, op, val, timeout/val2, uaddr2, val3)
     static func futex(_ a: SyscallArguments) -> SyscallResult {

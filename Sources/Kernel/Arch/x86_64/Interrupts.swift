@@ -56,6 +56,7 @@ enum Interrupts {
         if Scheduler.running {
             Scheduler.thisCPU.interrupts &+= 1
             Scheduler.interruptExit()
+            if frame.pointee.cs & 3 == 3 { ProcessLifecycle.leaveIfRequested() }
         }
     }
 }

@@ -1,0 +1,133 @@
+/* Processes: fork, vfork + execve, posix_spawn, wait statuses, pipes between processes,
+ * default signal actions, exec errors and #! scripts. Runs itself as the child program. */
+#define _GNU_SOURCE
+#include "../include/check.h"
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdint.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+int main(int argc, char **argv) {
+    /* Child roles, chosen by argv[1] when we exec ourselves. */
+    /* The exit code is the last argument (a #! script puts its own path before it). */
+    if (argc > 1 && strcmp(argv[1], "child-exit") == 0) return atoi(argv[argc - 1]);
+    if (argc > 1 && strcmp(argv[1], "child-echo") == 0) {
+        printf("child says %s (parent %d)\n", argv[2], (int)getppid());
+        return 0;
+    }
+    if (argc > 1 && strcmp(argv[1], "child-env") == 0) {
+        const char *v = getenv("SPAWNED");
+        return v && strcmp(v, "yes") == 0 ? 0 : 3;
+    }
+
+    /* fork: the child's memory is a copy. */
+    int shared_value = 1;
+    int *shared = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    *shared = 100;
+    pid_t pid = fork();
+    if (pid == 0) {
+        shared_value = 2;
+        *shared = 200;
+        _exit(shared_value == 2 ? 7 : 1);
+    }
+    CHECK(pid > 1, "fork returns the child's pid: %d", (int)pid);
+    int status = 0;
+    CHECK(waitpid(pid, &status, 0) == pid, "waitpid");
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 7, "exit status 7 (status %x)", status);
+    CHECK(shared_value == 1, "the child's write to private memory is not seen");
+    CHECK(*shared == 200, "the child's write to MAP_SHARED memory is seen: %d", *shared);
+    CHECK_ERRNO(waitpid(pid, &status, 0), ECHILD);
+
+    /* A pipe between parent and child. */
+    int p[2];
+    pipe(p);
+    pid = fork();
+    if (pid == 0) {
+        close(p[0]);
+        const char msg[] = "from the child";
+        write(p[1], msg, sizeof msg);
+        _exit(0);
+    }
+    close(p[1]);
+    char buf[64] = {0};
+    CHECK(read(p[0], buf, sizeof buf) == 15 && strcmp(buf, "from the child") == 0, "read what the child wrote: %s", buf);
+    CHECK(read(p[0], buf, sizeof buf) == 0, "end of file when the child exits");
+    close(p[0]);
+    waitpid(pid, &status, 0);
+
+    /* vfork + execve of ourselves. */
+    pid = vfork();
+    if (pid == 0) {
+        char *args[] = {argv[0], "child-exit", "42", NULL};
+        execve(argv[0], args, environ);
+        _exit(99);
+    }
+    CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 42, "vfork+execve child exited 42 (status %x)", status);
+
+    /* posix_spawn with an environment; output through our stdout. */
+    char *spawn_args[] = {argv[0], "child-env", NULL};
+    char *spawn_env[] = {"SPAWNED=yes", NULL};
+    CHECK(posix_spawn(&pid, argv[0], NULL, NULL, spawn_args, spawn_env) == 0, "posix_spawn");
+    CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0, "spawned child saw its environment");
+    fflush(stdout);
+    char *echo_args[] = {argv[0], "child-echo", "hello", NULL};
+    CHECK(posix_spawn(&pid, argv[0], NULL, NULL, echo_args, environ) == 0, "posix_spawn echo");
+    waitpid(pid, &status, 0);
+
+    /* Default signal actions and kill. */
+    pid = fork();
+    if (pid == 0) {
+        for (;;) pause();
+    }
+    CHECK(kill(pid, 0) == 0, "kill 0 finds the child");
+    CHECK(kill(pid, SIGTERM) == 0, "kill SIGTERM");
+    CHECK(waitpid(pid, &status, 0) == pid && WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM, "killed by SIGTERM (status %x)", status);
+    pid = fork();
+    if (pid == 0) {
+        volatile int *bad = (int *)16;
+        *bad = 1;
+        _exit(0);
+    }
+    CHECK(waitpid(pid, &status, 0) == pid && WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV, "child segfault is its own death (status %x)", status);
+    CHECK_ERRNO(kill(99999, SIGTERM), ESRCH);
+
+    /* WNOHANG, and waiting for any child. */
+    pid = fork();
+    if (pid == 0) {
+        usleep(100 * 1000);
+        _exit(5);
+    }
+    CHECK(waitpid(-1, &status, WNOHANG) == 0, "WNOHANG: still running");
+    CHECK(wait(&status) == pid && WEXITSTATUS(status) == 5, "wait for any child");
+    CHECK_ERRNO(wait(&status), ECHILD);
+
+    /* exec errors leave the process intact. */
+    char *none[] = {"/no/such/program", NULL};
+    CHECK_ERRNO(execve("/no/such/program", none, environ), ENOENT);
+    int fd = open("/tmp/not-a-program", O_CREAT | O_WRONLY, 0755);
+    write(fd, "just text\n", 10);
+    close(fd);
+    char *text[] = {"/tmp/not-a-program", NULL};
+    CHECK_ERRNO(execve("/tmp/not-a-program", text, environ), ENOEXEC);
+
+    /* A #! script run through its interpreter (ourselves). */
+    fd = open("/tmp/script", O_CREAT | O_WRONLY | O_TRUNC, 0755);
+    dprintf(fd, "#!%s child-exit\n", argv[0]);
+    close(fd);
+    pid = fork();
+    if (pid == 0) {
+        char *script[] = {"/tmp/script", "9", NULL};
+        execve("/tmp/script", script, environ);
+        _exit(98);
+    }
+    CHECK(waitpid(pid, &status, 0) == pid && WEXITSTATUS(status) == 9, "#! script ran its interpreter (status %x)", status);
+
+    CHECK(getppid() == 0, "the application is process 1's... child of nobody: %d", (int)getppid());
+    CHECK(getpid() == 1, "the application is process 1");
+    return check_summary();
+}
