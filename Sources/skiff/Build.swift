@@ -6,18 +6,17 @@ struct Build: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Build an image from a Skiff.toml project file, an OSv usr.manifest, or programs.",
         discussion: """
-            SOURCE is a project file (*.toml), a manifest (any other file), or a folder holding
-            Skiff.toml or usr.manifest (default: the current folder). Images are cached by their
-            inputs, so building again without changes is instant. Arguments after -- become the
-            image's default command.
+            SOURCE is a project file (*.toml), a manifest (any other file), or a folder holding Skiff.toml or usr.manifest (default: the current folder). Images are cached by their inputs, so building again without changes is instant. Arguments after -- become the image's default command.
 
-              skiff build                                   # ./Skiff.toml or ./usr.manifest
-              skiff build app/usr.manifest -D libdir=/opt/lib --name app -- /app/server --port 80
-              skiff build --program /usr/bin/python3 --dir src:/app --name py -- /usr/bin/python3 /app/main.py
+              skiff build                      # ./Skiff.toml or ./usr.manifest
+              skiff build app/usr.manifest -D dir=/opt --name app -- /app/server
+              skiff build --program /usr/bin/python3 --dir src:/app --name py
             """)
 
     @Argument(help: "A Skiff.toml, a usr.manifest, or a folder with one.") var source: String?
-    @Option(name: .customShort("D"), help: "Set a manifest variable: NAME=VALUE, used as %(NAME)s (repeatable).")
+    @Option(
+        name: .customShort("D"),
+        help: ArgumentHelp("Set a manifest variable, used as %(NAME)s (repeatable).", valueName: "name=value"))
     var defines: [String] = []
     @Option(help: "Name the image, to run it with skiff run NAME.") var name: String?
     @Option(name: .shortAndLong, help: "Also write the image to this file.") var output: String?
@@ -33,7 +32,8 @@ struct Build: ParsableCommand {
     @Option(name: .customLong("boot-option"), help: "Default kernel boot option (repeatable).") var bootOptions: [String] = []
     @Flag(help: "Print a JSON summary (image path, size, files, cache hit).") var json = false
     @Flag(name: .shortAndLong, help: "No progress output.") var quiet = false
-    @Argument(parsing: .postTerminator, help: "The default command, after --.") var command: [String] = []
+    @Argument(parsing: .postTerminator, help: ArgumentHelp("The image's default command, after --.", valueName: "command"))
+    var command: [String] = []
 
     func run() throws {
         try failing(json: json) {

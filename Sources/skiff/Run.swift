@@ -6,14 +6,11 @@ struct Run: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a host program or an image in a fresh Skiff VM; exits with the program's status.",
         discussion: """
-            TARGET is an image file, the name or key of a cached image (skiff images), or a host
-            program (a path, or a name looked up in PATH). A program is packed into an image with
-            its interpreter, libraries and, for known interpreters such as python3, their standard
-            library. Arguments after an image replace its default command.
+            TARGET is an image file, the name or key of a cached image (skiff images), or a host program (a path, or a name looked up in PATH). A program is packed into an image with its interpreter, libraries and, for known interpreters such as python3, their standard library. Options go before TARGET; everything after it belongs to the program. Arguments after an image replace its default command.
 
               skiff run /usr/bin/python3 -c 'print(42)'
               skiff run --file data.csv ./report data.csv
-              skiff run myapp --memory 1G -p 8080:80
+              skiff run --memory 1G -p 8080:80 myapp
             """)
 
     @Option(help: "Virtual CPUs (default: the image's, else 1).") var cpus: Int?
@@ -34,7 +31,7 @@ struct Run: ParsableCommand {
     @Option(help: "The program's working directory in the guest.") var cwd: String?
     @Option(name: .customLong("boot-option"), help: "A kernel boot option such as --bootchart (repeatable).")
     var bootOptions: [String] = []
-    @Option(help: "Start QEMU's GDB stub, on PORT (default 1234).") var gdb: Int?
+    @Option(help: ArgumentHelp("Start QEMU's GDB stub on PORT (default 1234).", valueName: "port")) var gdb: Int?
     @Flag(name: .customLong("gdb-wait"), help: "With --gdb: stop at the first instruction until GDB continues.")
     var gdbWait = false
     @Option(help: "Stop the VM after this many seconds (exit status 124).") var timeout: Double?
@@ -44,7 +41,9 @@ struct Run: ParsableCommand {
     var json = false
     @Flag(name: .shortAndLong, help: "No progress output.") var quiet = false
     @Flag(help: "Print which accelerator was chosen and why.") var verbose = false
-    @Argument(parsing: .captureForPassthrough, help: "TARGET [ARGS…]: an image or a host program, and its arguments.")
+    @Argument(
+        parsing: .captureForPassthrough,
+        help: ArgumentHelp("An image or a host program, and its arguments.", valueName: "target-and-arguments"))
     var command: [String] = []
 
     /// Options that take a value (for the `--gdb [PORT]` rewrite in `Skiff.main`).
@@ -52,6 +51,11 @@ struct Run: ParsableCommand {
         "--cpus", "--memory", "--machine", "--accel", "--net", "-p", "--publish", "--share", "--disk", "--file", "--dir",
         "--env", "--cwd", "--boot-option", "--timeout", "--kernel", "--image",
     ]
+
+    func validate() throws {
+        // The pass-through argument captures --help too, as it would a program's own option.
+        if let first = command.first, first == "--help" || first == "-h" { throw CleanExit.helpRequest(self) }
+    }
 
     func run() throws {
         let started = Date()
@@ -77,21 +81,24 @@ struct Run: ParsableCommand {
             let cache = ImageCache()
 
             var summary: [String: Any] = [:]
-            let imagePath: String
+            var imagePath: String? = nil
             var config = ImageConfig()
-            let target: RunTarget
+            let target: RunTarget?
             if let image {
                 let found = try RunTarget.image(image, cache: cache)
                 target = .image(path: found.path, entry: found.entry)
-            } else {
-                guard let first = args.first else {
-                    throw SkiffError("nothing to run: give a program or an image, such as skiff run /bin/ls", exitStatus: ExitStatus.usage)
-                }
+            } else if let first = args.first {
                 target = try RunTarget.resolve(first, cache: cache)
                 args.removeFirst()
+            } else if !bootOptions.isEmpty {
+                target = nil  // the kernel alone, such as --boot-option=--help
+            } else {
+                throw SkiffError("nothing to run: give a program or an image, such as skiff run /bin/ls", exitStatus: ExitStatus.usage)
             }
             switch target {
-            case .image(let path, let entry):
+            case nil:
+                break
+            case .image(let path, let entry)?:
                 guard file.isEmpty && dir.isEmpty else {
                     throw SkiffError("--file and --dir add to images built for a program; for an image, add them to its manifest or project file", exitStatus: ExitStatus.usage)
                 }
@@ -100,14 +107,17 @@ struct Run: ParsableCommand {
                 if let entry { cache.touch(entry) }
                 options.arguments = args
                 summary["cacheHit"] = true
-            case .program(let program):
+            case .program(let program)?:
                 var plan = ImagePlan()
                 plan.programs = [program]
                 plan.files = try file.map { try ImagePlan.Mapping.parse($0, option: "--file") }
                 plan.directories = try dir.map { try ImagePlan.Mapping.parse($0, option: "--dir") }
                 plan.addsInterpreterData = !noInterpreterData
-                plan.config.command = program.commandPrefix + args
+                // The image records how to start the program; the arguments are this run's, so
+                // one image serves every argument list.
+                plan.config.command = program.commandPrefix
                 config = plan.config
+                options.arguments = program.commandPrefix + args
                 let built = try ImageBuild.build(plan: plan, name: nil, source: program.hostPath, cache: cache, progress: progress)
                 imagePath = built.path
                 summary["cacheHit"] = built.cacheHit

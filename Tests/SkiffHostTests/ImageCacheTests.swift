@@ -182,6 +182,10 @@ import Testing
         let truncated = try dir.writeBytes("short.img", Array(bytes.prefix(64)))
         #expect(skiffError { _ = try ImageInspector(path: truncated) }?.message.contains("is corrupt") == true)
         #expect(!ImageInspector.isImage(dir.path + "/app/hello.txt"))
+        let notImage = skiffError { _ = try ImageInspector(path: dir.path + "/app/hello.txt") }
+        #expect(notImage?.message == "\(dir.path)/app/hello.txt is not a Skiff image: give an image made by skiff build")
+        let qcow = try dir.writeBytes("disk.qcow2", [0x51, 0x46, 0x49, 0xFB, 0, 0, 0, 3])
+        #expect(skiffError { _ = try ImageInspector(path: qcow) }?.message.contains("it is a qcow2 disk; attach it with --disk") == true)
         #expect(ImageInspector.isImage(built.path))
     }
 

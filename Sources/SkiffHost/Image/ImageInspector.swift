@@ -44,6 +44,11 @@ public struct ImageInspector {
     public init(path: String) throws {
         self.path = path
         let storage = try FileImageStorage(path: path)
+        if !Self.isImage(path) {
+            let head = HostProgram.readHead(path, count: 4)
+            let hint = head == [0x51, 0x46, 0x49, 0xFB] ? "it is a qcow2 disk; attach it with --disk, or boot the image it was converted from" : "give an image made by skiff build"
+            throw SkiffError("\(path) is not a Skiff image: \(hint)", exitStatus: ExitStatus.badInput)
+        }
         do { reader = try ImageReader(storage: storage) } catch {
             let what = error.kind == .unsupported ? "an image this skiff cannot read" : "corrupt"
             throw SkiffError(

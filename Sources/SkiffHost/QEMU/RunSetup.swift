@@ -49,7 +49,8 @@ public enum RunSetup {
     public static let defaultMemoryMiB = 256
     public static let defaultCPUs = 1
 
-    public static func virtualMachine(kernel: String, image: String, config: ImageConfig, options: RunOptions) throws -> VirtualMachine {
+    /// With no image the kernel boots alone, with just the boot options (`--help`, `--kernel-test=…`).
+    public static func virtualMachine(kernel: String, image: String?, config: ImageConfig, options: RunOptions) throws -> VirtualMachine {
         var vm = VirtualMachine(kernel: kernel)
         vm.initrd = image
         vm.machine = options.machine
@@ -90,7 +91,7 @@ public enum RunSetup {
         commandLine.environment = config.environment + options.environment
         commandLine.workingDirectory = options.workingDirectory ?? config.workingDirectory
         commandLine.arguments = options.arguments.isEmpty ? config.command : options.arguments
-        guard !commandLine.arguments.isEmpty else {
+        guard !commandLine.arguments.isEmpty || image == nil else {
             throw SkiffError(
                 "the image has no default command: give the program to run after the image, such as skiff run IMAGE /bin/app",
                 exitStatus: ExitStatus.usage)
