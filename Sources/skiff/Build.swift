@@ -37,7 +37,7 @@ struct Build: ParsableCommand {
 
     func run() throws {
         try failing(json: json) {
-            let progress = Progress.automatic(quiet: quiet || json)
+            let progress = ProgressReporter.automatic(quiet: quiet || json)
             var variables: [String: String] = [:]
             for d in defines {
                 guard let eq = d.firstIndex(of: "="), eq > d.startIndex else {

@@ -14,7 +14,7 @@ struct Convert: ParsableCommand {
     func run() throws {
         try failing(json: json) {
             let found = try RunTarget.image(image, cache: ImageCache())
-            let progress = Progress.automatic(quiet: json)
+            let progress = ProgressReporter.automatic(quiet: json)
             progress.begin("converting to \(format.rawValue)")
             try ImageConverter.convert(input: found.path, output: output, format: format)
             let size = FileInfo(output).map { Int($0.size) } ?? 0

@@ -60,7 +60,7 @@ struct Run: ParsableCommand {
     func run() throws {
         let started = Date()
         let outcome = try failing(json: json) { () throws -> (VirtualMachine.Outcome, [String: Any]) in
-            let progress = Progress.automatic(quiet: quiet || json)
+            let progress = ProgressReporter.automatic(quiet: quiet || json)
             var args = command
             if args.first == "--" { args.removeFirst() }
             var options = RunOptions()

@@ -174,3 +174,58 @@ import Testing
         #expect(h.hexDigest() == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
     }
 }
+
+@Suite struct ProgressTests {
+    func output(_ style: ProgressReporter.Style, _ body: (ProgressReporter) -> Void) -> String {
+        let pipe = Pipe()
+        let progress = ProgressReporter(style: style, output: pipe.fileHandleForWriting)
+        body(progress)
+        try? pipe.fileHandleForWriting.close()
+        return String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    }
+
+    @Test func plainLinesWhenNotATerminal() {
+        let text = output(.lines) { p in
+            p.begin("building image (3 files)")
+            p.update(1, of: 3)
+            p.update(3, of: 3)
+            p.note("added python data /usr/lib/python3.11")
+            p.end("built abc (1.0 KiB, 4 files)")
+        }
+        #expect(text == "skiff: building image (3 files)\nskiff: added python data /usr/lib/python3.11\nskiff: built abc (1.0 KiB, 4 files)\n")
+    }
+
+    @Test func aBarRedrawnInPlaceOnATerminal() {
+        let text = output(.bar) { p in
+            p.begin("building image")
+            p.update(3, of: 3)
+            p.end("built")
+        }
+        #expect(text.contains("\r\u{1B}[Kskiff: building image [##############################] 3/3"))
+        #expect(text.hasSuffix("\r\u{1B}[Kskiff: built\n"))
+    }
+
+    @Test func silentMeansSilent() {
+        #expect(output(.silent) { p in p.begin("x"); p.note("y"); p.end("z") } == "")
+    }
+}
+
+@Suite struct PlanNotesTests {
+    @Test func commandOutsideTheImageIsNoted() throws {
+        var plan = ImagePlan()
+        plan.config.command = ["/app/server"]
+        var notes: [String] = []
+        _ = try plan.makeSpec { notes.append($0) }
+        #expect(notes == ["the command's program /app/server is not in the image: add it with programs, --program or a manifest line"])
+    }
+
+    @Test(.enabled(if: installed("/bin/ls"))) func programSpecsWithGuestPaths() throws {
+        let program = try HostProgram.locate(spec: "/bin/ls:/usr/local/bin/list")
+        #expect(program.hostPath == "/bin/ls" && program.guestPath == "/usr/local/bin/list")
+        var plan = ImagePlan()
+        plan.programs = [program]
+        let spec = try plan.makeSpec()
+        #expect(spec["/usr/local/bin/list"] == .file(hostPath: HostPath.resolved("/bin/ls"), mode: nil))
+        #expect(spec["/bin/ls"] == nil)
+    }
+}

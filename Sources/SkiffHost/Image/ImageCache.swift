@@ -90,11 +90,12 @@ public struct ImageCache {
     }
 
     /// Returns the cached image for `spec`, or builds and stores it.
+    /// `key` may be given when the caller computed it already (it costs a `stat` per file).
     public func image(
-        for spec: ImageSpec, name: String?, source: String, progress: ((Int, Int) -> Void)? = nil
+        for spec: ImageSpec, key precomputed: String? = nil, name: String?, source: String, progress: ((Int, Int) -> Void)? = nil
     ) throws -> BuildResult {
         try createDirectory()
-        let key = Self.key(spec)
+        let key = precomputed ?? Self.key(spec)
         let path = imagePath(key: key)
         let now = Date()
         if FileInfo(path)?.kind == .regular, var entry = try? readEntry(key: key) {

@@ -102,6 +102,9 @@ public struct ImagePlan {
             }
             try ManifestExpander.addTree(host: mapping.hostPath, guest: mapping.guestPath, resolveSymlinks: true, into: &spec)
         }
+        if let program = config.command.first, program.hasPrefix("/"), spec[program] == nil {
+            note("the command's program \(program) is not in the image: add it with programs, --program or a manifest line")
+        }
         return spec
     }
 

@@ -1,8 +1,8 @@
 import Foundation
 
-/// Progress of long steps on standard error: a redrawn bar on a terminal, a plain line per step
+/// ProgressReporter of long steps on standard error: a redrawn bar on a terminal, a plain line per step
 /// otherwise (so logs stay readable), nothing when quiet.
-public final class Progress: @unchecked Sendable {
+public final class ProgressReporter: @unchecked Sendable {
     public enum Style { case bar, lines, silent }
 
     public let style: Style
@@ -18,8 +18,8 @@ public final class Progress: @unchecked Sendable {
     }
 
     /// A bar when standard error is a terminal, lines otherwise; silent when `quiet`.
-    public static func automatic(quiet: Bool) -> Progress {
-        Progress(style: quiet ? .silent : (isatty(STDERR_FILENO) == 1 ? .bar : .lines))
+    public static func automatic(quiet: Bool) -> ProgressReporter {
+        ProgressReporter(style: quiet ? .silent : (isatty(STDERR_FILENO) == 1 ? .bar : .lines))
     }
 
     /// Starts a step, such as "building image".
