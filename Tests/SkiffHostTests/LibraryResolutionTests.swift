@@ -23,6 +23,35 @@ import Testing
         #expect(Set(guests).count == guests.count)
     }
 
+    /// A program whose DT_RUNPATH uses $ORIGIN, compiled here, run through a symlink elsewhere.
+    @Test(.enabled(if: installed("/usr/bin/gcc"))) func runpathWithOrigin() throws {
+        let dir = try TemporaryDirectory()
+        try dir.write("src/lib.c", "int skiff_test_value(void) { return 42; }\n")
+        try dir.write("src/main.c", "int skiff_test_value(void);\nint main(void) { return skiff_test_value(); }\n")
+        _ = try dir.mkdir("app/lib")
+        _ = try dir.mkdir("app/bin")
+        func gcc(_ args: [String]) throws {
+            let result = try Subprocess("/usr/bin/gcc", args).run()
+            #expect(result.status == 0, "gcc: \(result.errorText)")
+        }
+        try gcc(["-shared", "-fPIC", "-o", dir.path + "/app/lib/libskifftest.so", dir.path + "/src/lib.c"])
+        try gcc([
+            "-o", dir.path + "/app/bin/prog", dir.path + "/src/main.c", "-L" + dir.path + "/app/lib", "-lskifftest",
+            "-Wl,-rpath,$ORIGIN/../lib", "-Wl,--enable-new-dtags",
+        ])
+        let info = try LibraryResolver.describe(dir.path + "/app/bin/prog")
+        #expect(info.runpath == [dir.path + "/app/bin/../lib"])
+        _ = try dir.mkdir("usr/bin")
+        let link = try dir.symlink("usr/bin/prog", to: dir.path + "/app/bin/prog")
+        for program in [dir.path + "/app/bin/prog", link] {
+            let files = try LibraryResolver().closure(of: program)
+            let library = try #require(files.first { $0.guestPath.hasSuffix("/libskifftest.so") })
+            #expect(library.guestPath == dir.path + "/app/lib/libskifftest.so")
+            #expect(library.hostPath == dir.path + "/app/lib/libskifftest.so")
+            #expect(files.contains { $0.guestPath.hasSuffix("/libc.so.6") })
+        }
+    }
+
     @Test(.enabled(if: installed("/bin/ls"))) func programFoundInPathKeepsItsName() throws {
         let program = try HostProgram.locate("ls", searchPath: "/nonexistent:/usr/bin:/bin")
         #expect(program.hostPath == "/usr/bin/ls" || program.hostPath == "/bin/ls")

@@ -18,8 +18,8 @@
 ///     boot-option=--bootchart
 ///
 /// `arg`, `env` and `boot-option` repeat, in order. Values are taken literally up to the end of
-/// the line except for three escapes: `\\` is a backslash, `\n` a newline and `\t` a tab; so an
-/// argument may hold any byte but NUL. Lines starting with `#` and blank lines are ignored;
+/// the line except for four escapes: `\\` is a backslash, `\n` a newline, `\t` a tab and `\r` a
+/// carriage return; so an argument may hold any byte but NUL. Lines starting with `#` and blank lines are ignored;
 /// unknown keys are ignored too, so later versions can add keys that older readers skip.
 public struct ImageConfig: Equatable, Sendable {
     /// Where the file lives inside the image.

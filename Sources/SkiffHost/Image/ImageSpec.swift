@@ -69,9 +69,17 @@ public struct ImageSpec {
         }
     }
 
-    /// `/a//b/` → `/a/b`; guest paths are always absolute.
+    /// `/a//b/./c/../d/` → `/a/b/d`; guest paths are always absolute.
     static func normalize(_ path: String) -> String {
-        let parts = path.split(separator: "/", omittingEmptySubsequences: true)
+        var parts: [Substring] = []
+        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
+            if part == "." { continue }
+            if part == ".." {
+                _ = parts.popLast()
+                continue
+            }
+            parts.append(part)
+        }
         return "/" + parts.joined(separator: "/")
     }
 }

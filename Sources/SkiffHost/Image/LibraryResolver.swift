@@ -22,7 +22,8 @@ public struct LibraryResolver {
     public func closure(of program: String, guestPath: String? = nil) throws -> [ImageSpec.File] {
         let programPath = URL(fileURLWithPath: program).standardizedFileURL.path
         var files: [ImageSpec.File] = [ImageSpec.File(guestPath: guestPath ?? programPath, hostPath: realPath(programPath))]
-        let program = try Self.describe(programPath)
+        // ld.so takes a program's $ORIGIN from /proc/self/exe, the resolved path.
+        let program = try Self.describe(realPath(programPath))
         if let interpreter = program.interpreter {
             guard FileManager.default.fileExists(atPath: interpreter) else {
                 throw SkiffError(
@@ -95,7 +96,7 @@ public struct LibraryResolver {
         if name.contains("/") { return FileManager.default.fileExists(atPath: name) ? name : nil }
         let search = (requester.runpath.isEmpty ? requester.rpath : []) + requester.runpath + defaultDirectories
         for dir in search {
-            let candidate = dir + "/" + name
+            let candidate = HostPath.absolute(dir + "/" + name)  // $ORIGIN/../lib → a clean path
             if FileManager.default.fileExists(atPath: candidate), Self.isX86_64ELF(candidate) { return candidate }
         }
         return nil

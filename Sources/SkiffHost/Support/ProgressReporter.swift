@@ -1,6 +1,6 @@
 import Foundation
 
-/// ProgressReporter of long steps on standard error: a redrawn bar on a terminal, a plain line per step
+/// Progress of long steps on standard error: a redrawn bar on a terminal, a plain line per step
 /// otherwise (so logs stay readable), nothing when quiet.
 public final class ProgressReporter: @unchecked Sendable {
     public enum Style { case bar, lines, silent }

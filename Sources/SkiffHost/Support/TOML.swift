@@ -351,7 +351,7 @@ public struct TOMLParser {
         return s
     }
 
-    /// `\"\"\"basic\"\"\"` (with escapes) or `'''literal'''`; a newline right after the opening
+    /// `"""basic"""` (with escapes) or `'''literal'''`; a newline right after the opening
     /// delimiter is dropped.
     private mutating func multilineString(quote: UInt8) throws(TOMLError) -> String {
         let openLine = line
