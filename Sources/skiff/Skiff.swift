@@ -17,8 +17,34 @@ struct Skiff: ParsableCommand {
         let gdb = OptionalValues.Rule(
             subcommand: "run", option: "--gdb", defaultValue: "1234", accepts: { Int($0) != nil },
             valued: Run.valuedOptions)
-        main(OptionalValues.rewrite(Array(CommandLine.arguments.dropFirst()), rules: [gdb]))
+        let arguments = OptionalValues.rewrite(Array(CommandLine.arguments.dropFirst()), rules: [gdb])
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            // Help, --version and statuses chosen by the commands go out as ArgumentParser has them.
+            if error is CleanExit || error is ExitCode || code == .success { exit(withError: error) }
+            // A usage error is one line too, pointing at the help of the command it concerns.
+            var message = message(for: error).replacingOccurrences(of: "\n", with: " ")
+            while message.hasSuffix(".") || message.hasSuffix(" ") { message.removeLast() }
+            // The (sub)command the error concerns: `skiff images inspect`, say.
+            var help = ["skiff"]
+            var level: [ParsableCommand.Type] = configuration.subcommands
+            for word in arguments {
+                guard let sub = level.first(where: { $0._commandName == word }) else { break }
+                help.append(word)
+                level = sub.configuration.subcommands
+            }
+            FileHandle.standardError.write(Data("skiff: \(lowercasedFirst(message)): see \((help + ["--help"]).joined(separator: " "))\n".utf8))
+            Foundation.exit(code.rawValue)
+        }
     }
+}
+
+func lowercasedFirst(_ s: String) -> String {
+    guard let first = s.first, s.dropFirst().first?.isLowercase ?? true else { return s }
+    return first.lowercased() + s.dropFirst()
 }
 
 /// Reports a failure as the one line it is and exits with its status; with `json`, the error
