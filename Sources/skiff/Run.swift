@@ -78,53 +78,15 @@ struct Run: ParsableCommand {
             options.workingDirectory = cwd
             options.timeout = timeout
             let kernelPath = try Paths.kernel(explicit: kernel)
-            let cache = ImageCache()
 
-            var summary: [String: Any] = [:]
-            var imagePath: String? = nil
-            var config = ImageConfig()
-            let target: RunTarget?
-            if let image {
-                let found = try RunTarget.image(image, cache: cache)
-                target = .image(path: found.path, entry: found.entry)
-            } else if let first = args.first {
-                target = try RunTarget.resolve(first, cache: cache)
-                args.removeFirst()
-            } else if !bootOptions.isEmpty {
-                target = nil  // the kernel alone, such as --boot-option=--help
-            } else {
-                throw SkiffError("nothing to run: give a program or an image, such as skiff run /bin/ls", exitStatus: ExitStatus.usage)
-            }
-            switch target {
-            case nil:
-                break
-            case .image(let path, let entry)?:
-                guard file.isEmpty && dir.isEmpty else {
-                    throw SkiffError("--file and --dir add to images built for a program; for an image, add them to its manifest or project file", exitStatus: ExitStatus.usage)
-                }
-                imagePath = path
-                config = try ImageInspector(path: path).config()
-                if let entry { cache.touch(entry) }
-                options.arguments = args
-                summary["cacheHit"] = true
-            case .program(let program)?:
-                var plan = ImagePlan()
-                plan.programs = [program]
-                plan.files = try file.map { try ImagePlan.Mapping.parse($0, option: "--file") }
-                plan.directories = try dir.map { try ImagePlan.Mapping.parse($0, option: "--dir") }
-                plan.addsInterpreterData = !noInterpreterData
-                // The image records how to start the program; the arguments are this run's, so
-                // one image serves every argument list.
-                plan.config.command = program.commandPrefix
-                config = plan.config
-                options.arguments = program.commandPrefix + args
-                let built = try ImageBuild.build(plan: plan, name: nil, source: program.hostPath, cache: cache, progress: progress)
-                imagePath = built.path
-                summary["cacheHit"] = built.cacheHit
-            }
-            summary["image"] = imagePath
-            let prepared = Date()
-            var vm = try RunSetup.virtualMachine(kernel: kernelPath, image: imagePath, config: config, options: options)
+            let prepared = try PreparedRun.prepare(
+                image: image, arguments: args, files: file, directories: dir, interpreterData: !noInterpreterData,
+                kernelOnly: !bootOptions.isEmpty, cache: ImageCache(), progress: progress)
+            options.arguments = prepared.arguments
+            var summary: [String: Any] = ["cacheHit": prepared.cacheHit]
+            summary["image"] = prepared.imagePath
+            let preparedAt = Date()
+            var vm = try RunSetup.virtualMachine(kernel: kernelPath, image: prepared.imagePath, config: prepared.config, options: options)
             if !json {
                 vm.echo = FileHandle.standardOutput
             }
@@ -139,7 +101,7 @@ struct Run: ParsableCommand {
             let result = try vm.run(accelerator: decision.accelerator)
             summary["accelerator"] = decision.accelerator.rawValue
             summary["timings"] = [
-                "prepareSeconds": prepared.timeIntervalSince(started),
+                "prepareSeconds": preparedAt.timeIntervalSince(started),
                 "vmSeconds": result.elapsed,
                 "totalSeconds": Date().timeIntervalSince(started),
             ]

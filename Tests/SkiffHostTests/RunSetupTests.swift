@@ -229,3 +229,42 @@ import Testing
         #expect(spec["/bin/ls"] == nil)
     }
 }
+
+@Suite struct PreparedRunTests {
+    @Test(.enabled(if: installed("/bin/ls"))) func aProgramsImageServesEveryArgumentList() throws {
+        let dir = try TemporaryDirectory()
+        try dir.write("notes.txt", "n")
+        let cache = ImageCache(directory: dir.path + "/cache")
+        let first = try PreparedRun.prepare(
+            image: nil, arguments: ["/bin/ls", "-l", "/data"], files: [dir.path + "/notes.txt:/data/notes.txt"], cache: cache)
+        #expect(!first.cacheHit)
+        #expect(first.arguments == ["/bin/ls", "-l", "/data"])
+        #expect(first.config.command == ["/bin/ls"])
+        let second = try PreparedRun.prepare(
+            image: nil, arguments: ["/bin/ls", "/"], files: [dir.path + "/notes.txt:/data/notes.txt"], cache: cache)
+        #expect(second.cacheHit && second.imagePath == first.imagePath)
+        #expect(second.arguments == ["/bin/ls", "/"])
+        let image = try ImageInspector(path: try #require(first.imagePath))
+        #expect(try image.contents(of: "/data/notes.txt") == Array("n".utf8))
+    }
+
+    @Test func imagesByFileNameOrKey() throws {
+        let dir = try TemporaryDirectory()
+        let cache = ImageCache(directory: dir.path + "/cache")
+        var spec = ImageSpec()
+        spec.config = ImageConfig(command: ["/bin/app", "--serve"], memoryMiB: 64)
+        let built = try cache.image(for: spec, name: "app", source: "t")
+        for reference in ["app", String(built.entry.key.prefix(6)), built.path] {
+            let byArgument = try PreparedRun.prepare(image: nil, arguments: [reference], cache: cache)
+            #expect(byArgument.imagePath == built.path)
+            #expect(byArgument.config == spec.config)
+            #expect(byArgument.arguments == [])
+            let byOption = try PreparedRun.prepare(image: reference, arguments: ["/bin/app", "--check"], cache: cache)
+            #expect(byOption.arguments == ["/bin/app", "--check"])
+        }
+        let withFiles = skiffError { _ = try PreparedRun.prepare(image: "app", arguments: [], files: ["/etc/hosts"], cache: cache) }
+        #expect(withFiles?.exitStatus == ExitStatus.usage)
+        #expect(try PreparedRun.prepare(image: nil, arguments: [], kernelOnly: true, cache: cache).imagePath == nil)
+        #expect(skiffError { _ = try PreparedRun.prepare(image: nil, arguments: [], cache: cache) }?.exitStatus == ExitStatus.usage)
+    }
+}

@@ -108,7 +108,7 @@ public struct ImageCache {
         let size = try ImageComposer.write(spec, to: path, progress: progress)
         let generated = spec.entries.filter { if case .contents = $0.node { true } else { false } }.count
         let entry = Entry(
-            key: key, names: name.map { [$0] } ?? [], source: source, size: size, files: spec.files.count + generated + 1,
+            key: key, names: name.map { [$0] } ?? [], source: source, size: size, files: spec.files.count + generated + (spec[ImageConfig.path] == nil ? 1 : 0),
             created: now, lastUsed: now, command: spec.config.command, environment: spec.config.environment,
             memoryMiB: spec.config.memoryMiB, cpus: spec.config.cpus)
         try writeEntry(entry)
