@@ -69,7 +69,8 @@ struct Build: ParsableCommand {
             }
             if let name, !ImageName.isValid(name) {
                 throw SkiffError(
-                    "invalid --name '\(name)': use letters, digits, '.', '_' and '-' (and not only hex digits)", exitStatus: ExitStatus.usage)
+                    "invalid --name '\(name)': use letters, digits, '.', '_' and '-' (and not only hex digits)",
+                    exitStatus: ExitStatus.usage)
             }
             plan.programs += try program.map { try HostProgram.locate(spec: $0) }
             plan.files += try file.map { try ImagePlan.Mapping.parse($0, option: "--file") }
@@ -78,23 +79,30 @@ struct Build: ParsableCommand {
             if !command.isEmpty { plan.config.command = command }
             plan.config.environment += try environmentPairs(env)
             if let cwd {
-                guard cwd.hasPrefix("/") else { throw SkiffError("invalid --cwd '\(cwd)': use an absolute guest path", exitStatus: ExitStatus.usage) }
+                guard cwd.hasPrefix("/") else {
+                    throw SkiffError("invalid --cwd '\(cwd)': use an absolute guest path", exitStatus: ExitStatus.usage)
+                }
                 plan.config.workingDirectory = cwd
             }
             if let memory { plan.config.memoryMiB = try MemorySize.parse(memory, option: "--memory") }
             if let cpus {
-                guard cpus >= 1 && cpus <= 255 else { throw SkiffError("invalid --cpus \(cpus): use 1 to 255", exitStatus: ExitStatus.usage) }
+                guard cpus >= 1 && cpus <= 255 else {
+                    throw SkiffError("invalid --cpus \(cpus): use 1 to 255", exitStatus: ExitStatus.usage)
+                }
                 plan.config.cpus = cpus
             }
             plan.config.bootOptions += bootOptions
 
-            let result = try ImageBuild.build(plan: plan, name: imageName, source: sourceText, cache: ImageCache(), progress: progress)
+            let result = try ImageBuild.build(
+                plan: plan, name: imageName, source: sourceText, cache: ImageCache(), progress: progress)
             if let output {
                 do {
                     _ = try? FileManager.default.removeItem(atPath: output)
                     try FileManager.default.copyItem(atPath: result.path, toPath: output)
                 } catch {
-                    throw SkiffError("cannot write \(output): check that its folder exists and is writable", exitStatus: ExitStatus.cannotWrite)
+                    throw SkiffError(
+                        "cannot write \(output): check that its folder exists and is writable", exitStatus: ExitStatus.cannotWrite
+                    )
                 }
             }
             if json {
@@ -108,10 +116,14 @@ struct Build: ParsableCommand {
             } else {
                 let label = imageName ?? result.entry.shortKey
                 let how = result.cacheHit ? "cached" : "built"
-                print("\(label): \(result.path) (\(MemorySize.human(bytes: result.entry.size)), \(result.entry.files) files, \(how))")
+                print(
+                    "\(label): \(result.path) (\(MemorySize.human(bytes: result.entry.size)), \(result.entry.files) files, \(how))"
+                )
                 if plan.config.command.isEmpty && !quiet {
                     FileHandle.standardError.write(
-                        Data("skiff: the image has no default command; run it with skiff run \(label) /path/to/program, or build with -- COMMAND\n".utf8))
+                        Data(
+                            "skiff: the image has no default command; run it with skiff run \(label) /path/to/program, or build with -- COMMAND\n"
+                                .utf8))
                 }
             }
         }

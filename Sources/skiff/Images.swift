@@ -58,7 +58,8 @@ struct Images: ParsableCommand {
                         "config": configJSON(config),
                         "files": tree.map { node -> [String: Any] in
                             var n: [String: Any] = [
-                                "path": node.path, "type": "\(node.type)", "mode": String(node.permissions, radix: 8), "size": Int(node.size),
+                                "path": node.path, "type": "\(node.type)", "mode": String(node.permissions, radix: 8),
+                                "size": Int(node.size),
                             ]
                             n["target"] = node.target
                             return n
@@ -75,10 +76,14 @@ struct Images: ParsableCommand {
                     print("source:  \(entry.source)")
                 }
                 let size = FileInfo(found.path).map { Int($0.size) } ?? 0
-                print("size:    \(MemorySize.human(bytes: size)) (\(tree.filter { $0.type == .regular }.count) files, \(MemorySize.human(bytes: totalBytes)) of data)")
+                print(
+                    "size:    \(MemorySize.human(bytes: size)) (\(tree.filter { $0.type == .regular }.count) files, \(MemorySize.human(bytes: totalBytes)) of data)"
+                )
                 if verify { print("verify:  data checksum ok") }
                 print("config:  \(ImageConfig.path)")
-                print("  command:     \(config.command.isEmpty ? "(none)" : config.command.map(BootCommandLine.quote).joined(separator: " "))")
+                print(
+                    "  command:     \(config.command.isEmpty ? "(none)" : config.command.map(BootCommandLine.quote).joined(separator: " "))"
+                )
                 for e in config.environment { print("  env:         \(e)") }
                 if let cwd = config.workingDirectory { print("  cwd:         \(cwd)") }
                 print("  memory:      \(config.memoryMiB.map { MemorySize.format(mib: $0) } ?? "(default)")")
@@ -99,7 +104,8 @@ struct Images: ParsableCommand {
                 let cache = ImageCache()
                 for reference in images {
                     guard let entry = try cache.find(reference) else {
-                        throw SkiffError("no cached image \(reference): skiff images lists them", exitStatus: ExitStatus.missingInput)
+                        throw SkiffError(
+                            "no cached image \(reference): skiff images lists them", exitStatus: ExitStatus.missingInput)
                     }
                     try cache.remove(entry)
                     print("removed \(entry.names.first ?? entry.shortKey) (\(entry.shortKey))")
@@ -132,7 +138,8 @@ struct Images: ParsableCommand {
 func entryJSON(_ e: ImageCache.Entry, cache: ImageCache) -> [String: Any] {
     var object: [String: Any] = [
         "key": e.key, "names": e.names, "source": e.source, "size": e.size, "files": e.files,
-        "created": ImageCache.dateFormatter.string(from: e.created), "lastUsed": ImageCache.dateFormatter.string(from: e.lastUsed),
+        "created": ImageCache.dateFormatter.string(from: e.created),
+        "lastUsed": ImageCache.dateFormatter.string(from: e.lastUsed),
         "path": cache.imagePath(key: e.key), "command": e.command, "environment": e.environment,
     ]
     object["memoryMiB"] = e.memoryMiB

@@ -19,7 +19,9 @@ struct Run: ParsableCommand {
     @Option(help: "Accelerator: auto (KVM if its self-check passes, else TCG), kvm or tcg.")
     var accel: Accelerator = .auto
     @Option(help: "Network: user (NAT), tap, tap:IFNAME or none (default: none, user with -p).") var net: String?
-    @Option(name: [.customShort("p"), .customLong("publish")], help: "Forward a host port to the guest: HOST:GUEST[/udp] (repeatable).")
+    @Option(
+        name: [.customShort("p"), .customLong("publish")],
+        help: "Forward a host port to the guest: HOST:GUEST[/udp] (repeatable).")
     var ports: [String] = []
     @Option(help: "Share a host folder over virtio-9p: HOSTDIR:GUESTDIR (repeatable).") var share: [String] = []
     @Option(help: "Attach a disk image as virtio-blk (raw or qcow2; repeatable).") var disk: [String] = []
@@ -86,13 +88,15 @@ struct Run: ParsableCommand {
             var summary: [String: Any] = ["cacheHit": prepared.cacheHit]
             summary["image"] = prepared.imagePath
             let preparedAt = Date()
-            var vm = try RunSetup.virtualMachine(kernel: kernelPath, image: prepared.imagePath, config: prepared.config, options: options)
+            var vm = try RunSetup.virtualMachine(
+                kernel: kernelPath, image: prepared.imagePath, config: prepared.config, options: options)
             if !json {
                 vm.echo = FileHandle.standardOutput
             }
             let decision = AcceleratorProbe.resolve(accel, kernel: kernelPath, qemu: vm.qemu)
             if verbose {
-                FileHandle.standardError.write(Data("skiff: accelerator \(decision.accelerator.rawValue) (\(decision.reason))\n".utf8))
+                FileHandle.standardError.write(
+                    Data("skiff: accelerator \(decision.accelerator.rawValue) (\(decision.reason))\n".utf8))
                 FileHandle.standardError.write(Data("skiff: kernel command line: \(vm.commandLine)\n".utf8))
             }
             if let port = gdb {

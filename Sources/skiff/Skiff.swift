@@ -36,7 +36,8 @@ struct Skiff: ParsableCommand {
                 help.append(word)
                 level = sub.configuration.subcommands
             }
-            FileHandle.standardError.write(Data("skiff: \(lowercasedFirst(message)): see \((help + ["--help"]).joined(separator: " "))\n".utf8))
+            FileHandle.standardError.write(
+                Data("skiff: \(lowercasedFirst(message)): see \((help + ["--help"]).joined(separator: " "))\n".utf8))
             Foundation.exit(code.rawValue)
         }
     }
@@ -71,7 +72,9 @@ private func report(_ error: SkiffError, json: Bool) {
 
 /// Prints one JSON object on standard output (keys sorted, so output is stable).
 func printJSON(_ object: Any) {
-    guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+    guard
+        let data = try? JSONSerialization.data(
+            withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
     else { return }
     FileHandle.standardOutput.write(data + Data("\n".utf8))
 }

@@ -11,7 +11,8 @@ import Testing
         #expect(byPath?.exitStatus == ExitStatus.notFound)
 
         let byName = skiffError { _ = try HostProgram.locate("no-such-tool-here", searchPath: "/nonexistent") }
-        #expect(byName?.message == "program no-such-tool-here not found in PATH: give its full path, or install it on this machine")
+        #expect(
+            byName?.message == "program no-such-tool-here not found in PATH: give its full path, or install it on this machine")
         #expect(byName?.exitStatus == ExitStatus.notFound)
     }
 
@@ -19,7 +20,9 @@ import Testing
         let dir = try TemporaryDirectory()
         let cache = ImageCache(directory: dir.path + "/cache")
         let error = skiffError { _ = try RunTarget.resolve("no-such-tool-or-image", cache: cache) }
-        #expect(error?.message.hasPrefix("no-such-tool-or-image is neither an image (skiff images lists them) nor a program in PATH") == true)
+        #expect(
+            error?.message.hasPrefix("no-such-tool-or-image is neither an image (skiff images lists them) nor a program in PATH")
+                == true)
         #expect(error?.exitStatus == ExitStatus.notFound)
         let image = skiffError { _ = try RunTarget.resolve(dir.path + "/gone.img", cache: cache) }
         #expect(image?.message == "image \(dir.path)/gone.img does not exist: build it with skiff build")
@@ -51,7 +54,9 @@ import Testing
         #expect(notProgram?.exitStatus == ExitStatus.cannotExecute)
 
         let plain = try dir.write("plain", "#!/bin/sh\n", mode: 0o644)
-        #expect(skiffError { _ = try HostProgram.locate(plain) }?.message == "\(plain) is not executable: chmod +x it, or run its interpreter with it")
+        #expect(
+            skiffError { _ = try HostProgram.locate(plain) }?.message
+                == "\(plain) is not executable: chmod +x it, or run its interpreter with it")
         #expect(skiffError { _ = try HostProgram.locate(dir.path) }?.message == "\(dir.path) is a directory, not a program")
     }
 
@@ -61,7 +66,8 @@ import Testing
         // the string table stays valid).
         var bytes = [UInt8](FileManager.default.contents(atPath: "/bin/ls")!)
         let needed = try LibraryResolver.describe("/bin/ls").needed.first { $0 != "libc.so.6" } ?? "libc.so.6"
-        let replacement = Array(("libnope" + String(repeating: "x", count: max(0, needed.utf8.count - 7))).utf8.prefix(needed.utf8.count))
+        let replacement = Array(
+            ("libnope" + String(repeating: "x", count: max(0, needed.utf8.count - 7))).utf8.prefix(needed.utf8.count))
         let pattern = Array(needed.utf8) + [0]
         var i = 0
         while i + pattern.count <= bytes.count {
@@ -75,7 +81,8 @@ import Testing
         let error = skiffError { _ = try LibraryResolver().closure(of: broken) }
         #expect(
             error?.message
-                == "\(broken) needs the library \(missing), which is not on this machine: install the package that has it (apt-file search \(missing))")
+                == "\(broken) needs the library \(missing), which is not on this machine: install the package that has it (apt-file search \(missing))"
+        )
         #expect(error?.exitStatus == ExitStatus.cannotExecute)
     }
 
@@ -98,7 +105,9 @@ import Testing
         var vm = VirtualMachine(kernel: "/nonexistent/kernel.elf")
         vm.qemu = "qemu-system-nonexistent"
         let error = skiffError { _ = try vm.run(accelerator: .tcg) }
-        #expect(error?.message == "QEMU (qemu-system-nonexistent) is not installed: run 'apt-get install qemu-system-x86' (or 'make deps')")
+        #expect(
+            error?.message
+                == "QEMU (qemu-system-nonexistent) is not installed: run 'apt-get install qemu-system-x86' (or 'make deps')")
         #expect(error?.exitStatus == ExitStatus.unavailable)
     }
 
@@ -114,7 +123,8 @@ import Testing
         let timedOut = VirtualMachine.Outcome(
             exitStatus: nil, qemuStatus: 15, console: "", qemuErrors: "", timedOut: true, elapsed: 5, accelerator: .tcg)
         let error = skiffError { _ = try timedOut.programStatus(timeout: 5) }
-        #expect(error?.message == "the VM did not finish within 5 s and was stopped: raise --timeout, or check that the program ends")
+        #expect(
+            error?.message == "the VM did not finish within 5 s and was stopped: raise --timeout, or check that the program ends")
         #expect(error?.exitStatus == ExitStatus.timedOut)
 
         let failed = VirtualMachine.Outcome(
@@ -130,10 +140,16 @@ import Testing
     }
 
     @Test func usageErrors() throws {
-        #expect(skiffError { _ = try MemorySize.parse("lots", option: "--memory") }?.message == "invalid --memory 'lots': use a size such as 256M or 1G")
+        #expect(
+            skiffError { _ = try MemorySize.parse("lots", option: "--memory") }?.message
+                == "invalid --memory 'lots': use a size such as 256M or 1G")
         #expect(try VirtualMachine.PortForward.parse("80") == .init(hostPort: 80, guestPort: 80))
-        #expect(skiffError { _ = try VirtualMachine.PortForward.parse("x:80") }?.message == "invalid port forward 'x:80': use HOST:GUEST such as -p 8080:80 (or 5353:53/udp)")
-        #expect(skiffError { _ = try VirtualMachine.Network.parse("bridge") }?.message == "invalid --net 'bridge': use user, tap, tap:IFNAME or none")
+        #expect(
+            skiffError { _ = try VirtualMachine.PortForward.parse("x:80") }?.message
+                == "invalid port forward 'x:80': use HOST:GUEST such as -p 8080:80 (or 5353:53/udp)")
+        #expect(
+            skiffError { _ = try VirtualMachine.Network.parse("bridge") }?.message
+                == "invalid --net 'bridge': use user, tap, tap:IFNAME or none")
         #expect(skiffError { _ = try RunOptions.Share.parse("data") }?.exitStatus == ExitStatus.usage)
         #expect(skiffError { _ = try RunOptions.Share.parse("data:rel") }?.message.contains("must be absolute") == true)
         #expect(skiffError { _ = try ImagePlan.Mapping.parse("", option: "--file") }?.exitStatus == ExitStatus.usage)
@@ -145,7 +161,9 @@ import Testing
         plan.files = [.init(hostPath: dir.path + "/gone", guestPath: "/gone")]
         #expect(skiffError { _ = try plan.makeSpec() }?.message == "--file \(dir.path)/gone: no such file")
         plan.files = [.init(hostPath: dir.path, guestPath: "/d")]
-        #expect(skiffError { _ = try plan.makeSpec() }?.message == "--file \(dir.path) is not a regular file: use --dir for a directory")
+        #expect(
+            skiffError { _ = try plan.makeSpec() }?.message
+                == "--file \(dir.path) is not a regular file: use --dir for a directory")
         plan.files = []
         plan.directories = [.init(hostPath: dir.path + "/gone", guestPath: "/gone")]
         #expect(skiffError { _ = try plan.makeSpec() }?.exitStatus == ExitStatus.missingInput)

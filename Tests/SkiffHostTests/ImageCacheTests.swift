@@ -175,7 +175,8 @@ import Testing
         bytes[200] ^= 0xFF
         let broken = try dir.writeBytes("broken.img", bytes)
         let error = skiffError { _ = try ImageInspector(path: broken) }
-        #expect(error?.message.hasPrefix("\(broken) is corrupt (metadata checksum mismatch") == true, "\(String(describing: error))")
+        #expect(
+            error?.message.hasPrefix("\(broken) is corrupt (metadata checksum mismatch") == true, "\(String(describing: error))")
         #expect(error?.message.hasSuffix("rebuild it with skiff build, or remove it with skiff images rm") == true)
         #expect(error?.exitStatus == ExitStatus.badInput)
 
@@ -185,7 +186,9 @@ import Testing
         let notImage = skiffError { _ = try ImageInspector(path: dir.path + "/app/hello.txt") }
         #expect(notImage?.message == "\(dir.path)/app/hello.txt is not a Skiff image: give an image made by skiff build")
         let qcow = try dir.writeBytes("disk.qcow2", [0x51, 0x46, 0x49, 0xFB, 0, 0, 0, 3])
-        #expect(skiffError { _ = try ImageInspector(path: qcow) }?.message.contains("it is a qcow2 disk; attach it with --disk") == true)
+        #expect(
+            skiffError { _ = try ImageInspector(path: qcow) }?.message.contains("it is a qcow2 disk; attach it with --disk")
+                == true)
         #expect(ImageInspector.isImage(built.path))
     }
 

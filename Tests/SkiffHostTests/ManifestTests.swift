@@ -33,7 +33,9 @@ import Testing
                 .init(guestPath: "/usr/lib/libfoo.so.1", source: .host("out/libfoo.so.1", resolveSymlinks: true), line: 10),
                 .init(guestPath: "/etc/mnttab", source: .symlink(target: "/proc/mounts"), line: 11),
                 .init(guestPath: "/lib/libbar.so", source: .host("lib/libbar.so", resolveSymlinks: false), line: 12),
-                .init(guestPath: "/usr/lib/libgcc_s.so.1", source: .host("/usr/lib/gcc/libgcc_s.so.1", resolveSymlinks: true), line: 13),
+                .init(
+                    guestPath: "/usr/lib/libgcc_s.so.1", source: .host("/usr/lib/gcc/libgcc_s.so.1", resolveSymlinks: true),
+                    line: 13),
                 .init(guestPath: "/data/web", source: .tree("web-data", resolveSymlinks: false), line: 14),
                 .init(guestPath: "/tmp", source: .host("static", resolveSymlinks: true), line: 15),
                 .init(guestPath: "/percent", source: .host("file%1", resolveSymlinks: true), line: 16),
@@ -126,7 +128,9 @@ import Testing
         let m = try Manifest.parse("[manifest]\n/a: nothere\n", fileName: "usr.manifest")
         var spec = ImageSpec()
         let error = skiffError { try ManifestExpander(baseDirectory: dir.path).expand(m, into: &spec) }
-        #expect(error?.message.hasPrefix("usr.manifest:2: \(dir.path)/nothere does not exist on the host") == true, "\(String(describing: error))")
+        #expect(
+            error?.message.hasPrefix("usr.manifest:2: \(dir.path)/nothere does not exist on the host") == true,
+            "\(String(describing: error))")
         #expect(error?.exitStatus == ExitStatus.missingInput)
 
         try dir.write("file", "x")
@@ -141,7 +145,8 @@ import Testing
         try dir.write("lib/pkg/test/b.py", "")
         try dir.write("lib/pkg/c.py", "")
         var spec = ImageSpec()
-        try ManifestExpander.addTree(host: dir.path + "/lib", guest: "/lib", resolveSymlinks: true, exclude: ["test"], into: &spec)
+        try ManifestExpander.addTree(
+            host: dir.path + "/lib", guest: "/lib", resolveSymlinks: true, exclude: ["test"], into: &spec)
         #expect(spec["/lib/test"] == nil)
         #expect(spec["/lib/pkg/test/b.py"] != nil)
         #expect(spec["/lib/pkg/c.py"] != nil)

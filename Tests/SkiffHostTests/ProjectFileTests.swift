@@ -122,16 +122,26 @@ import Testing
 
     @Test func buildSourceFindsProjectBeforeManifest() throws {
         let dir = try TemporaryDirectory()
-        #expect(skiffError { _ = try BuildSource.locate(nil, hasOtherInputs: false, currentDirectory: dir.path) }?.exitStatus == ExitStatus.usage)
+        #expect(
+            skiffError { _ = try BuildSource.locate(nil, hasOtherInputs: false, currentDirectory: dir.path) }?.exitStatus
+                == ExitStatus.usage)
         #expect(try BuildSource.locate(nil, hasOtherInputs: true, currentDirectory: dir.path) == .none)
         try dir.write("usr.manifest", "")
-        #expect(try BuildSource.locate(nil, hasOtherInputs: false, currentDirectory: dir.path) == .manifest(dir.path + "/usr.manifest"))
+        #expect(
+            try BuildSource.locate(nil, hasOtherInputs: false, currentDirectory: dir.path)
+                == .manifest(dir.path + "/usr.manifest"))
         try dir.write("Skiff.toml", "")
-        #expect(try BuildSource.locate(nil, hasOtherInputs: false, currentDirectory: dir.path) == .project(dir.path + "/Skiff.toml"))
-        #expect(try BuildSource.locate(".", hasOtherInputs: false, currentDirectory: dir.path) == .project(dir.path + "/Skiff.toml"))
+        #expect(
+            try BuildSource.locate(nil, hasOtherInputs: false, currentDirectory: dir.path) == .project(dir.path + "/Skiff.toml"))
+        #expect(
+            try BuildSource.locate(".", hasOtherInputs: false, currentDirectory: dir.path) == .project(dir.path + "/Skiff.toml"))
         try dir.write("other.manifest", "")
-        #expect(try BuildSource.locate("other.manifest", hasOtherInputs: false, currentDirectory: dir.path) == .manifest(dir.path + "/other.manifest"))
-        #expect(skiffError { _ = try BuildSource.locate("missing", hasOtherInputs: false, currentDirectory: dir.path) }?.exitStatus == ExitStatus.missingInput)
+        #expect(
+            try BuildSource.locate("other.manifest", hasOtherInputs: false, currentDirectory: dir.path)
+                == .manifest(dir.path + "/other.manifest"))
+        #expect(
+            skiffError { _ = try BuildSource.locate("missing", hasOtherInputs: false, currentDirectory: dir.path) }?.exitStatus
+                == ExitStatus.missingInput)
     }
 
     @Test func imageNames() {

@@ -19,8 +19,11 @@ import Testing
         #expect(try ImageConfig(decoding: "version=1\nfuture=x\narg=/a\n").command == ["/a"])
         #expect(try ImageConfig(decoding: "").isEmpty)
         #expect(skiffError { _ = try ImageConfig(decoding: "version=2\n") }?.message.contains("update skiff") == true)
-        #expect(skiffError { _ = try ImageConfig(decoding: "version=1\nmemory=lots\n") }?.message == "/etc/skiff/config line 2: memory must be a positive number")
-        #expect(skiffError { _ = try ImageConfig(decoding: "nonsense\n") }?.message == "/etc/skiff/config line 1: expected key=value")
+        #expect(
+            skiffError { _ = try ImageConfig(decoding: "version=1\nmemory=lots\n") }?.message
+                == "/etc/skiff/config line 2: memory must be a positive number")
+        #expect(
+            skiffError { _ = try ImageConfig(decoding: "nonsense\n") }?.message == "/etc/skiff/config line 1: expected key=value")
     }
 }
 
@@ -71,12 +74,15 @@ import Testing
         #expect(overridden.memoryMiB == 1024 && overridden.cpus == 1)
         #expect(overridden.commandLine == "--bootchart --verbose --env=MODE=prod --env=DEBUG=1 --cwd=/tmp -- /app/server --check")
 
-        let bare = try RunSetup.virtualMachine(kernel: "/k.elf", image: "/i.img", config: ImageConfig(command: ["/a"]), options: RunOptions())
+        let bare = try RunSetup.virtualMachine(
+            kernel: "/k.elf", image: "/i.img", config: ImageConfig(command: ["/a"]), options: RunOptions())
         #expect(bare.memoryMiB == RunSetup.defaultMemoryMiB && bare.cpus == RunSetup.defaultCPUs)
     }
 
     @Test func noCommandAnywhereIsAnError() {
-        let error = skiffError { _ = try RunSetup.virtualMachine(kernel: "/k", image: "/i", config: ImageConfig(), options: RunOptions()) }
+        let error = skiffError {
+            _ = try RunSetup.virtualMachine(kernel: "/k", image: "/i", config: ImageConfig(), options: RunOptions())
+        }
         #expect(error?.message.hasPrefix("the image has no default command: give the program to run after the image") == true)
         #expect(error?.exitStatus == ExitStatus.usage)
     }
@@ -111,15 +117,21 @@ import Testing
         let tap = try RunSetup.virtualMachine(kernel: "/k", image: "/i", config: ImageConfig(), options: options)
         #expect(tap.arguments(accelerator: .tcg).contains("tap,id=net0,script=no,downscript=no,ifname=tap7"))
         options.forwards = [try .parse("80:80")]
-        #expect(skiffError { _ = try RunSetup.virtualMachine(kernel: "/k", image: "/i", config: ImageConfig(), options: options) }?.exitStatus == ExitStatus.usage)
+        #expect(
+            skiffError { _ = try RunSetup.virtualMachine(kernel: "/k", image: "/i", config: ImageConfig(), options: options) }?
+                .exitStatus == ExitStatus.usage)
 
         options = RunOptions()
         options.arguments = ["/a"]
         options.disks = [dir.path + "/missing.img"]
-        #expect(skiffError { _ = try RunSetup.virtualMachine(kernel: "/k", image: "/i", config: ImageConfig(), options: options) }?.exitStatus == ExitStatus.missingInput)
+        #expect(
+            skiffError { _ = try RunSetup.virtualMachine(kernel: "/k", image: "/i", config: ImageConfig(), options: options) }?
+                .exitStatus == ExitStatus.missingInput)
         options.disks = []
         options.shares = [.init(hostPath: dir.path + "/none", guestPath: "/x")]
-        #expect(skiffError { _ = try RunSetup.virtualMachine(kernel: "/k", image: "/i", config: ImageConfig(), options: options) }?.message == "--share \(dir.path)/none: no such directory on the host")
+        #expect(
+            skiffError { _ = try RunSetup.virtualMachine(kernel: "/k", image: "/i", config: ImageConfig(), options: options) }?
+                .message == "--share \(dir.path)/none: no such directory on the host")
     }
 
     @Test func optionParsing() throws {
@@ -128,9 +140,15 @@ import Testing
         #expect(try VirtualMachine.Network.parse("none") == VirtualMachine.Network.none)
         #expect(try VirtualMachine.PortForward.parse("2222:22") == .init(hostPort: 2222, guestPort: 22))
         #expect(try RunOptions.Share.parse("/srv/www:/www") == .init(hostPath: "/srv/www", guestPath: "/www"))
-        #expect(try ImagePlan.Mapping.parse("/etc/app.conf", option: "--file") == .init(hostPath: "/etc/app.conf", guestPath: "/etc/app.conf"))
-        #expect(try ImagePlan.Mapping.parse("/x/data.csv:/app/data.csv", option: "--file") == .init(hostPath: "/x/data.csv", guestPath: "/app/data.csv"))
-        #expect(try ImagePlan.Mapping.parse("rel/a", relativeTo: "/base", option: "--file") == .init(hostPath: "/base/rel/a", guestPath: "/base/rel/a"))
+        #expect(
+            try ImagePlan.Mapping.parse("/etc/app.conf", option: "--file")
+                == .init(hostPath: "/etc/app.conf", guestPath: "/etc/app.conf"))
+        #expect(
+            try ImagePlan.Mapping.parse("/x/data.csv:/app/data.csv", option: "--file")
+                == .init(hostPath: "/x/data.csv", guestPath: "/app/data.csv"))
+        #expect(
+            try ImagePlan.Mapping.parse("rel/a", relativeTo: "/base", option: "--file")
+                == .init(hostPath: "/base/rel/a", guestPath: "/base/rel/a"))
         #expect(MemorySize.parseMiB("256M") == 256)
         #expect(MemorySize.parseMiB("1G") == 1024)
         #expect(MemorySize.parseMiB("2gib") == 2048)
@@ -149,9 +167,13 @@ import Testing
 
     @Test func bareOptionGetsTheDefault() {
         #expect(OptionalValues.rewrite(["run", "--gdb", "/bin/ls"], rules: [rule]) == ["run", "--gdb=1234", "/bin/ls"])
-        #expect(OptionalValues.rewrite(["run", "--gdb", "4321", "/bin/ls"], rules: [rule]) == ["run", "--gdb", "4321", "/bin/ls"])
+        #expect(
+            OptionalValues.rewrite(["run", "--gdb", "4321", "/bin/ls"], rules: [rule]) == ["run", "--gdb", "4321", "/bin/ls"])
         #expect(OptionalValues.rewrite(["run", "--gdb"], rules: [rule]) == ["run", "--gdb=1234"])
-        #expect(OptionalValues.rewrite(["run", "--memory", "1G", "--gdb", "-p", "80:80", "img"], rules: [rule]) == ["run", "--memory", "1G", "--gdb=1234", "-p", "80:80", "img"])
+        #expect(
+            OptionalValues.rewrite(["run", "--memory", "1G", "--gdb", "-p", "80:80", "img"], rules: [rule]) == [
+                "run", "--memory", "1G", "--gdb=1234", "-p", "80:80", "img",
+            ])
     }
 
     @Test func theProgramsArgumentsAreNotTouched() {
@@ -192,7 +214,10 @@ import Testing
             p.note("added python data /usr/lib/python3.11")
             p.end("built abc (1.0 KiB, 4 files)")
         }
-        #expect(text == "skiff: building image (3 files)\nskiff: added python data /usr/lib/python3.11\nskiff: built abc (1.0 KiB, 4 files)\n")
+        #expect(
+            text
+                == "skiff: building image (3 files)\nskiff: added python data /usr/lib/python3.11\nskiff: built abc (1.0 KiB, 4 files)\n"
+        )
     }
 
     @Test func aBarRedrawnInPlaceOnATerminal() {
@@ -206,7 +231,12 @@ import Testing
     }
 
     @Test func silentMeansSilent() {
-        #expect(output(.silent) { p in p.begin("x"); p.note("y"); p.end("z") } == "")
+        #expect(
+            output(.silent) { p in
+                p.begin("x")
+                p.note("y")
+                p.end("z")
+            } == "")
     }
 }
 
@@ -216,7 +246,9 @@ import Testing
         plan.config.command = ["/app/server"]
         var notes: [String] = []
         _ = try plan.makeSpec { notes.append($0) }
-        #expect(notes == ["the command's program /app/server is not in the image: add it with programs, --program or a manifest line"])
+        #expect(
+            notes == ["the command's program /app/server is not in the image: add it with programs, --program or a manifest line"]
+        )
     }
 
     @Test(.enabled(if: installed("/bin/ls"))) func programSpecsWithGuestPaths() throws {
@@ -262,9 +294,12 @@ import Testing
             let byOption = try PreparedRun.prepare(image: reference, arguments: ["/bin/app", "--check"], cache: cache)
             #expect(byOption.arguments == ["/bin/app", "--check"])
         }
-        let withFiles = skiffError { _ = try PreparedRun.prepare(image: "app", arguments: [], files: ["/etc/hosts"], cache: cache) }
+        let withFiles = skiffError {
+            _ = try PreparedRun.prepare(image: "app", arguments: [], files: ["/etc/hosts"], cache: cache)
+        }
         #expect(withFiles?.exitStatus == ExitStatus.usage)
         #expect(try PreparedRun.prepare(image: nil, arguments: [], kernelOnly: true, cache: cache).imagePath == nil)
-        #expect(skiffError { _ = try PreparedRun.prepare(image: nil, arguments: [], cache: cache) }?.exitStatus == ExitStatus.usage)
+        #expect(
+            skiffError { _ = try PreparedRun.prepare(image: nil, arguments: [], cache: cache) }?.exitStatus == ExitStatus.usage)
     }
 }

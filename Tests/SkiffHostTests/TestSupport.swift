@@ -30,7 +30,9 @@ final class TemporaryDirectory {
         let full = path + "/" + relative
         try FileManager.default.createDirectory(
             atPath: URL(fileURLWithPath: full).deletingLastPathComponent().path, withIntermediateDirectories: true)
-        guard FileManager.default.createFile(atPath: full, contents: Data(bytes)) else { throw SkiffError("cannot write \(full)") }
+        guard FileManager.default.createFile(atPath: full, contents: Data(bytes)) else {
+            throw SkiffError("cannot write \(full)")
+        }
         chmod(full, mode_t(mode))
         return full
     }

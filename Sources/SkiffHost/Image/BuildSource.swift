@@ -26,7 +26,9 @@ public enum BuildSource: Equatable {
         }
         let path = HostPath.absolute(source, relativeTo: currentDirectory)
         guard let info = FileInfo(path) else {
-            throw SkiffError("\(source) does not exist: give a Skiff.toml, a usr.manifest or a folder with one", exitStatus: ExitStatus.missingInput)
+            throw SkiffError(
+                "\(source) does not exist: give a Skiff.toml, a usr.manifest or a folder with one",
+                exitStatus: ExitStatus.missingInput)
         }
         if info.kind == .directory {
             if let found = inFolder(path) { return found }

@@ -59,7 +59,8 @@ public struct HostProgram: Equatable {
             throw SkiffError("\(path) is a directory, not a program", exitStatus: ExitStatus.cannotExecute)
         }
         guard access(path, X_OK) == 0 else {
-            throw SkiffError("\(path) is not executable: chmod +x it, or run its interpreter with it", exitStatus: ExitStatus.cannotExecute)
+            throw SkiffError(
+                "\(path) is not executable: chmod +x it, or run its interpreter with it", exitStatus: ExitStatus.cannotExecute)
         }
         let head = readHead(path, count: 256)
         if head.starts(with: [0x7F, 0x45, 0x4C, 0x46]) {

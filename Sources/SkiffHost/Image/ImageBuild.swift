@@ -9,7 +9,9 @@ public enum ImageBuild {
         public var seconds: Double
     }
 
-    public static func build(plan: ImagePlan, name: String?, source: String, cache: ImageCache, progress: ProgressReporter) throws -> Result {
+    public static func build(plan: ImagePlan, name: String?, source: String, cache: ImageCache, progress: ProgressReporter) throws
+        -> Result
+    {
         let start = ContinuousClock.now
         var notes: [String] = []
         let spec = try plan.makeSpec { notes.append($0) }
@@ -25,7 +27,9 @@ public enum ImageBuild {
         let elapsed = start.duration(to: .now)
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         if !built.cacheHit {
-            progress.end("built \(built.entry.shortKey) (\(MemorySize.human(bytes: built.entry.size)), \(built.entry.files) files) in \(String(format: "%.1f", seconds)) s")
+            progress.end(
+                "built \(built.entry.shortKey) (\(MemorySize.human(bytes: built.entry.size)), \(built.entry.files) files) in \(String(format: "%.1f", seconds)) s"
+            )
         }
         return Result(path: built.path, entry: built.entry, cacheHit: built.cacheHit, seconds: seconds)
     }

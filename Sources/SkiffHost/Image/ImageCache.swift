@@ -18,7 +18,8 @@ public struct ImageCache {
     public static func defaultDirectory() -> String {
         let env = ProcessInfo.processInfo.environment
         if let explicit = env["SKIFF_CACHE_DIR"], !explicit.isEmpty { return explicit + "/images" }
-        let base = env["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ((env["HOME"] ?? NSTemporaryDirectory()) + "/.cache")
+        let base =
+            env["XDG_CACHE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? ((env["HOME"] ?? NSTemporaryDirectory()) + "/.cache")
         return base + "/skiff/images"
     }
 
@@ -108,7 +109,8 @@ public struct ImageCache {
         let size = try ImageComposer.write(spec, to: path, progress: progress)
         let generated = spec.entries.filter { if case .contents = $0.node { true } else { false } }.count
         let entry = Entry(
-            key: key, names: name.map { [$0] } ?? [], source: source, size: size, files: spec.files.count + generated + (spec[ImageConfig.path] == nil ? 1 : 0),
+            key: key, names: name.map { [$0] } ?? [], source: source, size: size,
+            files: spec.files.count + generated + (spec[ImageConfig.path] == nil ? 1 : 0),
             created: now, lastUsed: now, command: spec.config.command, environment: spec.config.environment,
             memoryMiB: spec.config.memoryMiB, cpus: spec.config.cpus)
         try writeEntry(entry)
@@ -158,7 +160,8 @@ public struct ImageCache {
     public func remove(_ entry: Entry) throws {
         for path in [imagePath(key: entry.key), metadataPath(key: entry.key)] where FileInfo(path) != nil {
             do { try FileManager.default.removeItem(atPath: path) } catch {
-                throw SkiffError("cannot remove \(path): check the cache folder's permissions", exitStatus: ExitStatus.cannotWrite)
+                throw SkiffError(
+                    "cannot remove \(path): check the cache folder's permissions", exitStatus: ExitStatus.cannotWrite)
             }
         }
     }
@@ -197,7 +200,8 @@ public struct ImageCache {
     func createDirectory() throws {
         do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
             throw SkiffError(
-                "cannot create the image cache \(directory): set XDG_CACHE_HOME to a writable folder", exitStatus: ExitStatus.cannotWrite)
+                "cannot create the image cache \(directory): set XDG_CACHE_HOME to a writable folder",
+                exitStatus: ExitStatus.cannotWrite)
         }
     }
 

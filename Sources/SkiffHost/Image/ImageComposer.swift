@@ -30,7 +30,9 @@ public enum ImageComposer {
                 case .file(let host, let mode):
                     let data: Data
                     do { data = try Data(contentsOf: URL(fileURLWithPath: host)) } catch {
-                        throw SkiffError("cannot read \(host) (for \(path) in the image): check that it exists and is readable", exitStatus: ExitStatus.missingInput)
+                        throw SkiffError(
+                            "cannot read \(host) (for \(path) in the image): check that it exists and is readable",
+                            exitStatus: ExitStatus.missingInput)
                     }
                     let info = FileInfo(host)
                     let permissions = mode ?? info.map { UInt16($0.mode & 0o7777) } ?? 0o644
@@ -65,7 +67,8 @@ public enum ImageComposer {
     static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
         let tmp = path + ".tmp-\(getpid())"
         guard FileManager.default.createFile(atPath: tmp, contents: Data(bytes)) else {
-            throw SkiffError("cannot write \(path): check that its folder exists and is writable", exitStatus: ExitStatus.cannotWrite)
+            throw SkiffError(
+                "cannot write \(path): check that its folder exists and is writable", exitStatus: ExitStatus.cannotWrite)
         }
         if rename(tmp, path) != 0 {
             _ = try? FileManager.default.removeItem(atPath: tmp)

@@ -74,7 +74,8 @@ public struct ImageConfig: Equatable, Sendable {
             let value = Self.unescape(String(line[line.index(after: eq)...]))
             func number() throws -> Int {
                 guard let n = Int(value), n > 0 else {
-                    throw SkiffError("\(Self.path) line \(index + 1): \(key) must be a positive number", exitStatus: ExitStatus.badInput)
+                    throw SkiffError(
+                        "\(Self.path) line \(index + 1): \(key) must be a positive number", exitStatus: ExitStatus.badInput)
                 }
                 return n
             }

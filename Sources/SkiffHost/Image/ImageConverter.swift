@@ -20,11 +20,13 @@ public enum ImageConverter {
         switch format {
         case .raw:
             do { try FileManager.default.copyItem(atPath: input, toPath: tmp) } catch {
-                throw SkiffError("cannot write \(output): check that its folder exists and is writable", exitStatus: ExitStatus.cannotWrite)
+                throw SkiffError(
+                    "cannot write \(output): check that its folder exists and is writable", exitStatus: ExitStatus.cannotWrite)
             }
         case .qcow2:
             guard let tool = Subprocess.find(qemuImg) else {
-                throw SkiffError("qemu-img is not installed: run 'apt-get install qemu-utils'", exitStatus: ExitStatus.unavailable)
+                throw SkiffError(
+                    "qemu-img is not installed: run 'apt-get install qemu-utils'", exitStatus: ExitStatus.unavailable)
             }
             let result = try Subprocess(tool, qemuImgArguments(input: input, output: tmp, format: format)).run()
             guard result.status == 0 else {

@@ -16,7 +16,8 @@ public struct FileImageStorage: ImageStorage {
     public init(path: String) throws {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
-            throw SkiffError("cannot open image \(path): \(String(cString: strerror(errno)))", exitStatus: ExitStatus.missingInput)
+            throw SkiffError(
+                "cannot open image \(path): \(String(cString: strerror(errno)))", exitStatus: ExitStatus.missingInput)
         }
         descriptor = Descriptor(fd)
         var st = stat()
@@ -46,7 +47,10 @@ public struct ImageInspector {
         let storage = try FileImageStorage(path: path)
         if !Self.isImage(path) {
             let head = HostProgram.readHead(path, count: 4)
-            let hint = head == [0x51, 0x46, 0x49, 0xFB] ? "it is a qcow2 disk; attach it with --disk, or boot the image it was converted from" : "give an image made by skiff build"
+            let hint =
+                head == [0x51, 0x46, 0x49, 0xFB]
+                ? "it is a qcow2 disk; attach it with --disk, or boot the image it was converted from"
+                : "give an image made by skiff build"
             throw SkiffError("\(path) is not a Skiff image: \(hint)", exitStatus: ExitStatus.badInput)
         }
         do { reader = try ImageReader(storage: storage) } catch {
@@ -86,7 +90,8 @@ public struct ImageInspector {
         if attributes.type == .symlink {
             target = String(decoding: try wrap { () throws(ImageError) in try reader.readlink(inode) }, as: UTF8.self)
         }
-        nodes.append(Node(path: path, type: attributes.type, permissions: attributes.permissions, size: attributes.size, target: target))
+        nodes.append(
+            Node(path: path, type: attributes.type, permissions: attributes.permissions, size: attributes.size, target: target))
         guard attributes.type == .directory else { return }
         var cursor: UInt64 = 2
         while let entry = try wrap({ () throws(ImageError) in try reader.directoryEntry(in: inode, at: cursor) }) {
@@ -140,7 +145,8 @@ public struct ImageInspector {
             let kind: Character = node.type == .directory ? "d" : node.type == .symlink ? "l" : "-"
             var mode = String(kind)
             let bits: [(UInt16, Character)] = [
-                (0o400, "r"), (0o200, "w"), (0o100, "x"), (0o040, "r"), (0o020, "w"), (0o010, "x"), (0o004, "r"), (0o002, "w"), (0o001, "x"),
+                (0o400, "r"), (0o200, "w"), (0o100, "x"), (0o040, "r"), (0o020, "w"), (0o010, "x"), (0o004, "r"), (0o002, "w"),
+                (0o001, "x"),
             ]
             for (bit, c) in bits { mode.append(node.permissions & bit != 0 ? c : "-") }
             if node.permissions & 0o1000 != 0 { mode = mode.dropLast() + (node.permissions & 0o001 != 0 ? "t" : "T") }

@@ -22,7 +22,8 @@ public struct ImagePlan {
                 guest = String(text[text.index(after: colon)...])
             }
             guard !host.isEmpty else {
-                throw SkiffError("\(option) \(text): expected HOST[:GUEST] with an absolute GUEST path", exitStatus: ExitStatus.usage)
+                throw SkiffError(
+                    "\(option) \(text): expected HOST[:GUEST] with an absolute GUEST path", exitStatus: ExitStatus.usage)
             }
             let absolute = HostPath.absolute(host, relativeTo: base)
             return Mapping(hostPath: absolute, guestPath: guest ?? absolute)
@@ -54,7 +55,8 @@ public struct ImagePlan {
                 let closure = try resolver.closure(of: program.hostPath, guestPath: program.guestPath)
                 spec.set(program.guestPath, .file(hostPath: HostPath.resolved(program.hostPath), mode: nil))
                 for file in closure.dropFirst() { spec.add(file) }
-                guard addsInterpreterData, let (entry, version) = InterpreterData.entry(for: program, table: interpreterTable) else {
+                guard addsInterpreterData, let (entry, version) = InterpreterData.entry(for: program, table: interpreterTable)
+                else {
                     continue
                 }
                 for directory in entry.directories(for: program, version: version) where spec[directory] == nil {
@@ -89,7 +91,8 @@ public struct ImagePlan {
                 throw SkiffError("--file \(mapping.hostPath): no such file", exitStatus: ExitStatus.missingInput)
             }
             guard info.kind == .regular else {
-                throw SkiffError("--file \(mapping.hostPath) is not a regular file: use --dir for a directory", exitStatus: ExitStatus.usage)
+                throw SkiffError(
+                    "--file \(mapping.hostPath) is not a regular file: use --dir for a directory", exitStatus: ExitStatus.usage)
             }
             spec.set(mapping.guestPath, .file(hostPath: HostPath.resolved(mapping.hostPath), mode: nil))
         }
@@ -98,7 +101,8 @@ public struct ImagePlan {
                 throw SkiffError("--dir \(mapping.hostPath): no such directory", exitStatus: ExitStatus.missingInput)
             }
             guard info.kind == .directory else {
-                throw SkiffError("--dir \(mapping.hostPath) is not a directory: use --file for a file", exitStatus: ExitStatus.usage)
+                throw SkiffError(
+                    "--dir \(mapping.hostPath) is not a directory: use --file for a file", exitStatus: ExitStatus.usage)
             }
             try ManifestExpander.addTree(host: mapping.hostPath, guest: mapping.guestPath, resolveSymlinks: true, into: &spec)
         }
@@ -109,7 +113,9 @@ public struct ImagePlan {
     }
 
     /// Libraries the shared objects in `tree` need (Python's C extension modules and the like).
-    private func addModuleLibraries(of tree: ImageSpec, resolver: LibraryResolver, to spec: inout ImageSpec, note: (String) -> Void) throws {
+    private func addModuleLibraries(
+        of tree: ImageSpec, resolver: LibraryResolver, to spec: inout ImageSpec, note: (String) -> Void
+    ) throws {
         for file in tree.files where file.guestPath.contains(".so") && LibraryResolver.isX86_64ELF(file.hostPath) {
             do {
                 for library in try resolver.closure(of: file.hostPath, guestPath: file.guestPath).dropFirst() {

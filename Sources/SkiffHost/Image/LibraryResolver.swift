@@ -73,7 +73,9 @@ public struct LibraryResolver {
                 elf = try ELFFile(raw)
                 dynamic = try elf.dynamicSection()
             } catch {
-                throw SkiffError("\(path) is not an x86_64 Linux program Skiff can run: \(error.message)", exitStatus: ExitStatus.cannotExecute)
+                throw SkiffError(
+                    "\(path) is not an x86_64 Linux program Skiff can run: \(error.message)", exitStatus: ExitStatus.cannotExecute
+                )
             }
             let origin = URL(fileURLWithPath: path).deletingLastPathComponent().path
             func list(_ bytes: [UInt8]?) -> [String] {
@@ -120,7 +122,8 @@ public struct LibraryResolver {
         guard depth < 4, let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
         var dirs: [String] = []
         for rawLine in text.split(separator: "\n") {
-            let line = rawLine.split(separator: "#", maxSplits: 1).first.map(String.init)?
+            let line =
+                rawLine.split(separator: "#", maxSplits: 1).first.map(String.init)?
                 .trimmingCharacters(in: .whitespaces) ?? ""
             if line.isEmpty { continue }
             if line.hasPrefix("include ") {

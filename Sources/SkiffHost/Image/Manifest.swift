@@ -39,7 +39,9 @@ public struct Manifest: Equatable {
     }
 
     /// Parses a manifest. `variables` fill in `%(name)s`; an unknown name is an error.
-    public static func parse(_ text: String, variables: [String: String] = [:], fileName: String = "usr.manifest") throws -> Manifest {
+    public static func parse(_ text: String, variables: [String: String] = [:], fileName: String = "usr.manifest") throws
+        -> Manifest
+    {
         var manifest = Manifest(fileName: fileName)
         var sawContent = false
         for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
@@ -105,7 +107,9 @@ public struct Manifest: Equatable {
                 throw fail("both sides of a tree entry must end in /** (\(guest): \(host))")
             }
             guard !guest.contains("/&/") else { throw fail("& cannot be combined with /** in \(guest)") }
-            return Entry(guestPath: String(guest.dropLast(3)), source: .tree(String(host.dropLast(3)), resolveSymlinks: resolve), line: number)
+            return Entry(
+                guestPath: String(guest.dropLast(3)), source: .tree(String(host.dropLast(3)), resolveSymlinks: resolve),
+                line: number)
         }
         if let amp = guest.range(of: "/&/") {
             guard host.hasSuffix("&"), host.filter({ $0 == "&" }).count == 1 else {

@@ -84,7 +84,8 @@ public struct ManifestExpander {
             switch link.kind {
             case .directory:
                 try addTree(
-                    host: hostChild, guest: guestChild, relative: relativeChild, resolveSymlinks: resolveSymlinks, exclude: exclude,
+                    host: hostChild, guest: guestChild, relative: relativeChild, resolveSymlinks: resolveSymlinks,
+                    exclude: exclude,
                     into: &spec)
             case .regular:
                 spec.set(guestChild, .file(hostPath: hostChild, mode: nil))

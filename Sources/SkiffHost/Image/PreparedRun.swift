@@ -25,7 +25,8 @@ public struct PreparedRun {
         } else if kernelOnly {
             return PreparedRun(imagePath: nil, config: ImageConfig(), arguments: [], cacheHit: true)
         } else {
-            throw SkiffError("nothing to run: give a program or an image, such as skiff run /bin/ls", exitStatus: ExitStatus.usage)
+            throw SkiffError(
+                "nothing to run: give a program or an image, such as skiff run /bin/ls", exitStatus: ExitStatus.usage)
         }
         switch target {
         case .image(let path, let entry):
@@ -47,7 +48,8 @@ public struct PreparedRun {
             // image serves every argument list.
             plan.config.command = program.commandPrefix
             let built = try ImageBuild.build(plan: plan, name: nil, source: program.hostPath, cache: cache, progress: progress)
-            return PreparedRun(imagePath: built.path, config: plan.config, arguments: program.commandPrefix + args, cacheHit: built.cacheHit)
+            return PreparedRun(
+                imagePath: built.path, config: plan.config, arguments: program.commandPrefix + args, cacheHit: built.cacheHit)
         }
     }
 }

@@ -41,7 +41,9 @@ public struct ProjectFile: Equatable {
         "variables", "interpreter-data",
     ]
 
-    public static func parse(_ text: String, fileName: String = defaultFileName, variables: [String: String] = [:]) throws -> ProjectFile {
+    public static func parse(_ text: String, fileName: String = defaultFileName, variables: [String: String] = [:]) throws
+        -> ProjectFile
+    {
         let root: TOMLTable
         do { root = try TOMLParser.parse(text) } catch {
             throw SkiffError("\(fileName):\(error.line): \(error.message)", exitStatus: ExitStatus.badInput)
@@ -91,7 +93,8 @@ public struct ProjectFile: Equatable {
 
         if let name = try string("name") {
             guard ImageName.isValid(name) else {
-                throw fail("name", "name '\(name)' may only use letters, digits, '.', '_' and '-' and must not look like an image key")
+                throw fail(
+                    "name", "name '\(name)' may only use letters, digits, '.', '_' and '-' and must not look like an image key")
             }
             project.name = name
         }
@@ -106,7 +109,9 @@ public struct ProjectFile: Equatable {
         switch root["memory"] {
         case nil: break
         case .string(let s)?:
-            guard let mib = MemorySize.parseMiB(s) else { throw fail("memory", "memory '\(s)' is not a size such as \"256M\" or \"1G\"") }
+            guard let mib = MemorySize.parseMiB(s) else {
+                throw fail("memory", "memory '\(s)' is not a size such as \"256M\" or \"1G\"")
+            }
             project.config.memoryMiB = mib
         case .integer(let n)? where n > 0:
             project.config.memoryMiB = n
@@ -130,7 +135,9 @@ public struct ProjectFile: Equatable {
         default: throw fail("interpreter-data", "interpreter-data must be true or false")
         }
         if let value = root["env"] {
-            guard case .table(let table) = value else { throw fail("env", "env must be a table: [env] with NAME = \"value\" lines") }
+            guard case .table(let table) = value else {
+                throw fail("env", "env must be a table: [env] with NAME = \"value\" lines")
+            }
             for key in table.keys {
                 switch table[key]! {
                 case .string(let s): project.config.environment.append("\(key)=\(s)")
@@ -150,7 +157,8 @@ public struct ProjectFile: Equatable {
                     throw fail(key, "the host path for \(key) must be a string", in: table)
                 }
                 project.files.append(
-                    try Manifest.entry(guest: key, host: host, line: table.line(of: key), variables: project.variables, fileName: fileName))
+                    try Manifest.entry(
+                        guest: key, host: host, line: table.line(of: key), variables: project.variables, fileName: fileName))
             }
         }
         return project

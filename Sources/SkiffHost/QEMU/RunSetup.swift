@@ -29,15 +29,18 @@ public struct RunOptions {
         /// `HOSTDIR:GUESTDIR`.
         public static func parse(_ text: String) throws -> Share {
             guard let colon = text.lastIndex(of: ":"), colon != text.startIndex else {
-                throw SkiffError("invalid --share '\(text)': use HOSTDIR:GUESTDIR such as --share ./data:/data", exitStatus: ExitStatus.usage)
+                throw SkiffError(
+                    "invalid --share '\(text)': use HOSTDIR:GUESTDIR such as --share ./data:/data", exitStatus: ExitStatus.usage)
             }
             let host = HostPath.absolute(String(text[..<colon]))
             let guest = String(text[text.index(after: colon)...])
             guard guest.hasPrefix("/") else {
-                throw SkiffError("invalid --share '\(text)': the guest folder must be absolute, such as /data", exitStatus: ExitStatus.usage)
+                throw SkiffError(
+                    "invalid --share '\(text)': the guest folder must be absolute, such as /data", exitStatus: ExitStatus.usage)
             }
             guard !guest.contains(",") && !guest.contains(" ") else {
-                throw SkiffError("invalid --share '\(text)': the guest folder cannot contain a comma or space", exitStatus: ExitStatus.usage)
+                throw SkiffError(
+                    "invalid --share '\(text)': the guest folder cannot contain a comma or space", exitStatus: ExitStatus.usage)
             }
             return Share(hostPath: host, guestPath: guest)
         }
@@ -50,7 +53,9 @@ public enum RunSetup {
     public static let defaultCPUs = 1
 
     /// With no image the kernel boots alone, with just the boot options (`--help`, `--kernel-test=…`).
-    public static func virtualMachine(kernel: String, image: String?, config: ImageConfig, options: RunOptions) throws -> VirtualMachine {
+    public static func virtualMachine(kernel: String, image: String?, config: ImageConfig, options: RunOptions) throws
+        -> VirtualMachine
+    {
         var vm = VirtualMachine(kernel: kernel)
         vm.initrd = image
         vm.machine = options.machine
@@ -66,13 +71,17 @@ public enum RunSetup {
             if options.network == .none {
                 vm.network = .user
             } else {
-                throw SkiffError("-p forwards ports with --net user only; with a tap device, connect to the guest's address", exitStatus: ExitStatus.usage)
+                throw SkiffError(
+                    "-p forwards ports with --net user only; with a tap device, connect to the guest's address",
+                    exitStatus: ExitStatus.usage)
             }
         }
         for disk in options.disks {
             let path = HostPath.absolute(disk)
             guard FileInfo(path)?.kind == .regular else {
-                throw SkiffError("--disk \(disk): no such file (create one with qemu-img create -f raw FILE 1G)", exitStatus: ExitStatus.missingInput)
+                throw SkiffError(
+                    "--disk \(disk): no such file (create one with qemu-img create -f raw FILE 1G)",
+                    exitStatus: ExitStatus.missingInput)
             }
             vm.disks.append(.detect(path))
         }

@@ -30,7 +30,9 @@ public struct VirtualMachine {
             guard proto == "tcp" || proto == "udp", parts.count == 1 || parts.count == 2,
                 ports.allSatisfy({ $0 != nil && $0! >= 1 && $0! <= 65535 })
             else {
-                throw SkiffError("invalid port forward '\(text)': use HOST:GUEST such as -p 8080:80 (or 5353:53/udp)", exitStatus: ExitStatus.usage)
+                throw SkiffError(
+                    "invalid port forward '\(text)': use HOST:GUEST such as -p 8080:80 (or 5353:53/udp)",
+                    exitStatus: ExitStatus.usage)
             }
             return PortForward(proto: proto, hostPort: ports[0]!, guestPort: ports.last!!)
         }

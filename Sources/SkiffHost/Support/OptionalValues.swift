@@ -10,7 +10,9 @@ public enum OptionalValues {
         /// Options of the subcommand that take a value (their value is skipped while scanning).
         public var valued: Set<String>
 
-        public init(subcommand: String, option: String, defaultValue: String, accepts: @escaping (String) -> Bool, valued: Set<String>) {
+        public init(
+            subcommand: String, option: String, defaultValue: String, accepts: @escaping (String) -> Bool, valued: Set<String>
+        ) {
             self.subcommand = subcommand
             self.option = option
             self.defaultValue = defaultValue

@@ -155,7 +155,8 @@ public struct TOMLParser {
 
     private func appendArrayTable(at path: [String], in root: inout TOMLTable, line: Int) throws(TOMLError) {
         let name = path[path.count - 1]
-        try withTable(at: path.dropLast(), in: &root, line: line, arrayElement: true) { (parent: inout TOMLTable) throws(TOMLError) in
+        try withTable(at: path.dropLast(), in: &root, line: line, arrayElement: true) {
+            (parent: inout TOMLTable) throws(TOMLError) in
             var element = TOMLTable()
             element.headerLine = line
             switch parent[name] {
@@ -164,7 +165,8 @@ public struct TOMLParser {
             case .array(let elements) where isArrayOfTables(elements):
                 parent.set(name, .array(elements + [.table(element)]), line: line)
             case let other?:
-                throw error("\(name) is already \(other.typeName) (line \(parent.line(of: name))), not an array of tables", line: line)
+                throw error(
+                    "\(name) is already \(other.typeName) (line \(parent.line(of: name))), not an array of tables", line: line)
             }
         }
     }
@@ -174,9 +176,11 @@ public struct TOMLParser {
     ) throws(TOMLError) {
         let full = tablePath + key.dropLast()
         let name = key[key.count - 1]
-        try withTable(at: full[...], in: &root, line: line, arrayElement: arrayElement) { (table: inout TOMLTable) throws(TOMLError) in
+        try withTable(at: full[...], in: &root, line: line, arrayElement: arrayElement) {
+            (table: inout TOMLTable) throws(TOMLError) in
             if table[name] != nil {
-                throw error("key \(key.joined(separator: ".")) is defined twice (first on line \(table.line(of: name)))", line: line)
+                throw error(
+                    "key \(key.joined(separator: ".")) is defined twice (first on line \(table.line(of: name)))", line: line)
             }
             table.set(name, v, line: line)
         }
@@ -276,7 +280,9 @@ public struct TOMLParser {
             let v = try value()
             try insert(v, at: [], arrayElement: false, key: path, in: &table, line: keyLine)
             skipSpaces()
-            guard let c = peek(), c != 0x0A else { throw error("inline table is not closed on its line (inline tables must fit on one line)") }
+            guard let c = peek(), c != 0x0A else {
+                throw error("inline table is not closed on its line (inline tables must fit on one line)")
+            }
             position += 1
             if c == UInt8(ascii: "}") { return .table(table) }
             guard c == UInt8(ascii: ",") else {
