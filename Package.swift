@@ -62,6 +62,6 @@ let package = Package(
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling"]),
         .testTarget(name: "VFSTests", dependencies: ["VFS", "ImageFS", "LinuxABI"]),
         .testTarget(name: "NetTests", dependencies: ["Net"]),
-        .testTarget(name: "SkiffHostTests", dependencies: ["SkiffHost"]),
+        .testTarget(name: "SkiffHostTests", dependencies: ["SkiffHost", "Boot", "ImageFS"]),
     ]
 )

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import SkiffHost
 
 @Suite struct VirtualMachineTests {
@@ -24,7 +25,7 @@ import Testing
         vm.initrd = "/app.img"
         vm.memoryMiB = 64
         vm.cpus = 2
-        vm.network = true
+        vm.network = .user
         vm.forwards = [.init(hostPort: 8080, guestPort: 80)]
         let args = vm.arguments(accelerator: .tcg)
         #expect(args.starts(with: ["-M", "microvm,x-option-roms=off", "-accel", "tcg", "-cpu", "max", "-m", "64M", "-smp", "2"]))
@@ -37,7 +38,7 @@ import Testing
     @Test func argumentsForQ35UseKVMWithTheHostCPU() {
         var vm = VirtualMachine(kernel: "/k.elf")
         vm.machine = .q35
-        vm.disks = ["/d.img"]
+        vm.disks = [.init(path: "/d.img")]
         let args = vm.arguments(accelerator: .kvm)
         #expect(args.starts(with: ["-M", "q35", "-accel", "kvm", "-cpu", "host"]))
         #expect(args.contains("virtio-blk-pci,drive=disk0"))

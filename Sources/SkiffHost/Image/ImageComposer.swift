@@ -1,81 +1,78 @@
 import Foundation
 import ImageFS
 
-/// What goes into an application image: files copied from the host, symlinks, directories.
-public struct ImageSpec {
-    public struct File {
-        public var guestPath: String
-        public var hostPath: String
-        public var mode: UInt16?
-        public init(guestPath: String, hostPath: String, mode: UInt16? = nil) {
-            self.guestPath = guestPath
-            self.hostPath = hostPath
-            self.mode = mode
-        }
-    }
-
-    public var files: [File] = []
-    public var symlinks: [(guestPath: String, target: String)] = []
-    public var directories: [String] = []
-    /// Extra file contents generated rather than copied (e.g. /etc/hosts).
-    public var generated: [(guestPath: String, contents: [UInt8])] = []
-
-    public init() {}
-
-    /// Adds a file unless that guest path is already taken.
-    public mutating func add(_ file: File) {
-        if !files.contains(where: { $0.guestPath == file.guestPath }) { files.append(file) }
-    }
-}
-
 /// Builds image bytes from a spec, reading host files.
 public enum ImageComposer {
     /// The directories every image has (mount points and the usual Linux skeleton).
-    static let skeleton = ["/dev", "/proc", "/sys", "/etc", "/usr", "/usr/bin", "/usr/lib", "/bin", "/lib", "/lib64", "/root", "/var", "/var/tmp", "/run"]
+    static let skeleton = [
+        "/dev", "/proc", "/sys", "/etc", "/usr", "/usr/bin", "/usr/lib", "/bin", "/lib", "/lib64", "/root", "/var",
+        "/var/tmp", "/run",
+    ]
 
-    public static func build(_ spec: ImageSpec) throws -> [UInt8] {
+    /// Builds the image; `progress` is told how many of the host files have been read.
+    public static func build(_ spec: ImageSpec, progress: ((Int, Int) -> Void)? = nil) throws -> [UInt8] {
         var builder = ImageBuilder()
+        let total = spec.files.count
+        var done = 0
         do {
-            for dir in skeleton { try builder.addDirectory(at: Array(dir.utf8), attributes: mode(0o755, directory: true)) }
-            try builder.addDirectory(at: Array("/tmp".utf8), attributes: mode(0o1777, directory: true))
-            for dir in spec.directories where !skeleton.contains(dir) && dir != "/tmp" {
-                try builder.addDirectory(at: Array(dir.utf8), attributes: mode(0o755, directory: true))
+            for dir in skeleton where spec[dir] == nil {
+                try builder.addDirectory(at: dir, attributes: NodeAttributes(permissions: 0o755))
             }
-            for file in spec.files {
-                guard let data = FileManager.default.contents(atPath: file.hostPath) else {
-                    throw SkiffError("cannot read \(file.hostPath)")
+            if spec["/tmp"] == nil { try builder.addDirectory(at: "/tmp", attributes: NodeAttributes(permissions: 0o1777)) }
+            // Directories first, so a file or link below one does not create it implicitly first.
+            for (path, node) in spec.entries where node == .directory {
+                try builder.addDirectory(at: path, attributes: NodeAttributes(permissions: path == "/tmp" ? 0o1777 : 0o755))
+            }
+            for (path, node) in spec.entries {
+                switch node {
+                case .directory:
+                    continue
+                case .file(let host, let mode):
+                    let data: Data
+                    do { data = try Data(contentsOf: URL(fileURLWithPath: host)) } catch {
+                        throw SkiffError(
+                            "cannot read \(host) (for \(path) in the image): check that it exists and is readable",
+                            exitStatus: ExitStatus.missingInput)
+                    }
+                    let info = FileInfo(host)
+                    let permissions = mode ?? info.map { UInt16($0.mode & 0o7777) } ?? 0o644
+                    try builder.addFile(
+                        at: path, contents: [UInt8](data),
+                        attributes: NodeAttributes(permissions: permissions, modificationTime: info?.modificationTime ?? .epoch))
+                    done += 1
+                    progress?(done, total)
+                case .contents(let bytes, let mode):
+                    try builder.addFile(at: path, contents: bytes, attributes: NodeAttributes(permissions: mode))
+                case .symlink(let target):
+                    try builder.addSymlink(at: path, target: target)
                 }
-                var fileMode = file.mode ?? 0o644
-                if file.mode == nil, let attributes = try? FileManager.default.attributesOfItem(atPath: file.hostPath),
-                    let permissions = attributes[.posixPermissions] as? Int
-                {
-                    fileMode = UInt16(permissions & 0o7777)
-                }
-                try builder.addFile(at: Array(file.guestPath.utf8), contents: [UInt8](data), attributes: mode(fileMode, directory: false))
             }
-            for (path, contents) in spec.generated {
-                try builder.addFile(at: Array(path.utf8), contents: contents, attributes: mode(0o644, directory: false))
-            }
-            for link in spec.symlinks {
-                try builder.addSymlink(at: Array(link.guestPath.utf8), target: Array(link.target.utf8))
+            if spec[ImageConfig.path] == nil {
+                try builder.addFile(at: ImageConfig.path, contents: Array(spec.config.encoded().utf8), attributes: .file)
             }
             return try builder.build()
         } catch let error as ImageError {
-            throw SkiffError("cannot build the image: \(error.message)")
+            throw SkiffError("cannot build the image: \(error.message)", exitStatus: ExitStatus.badInput)
         }
     }
 
-    public static func write(_ spec: ImageSpec, to path: String) throws {
-        let bytes = try build(spec)
+    /// Builds the image and writes it to `path` atomically; returns its size.
+    @discardableResult
+    public static func write(_ spec: ImageSpec, to path: String, progress: ((Int, Int) -> Void)? = nil) throws -> Int {
+        let bytes = try build(spec, progress: progress)
+        try writeAtomically(bytes, to: path)
+        return bytes.count
+    }
+
+    static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
         let tmp = path + ".tmp-\(getpid())"
         guard FileManager.default.createFile(atPath: tmp, contents: Data(bytes)) else {
-            throw SkiffError("cannot write \(path)")
+            throw SkiffError(
+                "cannot write \(path): check that its folder exists and is writable", exitStatus: ExitStatus.cannotWrite)
         }
-        _ = try? FileManager.default.removeItem(atPath: path)
-        try FileManager.default.moveItem(atPath: tmp, toPath: path)
-    }
-
-    static func mode(_ permissions: UInt16, directory: Bool) -> NodeAttributes {
-        NodeAttributes(permissions: permissions)
+        if rename(tmp, path) != 0 {
+            _ = try? FileManager.default.removeItem(atPath: tmp)
+            throw SkiffError("cannot write \(path): \(String(cString: strerror(errno)))", exitStatus: ExitStatus.cannotWrite)
+        }
     }
 }

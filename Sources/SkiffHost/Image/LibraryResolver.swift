@@ -22,10 +22,13 @@ public struct LibraryResolver {
     public func closure(of program: String, guestPath: String? = nil) throws -> [ImageSpec.File] {
         let programPath = URL(fileURLWithPath: program).standardizedFileURL.path
         var files: [ImageSpec.File] = [ImageSpec.File(guestPath: guestPath ?? programPath, hostPath: realPath(programPath))]
-        let program = try Self.describe(programPath)
+        // ld.so takes a program's $ORIGIN from /proc/self/exe, the resolved path.
+        let program = try Self.describe(realPath(programPath))
         if let interpreter = program.interpreter {
             guard FileManager.default.fileExists(atPath: interpreter) else {
-                throw SkiffError("\(programPath) needs the dynamic loader \(interpreter), which is not installed")
+                throw SkiffError(
+                    "\(programPath) needs the dynamic loader \(interpreter), which is not on this machine: install the C library it was built for",
+                    exitStatus: ExitStatus.cannotExecute)
             }
             files.append(ImageSpec.File(guestPath: interpreter, hostPath: realPath(interpreter)))
         }
@@ -35,7 +38,9 @@ public struct LibraryResolver {
             let (name, requester) = queue.removeFirst()
             if found.contains(name) { continue }
             guard let path = locate(name, for: requester) else {
-                throw SkiffError("\(programPath) needs \(name), which is not installed on this machine (apt-get install the package that has it)")
+                throw SkiffError(
+                    "\(programPath) needs the library \(name), which is not on this machine: install the package that has it (apt-file search \(name))",
+                    exitStatus: ExitStatus.cannotExecute)
             }
             found.insert(name)
             let guest = name.contains("/") ? path : (URL(fileURLWithPath: path).deletingLastPathComponent().path + "/" + name)
@@ -57,7 +62,9 @@ public struct LibraryResolver {
     }
 
     static func describe(_ path: String) throws -> ObjectInfo {
-        guard let data = FileManager.default.contents(atPath: path) else { throw SkiffError("cannot read \(path)") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw SkiffError("cannot read \(path): check that it exists and is readable", exitStatus: ExitStatus.missingInput)
+        }
         let bytes = [UInt8](data)
         return try bytes.withUnsafeBytes { raw throws -> ObjectInfo in
             let elf: ELFFile
@@ -66,7 +73,9 @@ public struct LibraryResolver {
                 elf = try ELFFile(raw)
                 dynamic = try elf.dynamicSection()
             } catch {
-                throw SkiffError("\(path) is not a program Skiff can run: \(error.message)")
+                throw SkiffError(
+                    "\(path) is not an x86_64 Linux program Skiff can run: \(error.message)", exitStatus: ExitStatus.cannotExecute
+                )
             }
             let origin = URL(fileURLWithPath: path).deletingLastPathComponent().path
             func list(_ bytes: [UInt8]?) -> [String] {
@@ -82,14 +91,26 @@ public struct LibraryResolver {
         }
     }
 
+    /// Where the loader would find `name` for `requester`: DT_RPATH (only when there is no
+    /// DT_RUNPATH), DT_RUNPATH, then the system directories. Like ld.so, a file that is not an
+    /// x86_64 ELF (a 32-bit library in a shared directory) is skipped.
     func locate(_ name: String, for requester: ObjectInfo) -> String? {
         if name.contains("/") { return FileManager.default.fileExists(atPath: name) ? name : nil }
         let search = (requester.runpath.isEmpty ? requester.rpath : []) + requester.runpath + defaultDirectories
         for dir in search {
-            let candidate = dir + "/" + name
-            if FileManager.default.fileExists(atPath: candidate) { return candidate }
+            let candidate = HostPath.absolute(dir + "/" + name)  // $ORIGIN/../lib → a clean path
+            if FileManager.default.fileExists(atPath: candidate), Self.isX86_64ELF(candidate) { return candidate }
         }
         return nil
+    }
+
+    /// Whether the file starts with a 64-bit little-endian x86_64 ELF header.
+    static func isX86_64ELF(_ path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        let header = [UInt8]((try? handle.read(upToCount: 20)) ?? Data())
+        return header.count == 20 && header[0..<4] == [0x7F, 0x45, 0x4C, 0x46] && header[4] == 2 && header[5] == 1
+            && header[18] == 62 && header[19] == 0
     }
 
     func realPath(_ path: String) -> String {
@@ -101,7 +122,8 @@ public struct LibraryResolver {
         guard depth < 4, let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
         var dirs: [String] = []
         for rawLine in text.split(separator: "\n") {
-            let line = rawLine.split(separator: "#", maxSplits: 1).first.map(String.init)?
+            let line =
+                rawLine.split(separator: "#", maxSplits: 1).first.map(String.init)?
                 .trimmingCharacters(in: .whitespaces) ?? ""
             if line.isEmpty { continue }
             if line.hasPrefix("include ") {

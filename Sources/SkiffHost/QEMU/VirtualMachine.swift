@@ -16,6 +16,68 @@ public struct VirtualMachine {
             self.hostPort = hostPort
             self.guestPort = guestPort
         }
+
+        /// `HOST:GUEST` or `HOST:GUEST/udp` (`-p 8080:80`), or a single port for both sides.
+        public static func parse(_ text: String) throws -> PortForward {
+            var spec = Substring(text)
+            var proto = "tcp"
+            if let slash = spec.firstIndex(of: "/") {
+                proto = String(spec[spec.index(after: slash)...]).lowercased()
+                spec = spec[..<slash]
+            }
+            let parts = spec.split(separator: ":", omittingEmptySubsequences: false)
+            let ports = parts.map { Int($0) }
+            guard proto == "tcp" || proto == "udp", parts.count == 1 || parts.count == 2,
+                ports.allSatisfy({ $0 != nil && $0! >= 1 && $0! <= 65535 })
+            else {
+                throw SkiffError(
+                    "invalid port forward '\(text)': use HOST:GUEST such as -p 8080:80 (or 5353:53/udp)",
+                    exitStatus: ExitStatus.usage)
+            }
+            return PortForward(proto: proto, hostPort: ports[0]!, guestPort: ports.last!!)
+        }
+    }
+
+    /// How the guest reaches a network.
+    public enum Network: Equatable {
+        case none
+        /// QEMU's user-mode network (NAT, no privileges needed), with port forwards.
+        case user
+        /// A host tap interface (nil: QEMU creates one, which needs privileges).
+        case tap(String?)
+
+        /// `none`, `user`, `tap` or `tap:IFNAME`.
+        public static func parse(_ text: String) throws -> Network {
+            switch text {
+            case "none": return .none
+            case "user": return .user
+            case "tap": return .tap(nil)
+            default:
+                if text.hasPrefix("tap:"), text.count > 4 { return .tap(String(text.dropFirst(4))) }
+                throw SkiffError("invalid --net '\(text)': use user, tap, tap:IFNAME or none", exitStatus: ExitStatus.usage)
+            }
+        }
+    }
+
+    /// A disk image attached as a virtio-blk device.
+    public struct Disk: Equatable {
+        public var path: String
+        /// `raw` or `qcow2`, as QEMU's `format=`.
+        public var format: String
+        public init(path: String, format: String = "raw") {
+            self.path = path
+            self.format = format
+        }
+
+        /// A disk whose format is read from its first bytes (qcow2's magic, else raw).
+        public static func detect(_ path: String) -> Disk {
+            var format = "raw"
+            if let handle = FileHandle(forReadingAtPath: path) {
+                if (try? handle.read(upToCount: 4)) == Data([0x51, 0x46, 0x49, 0xFB]) { format = "qcow2" }
+                try? handle.close()
+            }
+            return Disk(path: path, format: format)
+        }
     }
 
     public var kernel: String
@@ -27,10 +89,11 @@ public struct VirtualMachine {
     public var qemu = "qemu-system-x86_64"
     /// Seconds before the VM is killed; nil waits forever.
     public var timeout: Double? = nil
-    public var disks: [String] = []
-    /// `HOSTDIR:GUESTTAG` folders shared over virtio-9p.
+    public var disks: [Disk] = []
+    /// Host folders shared over virtio-9p, each under a mount tag.
     public var shares: [(hostPath: String, tag: String)] = []
-    public var network = false
+    public var network: Network = .none
+    /// Port forwards for `.user` networking.
     public var forwards: [PortForward] = []
     /// Start QEMU's GDB stub on this TCP port.
     public var gdbPort: Int? = nil
@@ -57,6 +120,22 @@ public struct VirtualMachine {
         public var timedOut: Bool
         public var elapsed: Double
         public var accelerator: Accelerator
+
+        /// The program's exit status, or the one-line error for a VM that timed out or a QEMU
+        /// that failed. `timeout` is what the VM was given, for the message.
+        public func programStatus(timeout: Double?) throws -> Int32 {
+            if timedOut {
+                let limit = timeout.map { $0 == $0.rounded() ? "\(Int($0))" : "\($0)" } ?? "?"
+                throw SkiffError(
+                    "the VM did not finish within \(limit) s and was stopped: raise --timeout, or check that the program ends",
+                    exitStatus: ExitStatus.timedOut)
+            }
+            guard let exitStatus else {
+                let detail = qemuErrors.split(separator: "\n").first.map(String.init) ?? "exit status \(qemuStatus)"
+                throw SkiffError("QEMU failed: \(detail)", exitStatus: ExitStatus.vmFailed)
+            }
+            return exitStatus
+        }
     }
 
     /// QEMU's arguments for this VM.
@@ -81,16 +160,23 @@ public struct VirtualMachine {
         if !commandLine.isEmpty { args += ["-append", commandLine] }
         let bus = machine == .microvm ? "device" : "pci"
         for (i, disk) in disks.enumerated() {
-            args += ["-drive", "if=none,id=disk\(i),file=\(disk),format=raw,cache=unsafe"]
+            args += ["-drive", "if=none,id=disk\(i),file=\(Self.escapeOption(disk.path)),format=\(disk.format),cache=unsafe"]
             args += ["-device", "virtio-blk-\(bus),drive=disk\(i)"]
         }
         for share in shares {
-            args += ["-fsdev", "local,id=\(share.tag),path=\(share.hostPath),security_model=none"]
+            args += ["-fsdev", "local,id=\(share.tag),path=\(Self.escapeOption(share.hostPath)),security_model=none"]
             args += ["-device", "virtio-9p-\(bus),fsdev=\(share.tag),mount_tag=\(share.tag)"]
         }
-        if network {
+        switch network {
+        case .none:
+            break
+        case .user:
             var netdev = "user,id=net0"
             for f in forwards { netdev += ",hostfwd=\(f.proto)::\(f.hostPort)-:\(f.guestPort)" }
+            args += ["-netdev", netdev, "-device", "virtio-net-\(bus),netdev=net0"]
+        case .tap(let name):
+            var netdev = "tap,id=net0,script=no,downscript=no"
+            if let name { netdev += ",ifname=\(Self.escapeOption(name))" }
             args += ["-netdev", netdev, "-device", "virtio-net-\(bus),netdev=net0"]
         }
         if let gdbPort { args += ["-gdb", "tcp::\(gdbPort)"] }
@@ -99,13 +185,20 @@ public struct VirtualMachine {
         return args
     }
 
+    /// QEMU option values separate suboptions with commas; a literal comma is doubled.
+    static func escapeOption(_ value: String) -> String {
+        value.replacingOccurrences(of: ",", with: ",,")
+    }
+
     /// Boots the VM and waits for it to end.
     public func run(accelerator: Accelerator) throws -> Outcome {
         guard let qemuPath = Subprocess.find(qemu) else {
-            throw SkiffError("QEMU is not installed: run 'apt-get install qemu-system-x86' (or 'make deps')")
+            throw SkiffError(
+                "QEMU (\(qemu)) is not installed: run 'apt-get install qemu-system-x86' (or 'make deps')",
+                exitStatus: ExitStatus.unavailable)
         }
         guard FileManager.default.fileExists(atPath: kernel) else {
-            throw SkiffError("kernel \(kernel) does not exist: build it with 'make kernel'")
+            throw SkiffError("kernel \(kernel) does not exist: build it with 'make kernel'", exitStatus: ExitStatus.unavailable)
         }
         var process = Subprocess(qemuPath, arguments(accelerator: accelerator))
         process.timeout = timeout

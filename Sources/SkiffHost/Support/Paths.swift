@@ -21,6 +21,8 @@ public enum Paths {
         for c in candidates where FileManager.default.fileExists(atPath: c) {
             return URL(fileURLWithPath: c).standardizedFileURL.path
         }
-        throw SkiffError("cannot find the Skiff kernel: build it with 'make kernel' or pass --kernel PATH")
+        throw SkiffError(
+            "cannot find the Skiff kernel: build it with 'make kernel', or pass --kernel PATH or set SKIFF_KERNEL",
+            exitStatus: ExitStatus.unavailable)
     }
 }
