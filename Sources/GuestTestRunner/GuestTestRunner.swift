@@ -49,10 +49,11 @@ struct GuestTestRunner {
                     print("error: \(t.name) needs \(missing) on the host (run 'make deps')")
                     exit(1)
                 }
-                images[key] = try ProgramImage.prepare(
-                    programs: t.programs.map { ("\(buildDirectory)/guest/\($0)", "/bin/\($0)") },
-                    extra: try t.recipe?.spec() ?? ImageSpec(),
-                    cacheDirectory: buildDirectory + "/guest-images")
+                let spec = try ImageRecipe.spec(
+                    testPrograms: t.programs.map { (host: "\(buildDirectory)/guest/\($0)", guest: "/bin/\($0)") },
+                    recipe: t.recipe)
+                images[key] = try ImageCache(directory: buildDirectory + "/guest-images")
+                    .image(for: spec, name: nil, source: t.name).path
             } catch {
                 print("error: cannot build the image for \(t.name): \(error)")
                 exit(1)
