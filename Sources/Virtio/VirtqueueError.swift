@@ -15,6 +15,8 @@ public enum VirtqueueError: Error, Equatable, Sendable {
     case usedLengthTooLarge(id: UInt32, length: UInt32, capacity: UInt64)
     /// The used index moved further than there are requests in flight (or backwards).
     case usedIndexJumped(from: UInt16, to: UInt16, inFlight: Int)
+    /// The driver gave up on the device (after a fault elsewhere, or a timeout).
+    case disabled
 
     /// True for the cases that mean the device misbehaved.
     public var isDeviceFault: Bool {
@@ -36,6 +38,7 @@ public enum VirtqueueError: Error, Equatable, Sendable {
             return "used length \(length) for descriptor \(id) exceeds its \(capacity) writable bytes"
         case .usedIndexJumped(let from, let to, let inFlight):
             return "used index moved from \(from) to \(to) with \(inFlight) requests in flight"
+        case .disabled: return "the device was disabled"
         }
     }
 }
