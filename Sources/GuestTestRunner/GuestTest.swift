@@ -23,10 +23,19 @@ struct GuestTest {
     /// Programs built from GuestTests/programs (e.g. "hello-static"), placed in the image at
     /// /bin/NAME with everything they need.
     var programs: [String] = []
+    /// Disk images attached as virtio-blk, checked on the host after the VM exits.
+    var disks: [GuestDisk] = []
+    /// A virtio-rng device.
+    var randomNumberGenerator = false
+    /// virtio-net on QEMU's user network (10.0.2.0/24, gateway 10.0.2.2).
+    var network = false
+    /// microvm's virtio-mmio in its legacy (version 1) form.
+    var legacyVirtioMMIO = false
 
     init(
         _ name: String, _ commandLine: String, machines: [VirtualMachine.Machine] = [.microvm], status: Int32,
-        expect: [Expectation] = [], memoryMiB: Int = 128, cpus: Int = 1, timeout: Double = 90, programs: [String] = []
+        expect: [Expectation] = [], memoryMiB: Int = 128, cpus: Int = 1, timeout: Double = 90, programs: [String] = [],
+        disks: [GuestDisk] = [], randomNumberGenerator: Bool = false, network: Bool = false, legacyVirtioMMIO: Bool = false
     ) {
         self.name = name
         self.commandLine = commandLine
@@ -37,5 +46,9 @@ struct GuestTest {
         self.cpus = cpus
         self.timeout = timeout
         self.programs = programs
+        self.disks = disks
+        self.randomNumberGenerator = randomNumberGenerator
+        self.network = network
+        self.legacyVirtioMMIO = legacyVirtioMMIO
     }
 }

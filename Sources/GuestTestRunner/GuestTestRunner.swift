@@ -85,11 +85,27 @@ struct GuestTestRunner {
         vm.cpus = test.cpus
         vm.timeout = test.timeout
         vm.initrd = image
+        vm.randomNumberGenerator = test.randomNumberGenerator
+        vm.network = test.network
+        vm.legacyVirtioMMIO = test.legacyVirtioMMIO
+        do {
+            for disk in test.disks { vm.disks.append(try disk.create(label: test.name)) }
+        } catch {
+            return ("cannot create a disk image: \(error)", 0)
+        }
+        defer { for path in vm.disks { try? FileManager.default.removeItem(atPath: path) } }
         let outcome: VirtualMachine.Outcome
         do { outcome = try vm.run(accelerator: accelerator) } catch {
             return ("cannot run QEMU: \(error)", 0)
         }
         var problems: [String] = []
+        for (disk, path) in zip(test.disks, vm.disks) {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                problems.append("disk image \(path) is gone")
+                continue
+            }
+            problems += disk.check([UInt8](data), outcome.console)
+        }
         if outcome.timedOut {
             problems.append("timed out after \(Int(test.timeout)) s")
         } else if outcome.exitStatus != test.status {

@@ -33,15 +33,15 @@ public struct VirtqueueLayout: Equatable, Sendable {
     }
 
     // Field offsets inside the block.
-    func descriptor(_ index: Int) -> Int { descriptorOffset &+ index &* Self.descriptorBytes }
-    var availableFlags: Int { availableOffset }
-    var availableIndex: Int { availableOffset &+ 2 }
-    func availableRing(_ slot: Int) -> Int { availableOffset &+ 4 &+ 2 &* slot }
+    public func descriptor(_ index: Int) -> Int { descriptorOffset &+ index &* Self.descriptorBytes }
+    public var availableFlags: Int { availableOffset }
+    public var availableIndex: Int { availableOffset &+ 2 }
+    public func availableRing(_ slot: Int) -> Int { availableOffset &+ 4 &+ 2 &* slot }
     /// `used_event`: the driver asks for an interrupt once the used index passes this value.
-    var usedEvent: Int { availableOffset &+ 4 &+ 2 &* size }
-    var usedFlags: Int { usedOffset }
-    var usedIndex: Int { usedOffset &+ 2 }
-    func usedRing(_ slot: Int) -> Int { usedOffset &+ 4 &+ 8 &* slot }
+    public var usedEvent: Int { availableOffset &+ 4 &+ 2 &* size }
+    public var usedFlags: Int { usedOffset }
+    public var usedIndex: Int { usedOffset &+ 2 }
+    public func usedRing(_ slot: Int) -> Int { usedOffset &+ 4 &+ 8 &* slot }
     /// `avail_event`: the device asks for a notification once the available index passes this.
-    var availableEvent: Int { usedOffset &+ 4 &+ 8 &* size }
+    public var availableEvent: Int { usedOffset &+ 4 &+ 8 &* size }
 }

@@ -1,2 +1,3 @@
 /// Every guest test, grouped by the subsystem it checks.
-let allGuestTests: [GuestTest] = foundationTests + memoryGuestTests + linuxABIGuestTests + schedulerGuestTests
+let allGuestTests: [GuestTest] =
+    foundationTests + memoryGuestTests + linuxABIGuestTests + schedulerGuestTests + deviceGuestTests

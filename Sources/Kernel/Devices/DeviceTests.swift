@@ -17,6 +17,7 @@ enum DeviceTests {
         if named("blk-write") { blockWrite() }
         if named("rng") { randomness() }
         if named("net") { network() }
+        if named("blk-misbehave") { misbehavingDisk() }
     }
 
     static func finish(_ ok: Bool) -> Never {
@@ -152,6 +153,26 @@ enum DeviceTests {
         finish(ok)
     }
 
+    /// A device that puts a bogus element on its used ring: the driver reports it in one line,
+    /// disables the device and fails every later request, instead of acting on it.
+    static func misbehavingDisk() -> Never {
+        Kernel.announce()
+        guard let disk = Devices.blockDevices.first as? VirtioBlockDevice else {
+            log("blk: no virtio block device")
+            finish(false)
+        }
+        var before = [UInt8](repeating: 0, count: 512)
+        let worked = read(disk, 0, &before) == nil
+        // Play the device: a used element naming a descriptor outside the queue.
+        let queue = disk.device.queues[0]
+        queue.injectUsedElement(id: UInt32(queue.size) &+ 7, length: 0)
+        queue.takeCompletions()
+        let disabled = disk.device.failed
+        let refused = read(disk, 0, &before) == .deviceFailed && write(disk, 0, before) == .deviceFailed
+        log("blk: misbehaving device disabled, requests refused: " + result(worked && disabled && refused))
+        finish(worked && disabled && refused)
+    }
+
     // MARK: - virtio-rng
 
     static func randomness() -> Never {
@@ -187,7 +208,11 @@ enum DeviceTests {
         let mac = nic.macAddress
         log("net: " + nic.name + " link " + (nic.linkUp ? "up" : "down") + ", mtu \(nic.mtu)")
         let arrived = Semaphore()
-        nic.onReceive = { arrived.signal() }
+        nonisolated(unsafe) var wakeUps = 0
+        nic.onReceive = {
+            wakeUps &+= 1
+            arrived.signal()
+        }
         var request = [UInt8](repeating: 0xFF, count: 6)  // broadcast
         for i in 0..<6 { request.append(mac.byte(i)) }
         request += [0x08, 0x06, 0x00, 0x01, 0x08, 0x00, 6, 4, 0x00, 0x01]  // ARP, Ethernet/IPv4, request
@@ -223,7 +248,8 @@ enum DeviceTests {
             _ = arrived.wait(deadline: min(deadline, nextSend))
         }
         log("net: \(frames) frames received; gateway answered: " + result(replied))
-        finish(replied)
+        log("net: receive wake-up hook called: " + result(wakeUps > 0))
+        finish(replied && wakeUps > 0)
     }
 }
 #endif

@@ -207,5 +207,18 @@ final class Virtqueue {
     }
 
     var freeDescriptors: Int { lock.withLock { ring.freeDescriptors } }
+
+    /// Test support (`--kernel-test=blk-misbehave`): writes a used element as a device would,
+    /// so the validation and disabling paths run against a real device.
+    func injectUsedElement(id: UInt32, length: UInt32) {
+        lock.withLock {
+            let layout = ring.layout
+            let memory = ring.memory
+            let used = memory.load16(layout.usedIndex)
+            memory.store32(layout.usedRing(Int(used) & (layout.size &- 1)), id)
+            memory.store32(layout.usedRing(Int(used) & (layout.size &- 1)) &+ 4, length)
+            memory.store16(layout.usedIndex, used &+ 1)
+        }
+    }
 }
 #endif
