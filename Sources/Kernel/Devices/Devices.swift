@@ -20,11 +20,13 @@ enum Devices {
             report("pci: not probed (--nopci)")
         } else {
             for function in PCIBus.enumerate() {
-                report("pci " + function.description + " class " + hex(UInt64(function.classCode), 6))
+                // A function a driver takes is reported by the driver, in one line.
                 if let driver = DriverRegistry.pci.first(where: {
                     $0.vendorID == function.vendorID && $0.deviceIDs.contains(function.deviceID)
                 }) {
                     _ = driver.attach(function)
+                } else {
+                    report("pci " + function.description + " class " + hex(UInt64(function.classCode), 6))
                 }
             }
         }

@@ -23,7 +23,6 @@ final class VirtioBlockDevice: BlockDevice {
     /// Largest data transfer in one request.
     let maximumTransfer: Int
     let maximumDiscardSectors: UInt64
-    let discardAlignment: UInt64
     private var slots: [RequestSlots] = []
 
     // Configuration space (§5.2.4).
@@ -32,7 +31,6 @@ final class VirtioBlockDevice: BlockDevice {
     static let configBlockSize = 0x14
     static let configNumQueues = 0x22
     static let configMaxDiscardSectors = 0x24
-    static let configDiscardAlignment = 0x2C
 
     static let driver = VirtioDriver(name: "virtio-blk", deviceType: VirtioDeviceType.block) { device in
         VirtioBlockDevice.attach(device)
@@ -86,8 +84,6 @@ final class VirtioBlockDevice: BlockDevice {
         let discardSectors = UInt64(t.configRead32(Self.configMaxDiscardSectors))
         supportsDiscard = f.contains(.blockDiscard) && discardSectors > 0
         maximumDiscardSectors = discardSectors
-        let alignment = UInt64(t.configRead32(Self.configDiscardAlignment))
-        discardAlignment = max(alignment, 1)
     }
 
     // MARK: - BlockDevice

@@ -185,7 +185,7 @@ final class VirtioPCITransport: VirtioTransport {
             if perQueue {
                 self.msix = msix
                 w16(Self.configMSIXVector, Self.noVector)
-                interruptDescription = "msi-x, \(queueCount) vectors"
+                interruptDescription = "msi-x, \(queueCount) vector" + (queueCount == 1 ? "" : "s")
                 return true
             }
             if let m = InterruptLines.allocateMessage(handler: { handler(nil) }) {
