@@ -103,8 +103,12 @@ let deviceGuestTests: [GuestTest] = [
         "a misbehaving device is reported in one line and disabled", "--kernel-test=blk-misbehave",
         machines: [.q35, .microvm], status: 0,
         expect: [
+            .matches(#"^skiff: virtio-blk (pci|mmio) [^;]*: queue 0: used descriptor index [0-9]+ is outside the queue of [0-9]+; device disabled$"#),
+            .matches(#"^skiff: virtio-blk (pci|mmio) [^;]*: queue 0: used length 4096 for descriptor [0-9]+ exceeds its 512 writable bytes; device disabled$"#),
             .matches(#"^skiff: virtio-blk (pci|mmio) [^;]*: queue 0: used index moved from [0-9]+ to [0-9]+ with 0 requests in flight; device disabled$"#),
-            .contains("blk: misbehaving device disabled, requests refused: ok"),
+            .contains("blk: vda misbehaved, disabled, requests refused: ok"),
+            .contains("blk: vdb misbehaved, disabled, requests refused: ok"),
+            .contains("blk: vdc misbehaved, disabled, requests refused: ok"),
         ],
-        disks: [untouchedDisk]),
+        disks: [untouchedDisk, untouchedDisk, untouchedDisk]),
 ]

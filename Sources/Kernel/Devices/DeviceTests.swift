@@ -2,6 +2,7 @@
 import CKernel
 import Net
 import Storage
+import Virtio
 
 /// `--kernel-test=` cases for the device layer. The guest test runner attaches disks, RNGs and
 /// a network to the VM and checks both what these print and, for disks, the image file's bytes
@@ -153,24 +154,44 @@ enum DeviceTests {
         finish(ok)
     }
 
-    /// A device that puts a bogus element on its used ring: the driver reports it in one line,
-    /// disables the device and fails every later request, instead of acting on it.
+    /// Devices that put bogus elements on their used rings: the driver reports each in one
+    /// line, disables the device and fails every later request, instead of acting on it. The
+    /// test plays the device on three disks: a head index outside the queue, a length beyond the
+    /// request's buffers, and a used index that moves with nothing in flight. For the first two
+    /// a request is placed but not published, so the driver has it in flight and the real
+    /// device never sees it.
     static func misbehavingDisk() -> Never {
         Kernel.announce()
-        guard let disk = Devices.blockDevices.first as? VirtioBlockDevice else {
-            log("blk: no virtio block device")
+        var disks: [VirtioBlockDevice] = []
+        for d in Devices.blockDevices { if let v = d as? VirtioBlockDevice { disks.append(v) } }
+        guard disks.count >= 3, let page = DMABuffer.allocate(bytes: 4096) else {
+            log("blk: needs three virtio block devices")
             finish(false)
         }
-        var before = [UInt8](repeating: 0, count: 512)
-        let worked = read(disk, 0, &before) == nil
-        // Play the device: a used element naming a descriptor outside the queue.
-        let queue = disk.device.queues[0]
-        queue.injectUsedElement(id: UInt32(queue.size) &+ 7, length: 0)
-        queue.takeCompletions()
-        let disabled = disk.device.failed
-        let refused = read(disk, 0, &before) == .deviceFailed && write(disk, 0, before) == .deviceFailed
-        log("blk: misbehaving device disabled, requests refused: " + result(worked && disabled && refused))
-        finish(worked && disabled && refused)
+        var ok = true
+        for (i, disk) in disks.prefix(3).enumerated() {
+            var sector = [UInt8](repeating: 0, count: 512)
+            let worked = read(disk, 0, &sector) == nil
+            let queue = disk.device.queues[0]
+            let segment = VirtqueueSegment(address: page.physical, length: 512, deviceWritable: true)
+            switch i {
+            case 0:
+                _ = try? queue.add([segment])
+                queue.injectUsedElement(id: UInt32(queue.size) &+ 7, length: 0)
+            case 1:
+                let head = (try? queue.add([segment])) ?? 0
+                queue.injectUsedElement(id: UInt32(head), length: 4096)
+            default:
+                queue.injectUsedElement(id: 0, length: 0)
+            }
+            queue.takeCompletions()
+            let disabled = disk.device.failed
+            let refused = read(disk, 0, &sector) == .deviceFailed && write(disk, 0, sector) == .deviceFailed
+                && (try? disk.flush()) == nil
+            log("blk: " + disk.name + " misbehaved, disabled, requests refused: " + result(worked && disabled && refused))
+            ok = ok && worked && disabled && refused
+        }
+        finish(ok)
     }
 
     // MARK: - virtio-rng
