@@ -31,11 +31,14 @@ struct GuestTest {
     var network = false
     /// microvm's virtio-mmio in its legacy (version 1) form.
     var legacyVirtioMMIO = false
+    /// More QEMU arguments (e.g. `-machine acpi=off`).
+    var qemuArguments: [String] = []
 
     init(
         _ name: String, _ commandLine: String, machines: [VirtualMachine.Machine] = [.microvm], status: Int32,
         expect: [Expectation] = [], memoryMiB: Int = 128, cpus: Int = 1, timeout: Double = 90, programs: [String] = [],
-        disks: [GuestDisk] = [], randomNumberGenerator: Bool = false, network: Bool = false, legacyVirtioMMIO: Bool = false
+        disks: [GuestDisk] = [], randomNumberGenerator: Bool = false, network: Bool = false, legacyVirtioMMIO: Bool = false,
+        qemuArguments: [String] = []
     ) {
         self.name = name
         self.commandLine = commandLine
@@ -50,5 +53,6 @@ struct GuestTest {
         self.randomNumberGenerator = randomNumberGenerator
         self.network = network
         self.legacyVirtioMMIO = legacyVirtioMMIO
+        self.qemuArguments = qemuArguments
     }
 }

@@ -88,6 +88,7 @@ struct GuestTestRunner {
         vm.randomNumberGenerator = test.randomNumberGenerator
         vm.network = test.network
         vm.legacyVirtioMMIO = test.legacyVirtioMMIO
+        vm.extraArguments = test.qemuArguments
         do {
             for disk in test.disks { vm.disks.append(try disk.create(label: test.name)) }
         } catch {

@@ -44,6 +44,7 @@ let untouchedDisk = GuestDisk(sectors: 256, contents: hostPattern) { bytes, _ in
 let blockWriteExpectations: [GuestTest.Expectation] = [
     .contains("blk: read 32768 bytes the host wrote: ok"),
     .contains("blk: wrote and read back 32768 bytes: ok"),
+    .contains("blk: polled read with interrupts off: ok"),
     .contains("blk: stack buffer at the last sector: ok"),
     .contains("blk: out-of-range and misaligned requests refused: ok"),
     .contains("blk: 4 threads writing and reading: ok"),
@@ -62,6 +63,13 @@ let deviceGuestTests: [GuestTest] = [
         "virtio-blk over legacy virtio-mmio", "--verbose --kernel-test=blk-write", status: 0,
         expect: blockWriteExpectations + [.matches(#"virtio-blk mmio 0x[0-9a-f]+ \(legacy\): vda"#)],
         disks: [blockWriteDisk], legacyVirtioMMIO: true),
+    GuestTest(
+        "virtio-mmio devices from virtio_mmio.device= (microvm without ACPI)", "--verbose --kernel-test=blk-write",
+        status: 0,
+        expect: blockWriteExpectations + [
+            .contains("no ACPI tables"), .matches(#"virtio-blk mmio 0x[0-9a-f]+: vda, 4096 sectors .*, gsi [0-9]+$"#),
+        ],
+        disks: [blockWriteDisk], qemuArguments: ["-machine", "acpi=off"]),
     GuestTest(
         "virtio-blk with INTx through the I/O APIC (pci=nomsi)", "--verbose pci=nomsi --kernel-test=blk-write",
         machines: [.q35], status: 0,

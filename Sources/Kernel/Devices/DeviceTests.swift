@@ -98,6 +98,12 @@ enum DeviceTests {
         log("blk: wrote and read back 32768 bytes: " + result(writeOK))
         ok = ok && writeOK
 
+        // 2b. With interrupts off the request cannot sleep: its completion is polled.
+        var polled = [UInt8](repeating: 0, count: 4096)
+        let polledOK = withInterruptsDisabled { read(disk, 8, &polled) == nil } && polled[...] == data[4096..<8192]
+        log("blk: polled read with interrupts off: " + result(polledOK))
+        ok = ok && polledOK
+
         // 3. A stack buffer (not in the direct map: bounced), to the last sector.
         var bounceOK = true
         withUnsafeTemporaryAllocation(byteCount: 512, alignment: 16) { stack in

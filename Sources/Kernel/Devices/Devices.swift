@@ -41,10 +41,19 @@ enum Devices {
     }
 
     /// The virtio-mmio devices the command line (`virtio_mmio.device=`) and the DSDT announce,
-    /// each once; the command line's interrupts are taken as level-triggered, active-high.
+    /// each once. As Linux does, a command-line IRQ below 16 is an ISA IRQ (edge-triggered unless
+    /// the MADT overrides it); above, a level-triggered, active-high GSI.
     static func virtioMMIODevices() -> [(device: VirtioMMIODevice, levelTriggered: Bool, activeLow: Bool)] {
         var all: [(device: VirtioMMIODevice, levelTriggered: Bool, activeLow: Bool)] = []
-        for d in Kernel.options.virtioMMIODevices { all.append((d, true, false)) }
+        for var d in Kernel.options.virtioMMIODevices {
+            if d.irq < 16, let madt = Firmware.madt {
+                let route = madt.route(isaIRQ: UInt8(d.irq))
+                d.irq = Int(route.globalInterrupt)
+                all.append((d, route.levelTriggered, route.activeLow))
+            } else {
+                all.append((d, d.irq >= 16, false))
+            }
+        }
         for r in Firmware.virtioMMIODevices where !all.contains(where: { $0.device.base == r.memoryBase }) {
             guard let irq = r.interrupt else { continue }
             all.append((VirtioMMIODevice(base: r.memoryBase, size: r.memoryLength, irq: Int(irq)), r.levelTriggered, r.activeLow))
