@@ -151,12 +151,13 @@ final class VirtioPCITransport: VirtioTransport {
         w64(Self.queueDescriptors, descriptors)
         w64(Self.queueDriver, driverArea)
         w64(Self.queueDevice, deviceArea)
+        while notifyOffsets.count <= index { notifyOffsets.append(0) }
+        notifyOffsets[index] = c16(Self.queueNotifyOffset)
         w16(Self.queueEnable, 1)
-        notifyOffsets.append(c16(Self.queueNotifyOffset))
         return true
     }
 
-    /// Each queue's notification offset, in activation order (queues are activated 0, 1, …).
+    /// Each activated queue's notification offset (in units of the notify multiplier).
     private var notifyOffsets: [UInt16] = []
 
     func notify(queue index: Int) {
