@@ -30,12 +30,15 @@ let package = Package(
         .target(name: "Scheduling"),
         .target(name: "VFS", dependencies: ["LinuxABI", "ImageFS"]),
         .target(name: "Net"),
+        .target(name: "Virtio"),
+        .target(name: "Storage"),
+        .target(name: "Randomness"),
 
         // MARK: The kernel (Embedded Swift + C/assembly at the hardware edge)
         .target(name: "CKernel"),
         .executableTarget(
             name: "Kernel",
-            dependencies: ["CKernel", "Boot", "ACPI", "ELF", "Memory", "LinuxABI", "ImageFS", "Scheduling", "VFS", "Net"]
+            dependencies: ["CKernel", "Boot", "ACPI", "ELF", "Memory", "LinuxABI", "ImageFS", "Scheduling", "VFS", "Net", "Virtio", "Storage", "Randomness"]
         ),
 
         // MARK: Host tools
@@ -62,6 +65,9 @@ let package = Package(
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling"]),
         .testTarget(name: "VFSTests", dependencies: ["VFS", "ImageFS", "LinuxABI"]),
         .testTarget(name: "NetTests", dependencies: ["Net"]),
+        .testTarget(name: "VirtioTests", dependencies: ["Virtio"]),
+        .testTarget(name: "StorageTests", dependencies: ["Storage"]),
+        .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
         .testTarget(name: "SkiffHostTests", dependencies: ["SkiffHost", "Boot", "ImageFS"]),
     ]
 )

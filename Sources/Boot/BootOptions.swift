@@ -15,6 +15,9 @@ public struct BootOptions {
     public var quiet = false
     /// `--nopci` (or Linux's `pci=off`): skip PCI enumeration.
     public var noPCI = false
+    /// Linux's `pci=nomsi`: PCI devices interrupt through their INTx lines and the I/O APIC
+    /// instead of MSI-X.
+    public var noMSI = false
     /// `--norandom`: do not initialize the random devices.
     public var noRandom = false
     /// `--noshutdown`: keep the VM running after the application exits.

@@ -40,6 +40,7 @@ public enum KernelCommandLine {
             }
             if let linux = linuxParameter(bytes) {
                 if linux == .pciOff { options.noPCI = true }
+                if linux == .pciNoMSI { options.noMSI = true }
                 index += 1
                 continue
             }
@@ -249,7 +250,7 @@ public enum KernelCommandLine {
 
     // MARK: - Linux-style parameters
 
-    private enum LinuxParameter { case ignored, pciOff }
+    private enum LinuxParameter { case ignored, pciOff, pciNoMSI }
 
     private static let linuxParameterPrefixes: [[UInt8]] = [
         Array("console=".utf8), Array("earlycon".utf8), Array("reboot=".utf8), Array("panic=".utf8),
@@ -259,6 +260,7 @@ public enum KernelCommandLine {
 
     private static func linuxParameter(_ bytes: [UInt8]) -> LinuxParameter? {
         if bytes == Array("pci=off".utf8) { return .pciOff }
+        if bytes == Array("pci=nomsi".utf8) { return .pciNoMSI }
         for prefix in linuxParameterPrefixes where bytes.starts(with: prefix) {
             return .ignored
         }

@@ -25,11 +25,23 @@ struct GuestTest {
     var programs: [String] = []
     /// More image contents (host programs, directories, files).
     var recipe: ImageRecipe? = nil
+    /// Disk images attached as virtio-blk, checked on the host after the VM exits.
+    var disks: [GuestDisk] = []
+    /// A virtio-rng device.
+    var randomNumberGenerator = false
+    /// virtio-net on QEMU's user network (10.0.2.0/24, gateway 10.0.2.2).
+    var network = false
+    /// microvm's virtio-mmio in its legacy (version 1) form.
+    var legacyVirtioMMIO = false
+    /// More QEMU arguments (e.g. `-machine acpi=off`).
+    var qemuArguments: [String] = []
 
     init(
         _ name: String, _ commandLine: String, machines: [VirtualMachine.Machine] = [.microvm], status: Int32,
         expect: [Expectation] = [], memoryMiB: Int = 128, cpus: Int = 1, timeout: Double = 90, programs: [String] = [],
-        recipe: ImageRecipe? = nil
+        recipe: ImageRecipe? = nil,
+        disks: [GuestDisk] = [], randomNumberGenerator: Bool = false, network: Bool = false, legacyVirtioMMIO: Bool = false,
+        qemuArguments: [String] = []
     ) {
         self.name = name
         self.commandLine = commandLine
@@ -41,6 +53,11 @@ struct GuestTest {
         self.timeout = timeout
         self.programs = programs
         self.recipe = recipe
+        self.disks = disks
+        self.randomNumberGenerator = randomNumberGenerator
+        self.network = network
+        self.legacyVirtioMMIO = legacyVirtioMMIO
+        self.qemuArguments = qemuArguments
     }
 }
 

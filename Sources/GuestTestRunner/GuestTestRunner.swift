@@ -91,11 +91,28 @@ struct GuestTestRunner {
         vm.cpus = test.cpus
         vm.timeout = test.timeout
         vm.initrd = image
+        vm.randomNumberGenerator = test.randomNumberGenerator
+        vm.network = test.network ? .user : .none
+        vm.legacyVirtioMMIO = test.legacyVirtioMMIO
+        vm.extraArguments = test.qemuArguments
+        do {
+            for disk in test.disks { vm.disks.append(VirtualMachine.Disk(path: try disk.create(label: test.name))) }
+        } catch {
+            return ("cannot create a disk image: \(error)", 0)
+        }
+        defer { for disk in vm.disks { try? FileManager.default.removeItem(atPath: disk.path) } }
         let outcome: VirtualMachine.Outcome
         do { outcome = try vm.run(accelerator: accelerator) } catch {
             return ("cannot run QEMU: \(error)", 0)
         }
         var problems: [String] = []
+        for (disk, path) in zip(test.disks, vm.disks.map(\.path)) {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                problems.append("disk image \(path) is gone")
+                continue
+            }
+            problems += disk.check([UInt8](data), outcome.console)
+        }
         if outcome.timedOut {
             problems.append("timed out after \(Int(test.timeout)) s")
         } else if outcome.exitStatus != test.status {

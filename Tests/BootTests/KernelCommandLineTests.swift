@@ -120,7 +120,10 @@ import Testing
     @Test func linuxParametersBeforeOptions() throws {
         let o = try parse("console=ttyS0 reboot=k panic=1 pci=off --quiet /hello")
         #expect(o.noPCI && o.quiet)
+        #expect(!o.noMSI)
         #expect(o.arguments == ["/hello"])
+        let nomsi = try parse("pci=nomsi /hello")
+        #expect(nomsi.noMSI && !nomsi.noPCI)
     }
 
     @Test func zfsOnlyOptionsAreExplained() {

@@ -108,8 +108,8 @@ import Testing
         #expect(args.contains("virtio-net-pci,netdev=net0"))
         #expect(args.contains("local,id=share0,path=\(dir.path),security_model=none"))
         #expect(args.contains("virtio-9p-pci,fsdev=share0,mount_tag=share0"))
-        #expect(args.contains("if=none,id=disk0,file=\(disk),format=raw,cache=unsafe"))
-        #expect(args.contains("if=none,id=disk1,file=\(qcow),format=qcow2,cache=unsafe"))
+        #expect(args.contains("if=none,id=disk0,file=\(disk),format=raw,cache=unsafe,discard=unmap"))
+        #expect(args.contains("if=none,id=disk1,file=\(qcow),format=qcow2,cache=unsafe,discard=unmap"))
         #expect(args.contains("tcp::1234") && args.contains("-S"))
 
         options.forwards = []

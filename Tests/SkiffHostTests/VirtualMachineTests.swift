@@ -33,6 +33,16 @@ import Testing
         #expect(args.contains("user,id=net0,hostfwd=tcp::8080-:80"))
         #expect(args.contains("virtio-net-device,netdev=net0"))
         #expect(args.contains("isa-debug-exit,iobase=0xf4,iosize=0x04"))
+        #expect(args.contains("virtio-mmio.force-legacy=false"))
+    }
+
+    @Test func legacyVirtioMMIOAndRandomNumberGenerator() {
+        var vm = VirtualMachine(kernel: "/k.elf")
+        vm.legacyVirtioMMIO = true
+        vm.randomNumberGenerator = true
+        let args = vm.arguments(accelerator: .tcg)
+        #expect(!args.contains("virtio-mmio.force-legacy=false"))
+        #expect(args.contains("virtio-rng-device,rng=rng0"))
     }
 
     @Test func argumentsForQ35UseKVMWithTheHostCPU() {
@@ -42,6 +52,8 @@ import Testing
         let args = vm.arguments(accelerator: .kvm)
         #expect(args.starts(with: ["-M", "q35", "-accel", "kvm", "-cpu", "host"]))
         #expect(args.contains("virtio-blk-pci,drive=disk0"))
+        #expect(args.contains("if=none,id=disk0,file=/d.img,format=raw,cache=unsafe,discard=unmap"))
+        #expect(!args.contains("virtio-mmio.force-legacy=false"))
     }
 }
 

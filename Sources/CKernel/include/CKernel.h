@@ -7,6 +7,7 @@
 #define SKIFF_CKERNEL_H
 
 #include "x86.h"
+#include "mmio.h"
 #include "trap_frame.h"
 #include "linker_symbols.h"
 #include "cpu_tables.h"

@@ -70,6 +70,9 @@ public func kernel_main(_ startInfoAddress: UInt64, _ entryTSC: UInt64) -> Never
     Kernel.initializeScheduling(entryTSC: entryTSC)
     Kernel.mark("interrupts and scheduler")
 
+    Devices.probe()
+    Kernel.mark("devices")
+
     if options.delayMicroseconds > 0 {
         let until = x86_rdtsc() &+ UInt64(options.delayMicroseconds) &* (TSC.hz / 1_000_000)
         while x86_rdtsc() < until { x86_pause() }

@@ -63,6 +63,7 @@ enum KernelTests {
             Kernel.announce()
             schedulerTest()
         }
+        DeviceTests.runIfDeviceTest(name)
         if named("bootchart") {
             Kernel.announce()
             PowerControl.exit(status: 0)

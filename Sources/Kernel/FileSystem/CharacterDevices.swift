@@ -71,11 +71,12 @@ final class FullDevice: VNode {
 final class RandomDevice: VNode {
     init() { super.init(type: .characterDevice) }
     override func read(at offset: UInt64, into buffer: UnsafeMutableRawBufferPointer) throws(Errno) -> Int {
-        if let base = buffer.baseAddress { Entropy.fill(base, count: buffer.count) }
+        Entropy.fill(buffer)
         return buffer.count
     }
     override func write(at offset: UInt64, from buffer: UnsafeRawBufferPointer, appending: Bool) throws(Errno) -> (count: Int, end: UInt64) {
-        (buffer.count, offset)  // mixing user data in is allowed and harmless
+        Entropy.add(buffer, entropyBits: 0)  // mixed in, never credited (as on Linux)
+        return (buffer.count, offset)
     }
 }
 
@@ -105,36 +106,4 @@ final class ConsoleDevice: VNode {
     }
 }
 
-/// Random bytes for getrandom, /dev/urandom and AT_RANDOM: RDRAND where the CPU has it,
-/// otherwise a ChaCha-style mix seeded from the TSC. (virtio-rng adds to it when present.)
-enum Entropy {
-    nonisolated(unsafe) static var state: (UInt64, UInt64) = (0x243F_6A88_85A3_08D3, 0x1319_8A2E_0370_7344)
-    static let lock = SpinLock()
-
-    static func fill(_ buffer: UnsafeMutableRawPointer, count: Int) {
-        var i = 0
-        while i < count {
-            var word: UInt64 = 0
-            if !(CPUFeatures.hasRDRAND && x86_rdrand64(&word) != 0) {
-                word = lock.withLock {
-                    // xoroshiro128** stepped with fresh TSC bits.
-                    state.0 ^= x86_rdtsc()
-                    let s0 = state.0
-                    var s1 = state.1
-                    let result = ((s0 &* 5) << 7 | (s0 &* 5) >> 57) &* 9
-                    s1 ^= s0
-                    state.0 = (s0 << 24 | s0 >> 40) ^ s1 ^ (s1 << 16)
-                    state.1 = s1 << 37 | s1 >> 27
-                    return result
-                }
-            }
-            var b = 0
-            while b < 8 && i < count {
-                buffer.storeBytes(of: UInt8(truncatingIfNeeded: word >> UInt64(b * 8)), toByteOffset: i, as: UInt8.self)
-                b += 1
-                i += 1
-            }
-        }
-    }
-}
 #endif

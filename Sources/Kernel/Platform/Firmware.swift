@@ -6,6 +6,8 @@ enum Firmware {
     nonisolated(unsafe) static var tables: ACPITables? = nil
     nonisolated(unsafe) static var madt: MADT? = nil
     nonisolated(unsafe) static var mcfg: MCFG? = nil
+    /// virtio-mmio devices the DSDT describes (`_HID "LNRO0005"`), as microvm with ACPI does.
+    nonisolated(unsafe) static var virtioMMIODevices: [AMLDeviceResources] = []
 
     static func discover(rsdp: UInt64) {
         guard rsdp != 0 else {
@@ -22,6 +24,9 @@ enum Firmware {
                 let s5 = SleepType(aml: UnsafeRawBufferPointer(rebasing: body[36...]))
             {
                 PowerControl.sleepTypeS5 = s5
+            }
+            if let dsdt = t.entry("DSDT"), let body = DirectMap.read(dsdt.address, dsdt.length) {
+                virtioMMIODevices = AMLDeviceResources.devices(hardwareID: "LNRO0005", aml: body)
             }
             if let m = t.entry("APIC") { madt = try MADT(entry: m, read: DirectMap.read) }
             if let m = t.entry("MCFG") { mcfg = try MCFG(entry: m, read: DirectMap.read) }

@@ -175,7 +175,7 @@ enum ProgramLoader {
             throw .outOfMemory
         }
         var random = [UInt8](repeating: 0, count: 16)
-        random.withUnsafeMutableBytes { arc4random_buf($0.baseAddress!, 16) }
+        random.withUnsafeMutableBytes { Entropy.fill($0) }
         var auxiliary: [(UInt64, UInt64)] = [
             (AuxiliaryVector.pageSize, 4096),
             (AuxiliaryVector.programHeaderSize, 56),

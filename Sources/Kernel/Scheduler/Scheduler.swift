@@ -284,9 +284,14 @@ enum Scheduler {
     }
 
     /// Programs this CPU's timer for its next event: the earliest sleeper or the slice end.
+    /// The timer queue is read under the CPU's lock: other CPUs arm and cancel timers in it
+    /// (`wake` of a thread sleeping with a deadline).
     static func programTimer(_ cpu: CPU) {
-        var deadline = cpu.timers.nextDeadline
-        if let end = cpu.sliceEnd { deadline = deadline.map { min($0, end) } ?? end }
+        let deadline: UInt64? = cpu.lock.withLock {
+            var deadline = cpu.timers.nextDeadline
+            if let end = cpu.sliceEnd { deadline = deadline.map { min($0, end) } ?? end }
+            return deadline
+        }
         LocalAPIC.arm(at: deadline)
     }
 

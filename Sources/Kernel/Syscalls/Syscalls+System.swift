@@ -38,7 +38,7 @@ extension Syscalls {
         var done = 0
         while done < count {
             let n = min(count - done, buffer.count)
-            buffer.withUnsafeMutableBytes { Entropy.fill($0.baseAddress!, count: n) }
+            buffer.withUnsafeMutableBytes { Entropy.fill(UnsafeMutableRawBufferPointer(rebasing: $0[0..<n])) }
             if let e = buffer.withUnsafeBytes({ UserMemory.copyOut($0.baseAddress!, to: a.a0 + UInt64(done), length: n) }) {
                 return done > 0 ? .success(done) : .failure(e)
             }

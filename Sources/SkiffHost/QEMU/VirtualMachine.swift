@@ -90,6 +90,10 @@ public struct VirtualMachine {
     /// Seconds before the VM is killed; nil waits forever.
     public var timeout: Double? = nil
     public var disks: [Disk] = []
+    /// Attach a virtio-rng device fed from the host's /dev/urandom.
+    public var randomNumberGenerator = false
+    /// Keep QEMU's legacy (version 1) virtio-mmio interface on microvm instead of virtio 1.x.
+    public var legacyVirtioMMIO = false
     /// Host folders shared over virtio-9p, each under a mount tag.
     public var shares: [(hostPath: String, tag: String)] = []
     public var network: Network = .none
@@ -159,9 +163,15 @@ public struct VirtualMachine {
         if let initrd { args += ["-initrd", initrd] }
         if !commandLine.isEmpty { args += ["-append", commandLine] }
         let bus = machine == .microvm ? "device" : "pci"
+        if machine == .microvm && !legacyVirtioMMIO {
+            args += ["-global", "virtio-mmio.force-legacy=false"]
+        }
         for (i, disk) in disks.enumerated() {
-            args += ["-drive", "if=none,id=disk\(i),file=\(Self.escapeOption(disk.path)),format=\(disk.format),cache=unsafe"]
+            args += ["-drive", "if=none,id=disk\(i),file=\(Self.escapeOption(disk.path)),format=\(disk.format),cache=unsafe,discard=unmap"]
             args += ["-device", "virtio-blk-\(bus),drive=disk\(i)"]
+        }
+        if randomNumberGenerator {
+            args += ["-object", "rng-random,id=rng0,filename=/dev/urandom", "-device", "virtio-rng-\(bus),rng=rng0"]
         }
         for share in shares {
             args += ["-fsdev", "local,id=\(share.tag),path=\(Self.escapeOption(share.hostPath)),security_model=none"]
