@@ -408,3 +408,18 @@ extension Errno {
         }
     }
 }
+
+// Kernel-internal restart codes (include/linux/errno.h). A blocking system call interrupted by a
+// signal returns one of these; the signal code turns it into EINTR or restarts the call, so an
+// application never sees them.
+extension Errno {
+    /// Restart if the handler has SA_RESTART or no handler runs; EINTR otherwise.
+    public static let ERESTARTSYS = Errno(rawValue: 512)
+    /// Always restart.
+    public static let ERESTARTNOINTR = Errno(rawValue: 513)
+    /// Restart only if no handler runs (pause, sigsuspend, poll, nanosleep).
+    public static let ERESTARTNOHAND = Errno(rawValue: 514)
+
+    /// One of the internal restart codes.
+    public var isRestart: Bool { rawValue >= 512 && rawValue <= 514 }
+}

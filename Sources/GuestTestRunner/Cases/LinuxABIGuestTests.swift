@@ -32,6 +32,16 @@ let linuxABIGuestTests: [GuestTest] = [
         "processes on 4 CPUs", "--quiet /bin/processes-static", status: 0,
         expect: [.matches(#"^[0-9]+ passed, 0 failed$"#)], cpus: 4, timeout: 180, programs: ["processes-static"]),
     GuestTest(
+        "signals: handlers, masks, faults to handlers, sigreturn, altstack, SA_RESTART, timers (musl static)",
+        "--quiet /bin/signals-static", machines: [.q35, .microvm], status: 0,
+        expect: [.matches(#"^[0-9]+ passed, 0 failed$"#)], programs: ["signals-static"]),
+    GuestTest(
+        "signals (glibc dynamic)", "--quiet /bin/signals-dynamic", status: 0,
+        expect: [.matches(#"^[0-9]+ passed, 0 failed$"#)], programs: ["signals-dynamic"]),
+    GuestTest(
+        "signals (static-pie) on 2 CPUs", "--quiet /bin/signals-static-pie", status: 0,
+        expect: [.matches(#"^[0-9]+ passed, 0 failed$"#)], cpus: 2, programs: ["signals-static-pie"]),
+    GuestTest(
         "program exit status is the VM's", "--quiet /bin/hello-static exit 42", status: 42,
         expect: [.contains("arg 2: 42")], programs: ["hello-static"]),
     GuestTest(

@@ -96,6 +96,7 @@ final class ConsoleDevice: VNode {
                 if byte == 0x0D || byte == 0x0A { return count }
             }
             if count > 0 { return count }
+            if Signals.pendingForCurrent() { throw .ERESTARTSYS }
             Scheduler.sleep(until: Clock.monotonic + 10_000_000)
         }
     }

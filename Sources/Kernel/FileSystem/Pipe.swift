@@ -45,8 +45,7 @@ final class Pipe {
             }
             if writersLeft == 0 { return 0 }  // end of file
             if nonblocking { throw .EAGAIN }
-            queue.wait(while: { count == 0 && writers > 0 })
-            if Signals.pendingForCurrent() { throw .EINTR }
+            if !queue.waitInterruptibly(while: { count == 0 && writers > 0 }) { throw .ERESTARTSYS }
         }
     }
 
@@ -78,10 +77,9 @@ final class Pipe {
                 throw .EAGAIN
             }
             let need = min(data.count - done, Pipe.atomicSize)
-            queue.wait(while: { readers > 0 && Pipe.capacity - count < need })
-            if Signals.pendingForCurrent() {
+            if !queue.waitInterruptibly(while: { readers > 0 && Pipe.capacity - count < need }) {
                 if done > 0 { return done }
-                throw .EINTR
+                throw .ERESTARTSYS
             }
         }
         return done

@@ -86,17 +86,24 @@ enum Futex {
             } else {
                 Scheduler.block()
             }
+            let interrupted = Signals.pendingForCurrent()
             let state: Int = b.lock.withLock {
                 if waiter.woken { return 0 }
                 if let d = deadline, Clock.monotonic >= d {
                     b.waiters.removeAll { $0 === waiter }
                     return 1
                 }
+                if interrupted {
+                    b.waiters.removeAll { $0 === waiter }
+                    return 3
+                }
                 return 2
             }
             switch state {
             case 0: return .success(0)
             case 1: return .failure(.ETIMEDOUT)
+            // A handler runs; an untimed wait is restarted after it if SA_RESTART says so.
+            case 3: return .failure(deadline == nil ? .ERESTARTSYS : .ERESTARTNOHAND)
             default: continue  // spurious wake-up: keep waiting
             }
         }

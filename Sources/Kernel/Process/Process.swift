@@ -1,4 +1,5 @@
 #if SKIFF_KERNEL
+import LinuxABI
 import VFS
 
 /// A Linux process: a thread group sharing an address space, open files and signal handlers.
@@ -58,6 +59,13 @@ final class Process {
 
     /// `rt_sigaction` state per signal (index = signal number).
     var signalActions = [SignalAction](repeating: SignalAction(), count: 65)
+    /// Process-directed signals not yet taken by a thread, with their `siginfo_t`s (under `lock`).
+    var sharedPendingSignals: UInt64 = 0
+    var sharedPendingInfo: [SignalInfo] = []
+    /// `alarm`/`setitimer(ITIMER_REAL)`, created on first use; survives execve.
+    var realTimer: ProcessTimer? = nil
+    /// POSIX timers by `timer_create` ID (nil where deleted); execve drops them.
+    var timers: [ProcessTimer?] = []
     /// CPU time of threads that have exited (for CLOCK_PROCESS_CPUTIME_ID and getrusage).
     var exitedThreadsCPUTime: UInt64 = 0
 

@@ -67,6 +67,9 @@ enum ProcessLifecycle {
             Kernel.applicationExited(status: code)
         }
         _ = process.files.removeAll()
+        IntervalTimers.disarmAll(of: process)
+        process.timers.removeAll()
+        process.realTimer = nil
         release(process.addressSpace)
         let initProcess = Processes.find(1)
         let orphans: [Process] = process.lock.withLock {
@@ -83,8 +86,16 @@ enum ProcessLifecycle {
         process.vforkDone?.signal()
         process.vforkDone = nil
         if let parent = Processes.find(process.parentID) {
+            // SIGCHLD first, as Linux does: a parent woken from wait4 then runs its handler
+            // before wait4 returns.
+            let status = process.waitStatus
+            let killed = status & 0x7F != 0
+            Signals.send(
+                .child(
+                    pid: process.id, uid: 0, code: killed ? SignalConstants.CLD_KILLED : SignalConstants.CLD_EXITED,
+                    status: killed ? status & 0x7F : (status >> 8) & 0xFF),
+                toProcess: parent)
             parent.childEvents.wakeAll()
-            if let t = parent.lock.withLock({ parent.threads.first }) { Signals.send(.SIGCHLD, to: t) }
         } else {
             Processes.remove(process)  // nobody will wait for it
         }

@@ -1,5 +1,6 @@
 #if SKIFF_KERNEL
 import CKernel
+import LinuxABI
 import Scheduling
 
 /// A schedulable thread: an application thread (with a user context in the trap frame at the
@@ -52,10 +53,19 @@ final class Thread {
     var robustList: UInt64 = 0
     /// Blocked signals (bit n-1 for signal n).
     var signalMask: UInt64 = 0
-    /// `sigaltstack`: (base, size, flags).
-    var alternateSignalStack: (base: UInt64, size: UInt64, flags: Int32)? = nil
-    /// Signals sent to this thread and not yet delivered (bit n-1 for signal n).
+    /// `sigaltstack`.
+    var alternateSignalStack = SignalStack()
+    /// Signals sent to this thread and not yet delivered (bit n-1 for signal n), and what
+    /// `siginfo_t` each carries (one entry per standard signal, queued for real-time ones),
+    /// guarded by the process's lock. Process-directed signals wait in the process.
     var pendingSignals: UInt64 = 0
+    var pendingInfo: [SignalInfo] = []
+    /// The mask to restore after `rt_sigsuspend`, `ppoll`, `pselect6` or `epoll_pwait` replaced
+    /// it for the duration of the call (the handler frame saves this one instead).
+    var savedSignalMask: UInt64? = nil
+    /// Signals `rt_sigtimedwait` is waiting for: taken by this thread although blocked, and
+    /// never acted on at sending time.
+    var waitingForSignals: UInt64 = 0
     /// Asked to end (another thread called execve or exit_group): it leaves at its next return
     /// to user mode, and blocking calls return early.
     var killRequested = false

@@ -2,28 +2,51 @@
 import Boot
 import CKernel
 import LinuxABI
+import Memory
 
 /// Synchronous faults of the application (SIGSEGV, SIGILL, SIGFPE, …).
 ///
-/// Until signal handlers are delivered, the default action applies: the process is killed, the
-/// kernel says why in one line, and the VM's exit status is 128 + the signal number, as a shell
-/// reports a program killed by a signal.
+/// The faulting thread's handler runs at once, at the faulting instruction, when it has one
+/// it does not block. Otherwise the process is killed: the kernel says why in one line (for
+/// the application itself, or with --verbose), and the VM's exit status is 128 + the signal
+/// number, as a shell reports a program killed by a signal.
 enum UserFault {
-    static func deliver(_ frame: UnsafeMutablePointer<skiff_trap_frame>, signal: Signal, address: UInt64) -> Never {
-        // User mode always runs with interrupts on; ending the process sends IPIs and waits for
-        // them, which needs them on here too.
+    static func deliver(_ frame: UnsafeMutablePointer<skiff_trap_frame>, signal: Signal, address: UInt64) {
+        // User mode always runs with interrupts on; writing the signal frame or ending the
+        // process (IPIs, waits) needs them on here too.
         x86_sti()
+        defer { x86_cli() }
         let f = frame.pointee
+        let info = SignalInfo.fault(signal, code: code(for: signal, vector: f.vector, errorCode: f.error_code, address: address), address: f.vector == 13 ? 0 : address)
+        if SignalDelivery.deliverFault(frame, info: info, faultAddress: f.vector == 14 ? address : 0) { return }
         let process = Scheduler.currentThread?.process
         // The application's own death is worth a line; a child's is its parent's business.
         if process?.id == 1 || Kernel.options.verbose {
             log(
-            (process?.name ?? "the application") + " (pid \(process?.id ?? 0), thread \(Scheduler.currentThread?.id ?? 0))"
-                + " killed by " + String(signal.name) + " ("
-                + Traps.describe(vector: f.vector) + " at " + ProgramLoader.hex(address) + ", rip "
-                + ProgramLoader.hex(f.rip) + ")")
+                (process?.name ?? "the application") + " (pid \(process?.id ?? 0), thread \(Scheduler.currentThread?.id ?? 0))"
+                    + " killed by " + String(signal.name) + " ("
+                    + Traps.describe(vector: f.vector) + " at " + ProgramLoader.hex(address) + ", rip "
+                    + ProgramLoader.hex(f.rip) + ")")
         }
         ProcessLifecycle.exitGroup(waitStatus: Int32(signal.rawValue))
+    }
+
+    /// `si_code` for a fault: what Linux reports for the same exception.
+    static func code(for signal: Signal, vector: UInt64, errorCode: UInt64, address: UInt64) -> Int32 {
+        switch signal {
+        case .SIGSEGV:
+            guard vector == 14 else { return SignalConstants.SI_KERNEL }
+            // Linux says ACCERR when the address is mapped but the access is not allowed,
+            // whether or not the page was present yet.
+            let space = Scheduler.currentProcess.addressSpace
+            let mapped = space.lock.withLock { space.map.area(containing: address) != nil }
+            return mapped ? SignalConstants.SEGV_ACCERR : SignalConstants.SEGV_MAPERR
+        case .SIGFPE: return vector == 0 ? SignalConstants.FPE_INTDIV : 7  // FPE_FLTINV
+        case .SIGILL: return SignalConstants.ILL_ILLOPN
+        case .SIGBUS: return SignalConstants.BUS_ADRALN
+        case .SIGTRAP: return SignalConstants.TRAP_BRKPT
+        default: return SignalConstants.SI_KERNEL
+        }
     }
 }
 #endif

@@ -41,6 +41,28 @@ final class WaitQueue {
         }
     }
 
+    /// Sleeps while `condition()` holds, like `wait(while:)`, but gives up when a signal
+    /// arrives for the calling thread (or its process is ending): false then, and the caller's
+    /// system call returns EINTR or restarts.
+    func waitInterruptibly(while condition: () -> Bool) -> Bool {
+        let me = Scheduler.current
+        while true {
+            // Checked outside the lock: a signal sent after this check wakes the thread, and
+            // `block` then returns at once.
+            if Signals.pendingForCurrent() {
+                lock.withLock { waiters.removeAll { $0 === me } }
+                return false
+            }
+            let mustWait: Bool = lock.withLock {
+                guard condition() else { return false }
+                if !waiters.contains(where: { $0 === me }) { waiters.append(me) }
+                return true
+            }
+            guard mustWait else { return true }
+            Scheduler.block()
+        }
+    }
+
     /// Wakes the longest waiter; false if there was none.
     @discardableResult
     func wakeOne() -> Bool {

@@ -8,12 +8,20 @@ import LinuxABI
 @_cdecl("skiff_syscall")
 public func skiff_syscall(_ frame: UnsafeMutablePointer<skiff_trap_frame>) -> Int32 {
     let arguments = SyscallArguments(frame: frame)
+    let number = arguments.number  // %rax is overwritten with the result below
     let result = SyscallTable.dispatch(arguments)
     ProcessLifecycle.leaveIfRequested()
     if Reclaim.hasWork { Reclaim.drain() }
     frame.pointee.rax = UInt64(bitPattern: Int64(result))
     let cpu = Scheduler.thisCPU
     if cpu.needsReschedule && cpu.preemptionDisabled == 0 { Scheduler.schedule() }
+    let thread = Scheduler.current
+    if Signals.deliverableForCurrent(thread) || Errno(rawValue: -result).isRestart {
+        // rt_sigreturn's result is the restored %rax, never a restart code.
+        let call =
+            number == SyscallNumber.rtSigreturn.rawValue ? nil : SignalDelivery.InterruptedCall(number: number, result: result)
+        _ = SignalDelivery.deliverPending(frame, call: call)
+    }
     let rip = frame.pointee.rip
     let canonical = rip < 0x0000_8000_0000_0000
     if !canonical || Scheduler.current.needsFullRestore {

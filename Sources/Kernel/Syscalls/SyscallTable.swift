@@ -5,6 +5,11 @@ import LinuxABI
 /// handlers live in this folder in files named for their family (Syscalls+Files.swift,
 /// Syscalls+Memory.swift, …). A number not listed here returns ENOSYS and is logged once.
 enum SyscallTable {
+    /// Limitations worth one log line each (see `logOnce`).
+    enum Limitation: Int {
+        case itimerCPU, timerCPU
+    }
+
     static func dispatch(_ a: SyscallArguments) -> Int {
         switch SyscallNumber(rawValue: a.number) {
         // I/O on descriptors (Syscalls+Files.swift)
@@ -117,6 +122,22 @@ enum SyscallTable {
         case .rtSigprocmask: return Syscalls.rtSigprocmask(a).returnValue
         case .rtSigaction: return Syscalls.rtSigaction(a).returnValue
         case .pause: return Syscalls.pause(a).returnValue
+        case .rtSigpending: return Syscalls.rtSigpending(a).returnValue
+        case .rtSigsuspend: return Syscalls.rtSigsuspend(a).returnValue
+        case .rtSigtimedwait: return Syscalls.rtSigtimedwait(a).returnValue
+        case .rtSigqueueinfo: return Syscalls.rtSigqueueinfo(a, toThread: false).returnValue
+        case .rtTgsigqueueinfo: return Syscalls.rtSigqueueinfo(a, toThread: true).returnValue
+        case .sigaltstack: return Syscalls.sigaltstack(a).returnValue
+        case .rtSigreturn: return Syscalls.rtSigreturn(a)
+        // Timers that signal (Syscalls+Timers.swift)
+        case .alarm: return Syscalls.alarm(a).returnValue
+        case .setitimer: return Syscalls.setitimer(a).returnValue
+        case .getitimer: return Syscalls.getitimer(a).returnValue
+        case .timerCreate: return Syscalls.timerCreate(a).returnValue
+        case .timerSettime: return Syscalls.timerSettime(a).returnValue
+        case .timerGettime: return Syscalls.timerGettime(a).returnValue
+        case .timerGetoverrun: return Syscalls.timerGetoverrun(a).returnValue
+        case .timerDelete: return Syscalls.timerDelete(a).returnValue
         // System information and identity (Syscalls+System.swift)
         case .uname: return Syscalls.uname(a).returnValue
         case .sethostname, .setdomainname: return Syscalls.sethostname(a).returnValue
@@ -167,6 +188,15 @@ enum SyscallTable {
     }
 
     nonisolated(unsafe) private static var reported = [UInt64](repeating: 0, count: 8)
+    nonisolated(unsafe) private static var limitationsReported: UInt64 = 0
+
+    /// Logs a limitation the first time an application runs into it.
+    static func logOnce(_ limitation: Limitation, _ message: StaticString) {
+        let bit: UInt64 = 1 << UInt64(limitation.rawValue)
+        guard limitationsReported & bit == 0 else { return }
+        limitationsReported |= bit
+        log(String(message))
+    }
 
     /// ENOSYS, with a log line the first time each number is seen.
     static func unknown(_ number: Int) -> Int {

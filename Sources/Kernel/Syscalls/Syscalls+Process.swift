@@ -74,6 +74,9 @@ extension Syscalls {
         thread.policy = parentThread.policy
         thread.affinity = parentThread.affinity
         thread.signalMask = parentThread.signalMask
+        // fork keeps the alternate stack (it is in the copied memory); a vfork child shares
+        // the parent's stack memory and starts without one.
+        if !sharesMemory { thread.alternateSignalStack = parentThread.alternateSignalStack }
         thread.comm = parentThread.comm
         thread.fsBase = flags & ProcessConstants.CLONE_SETTLS != 0 ? tls : parentThread.fsBase
         thread.gsBase = parentThread.gsBase
@@ -159,6 +162,8 @@ extension Syscalls {
         x86_write_cr3(space.root)
         ProcessLifecycle.release(old)
         _ = process.files.closeOnExecSweep()
+        IntervalTimers.disarmAll(of: process, keepingRealTimer: true)
+        process.timers.removeAll()
         for i in 1..<process.signalActions.count where process.signalActions[i].handler != Signals.SIG_IGN {
             process.signalActions[i] = SignalAction()
         }
@@ -172,7 +177,7 @@ extension Syscalls {
         x86_wrmsr(UInt32(MSR_KERNEL_GS_BASE), 0)
         me.clearChildTID = 0
         me.robustList = 0
-        me.alternateSignalStack = nil
+        me.alternateSignalStack = SignalStack()
         if let initial = FPUState.initial { FPUState.restore(from: initial) }
         frame.initialize(to: skiff_trap_frame())
         frame.pointee.rip = loaded.entry
@@ -277,10 +282,10 @@ extension Syscalls {
             }
             if !any { return .failure(.ECHILD) }
             if !block { return .success(nil) }
-            process.childEvents.wait(while: {
-                !process.children.contains { matching($0) && $0.isZombie } && !Signals.pendingForCurrent()
+            let ended = process.childEvents.waitInterruptibly(while: {
+                !process.children.contains { matching($0) && $0.isZombie }
             })
-            if Signals.pendingForCurrent() { return .failure(.EINTR) }
+            if !ended { return .failure(.ERESTARTSYS) }
         }
     }
 
@@ -299,7 +304,8 @@ extension Syscalls {
             targets = Processes.snapshot.filter { !$0.isZombie && (pid != -1 || $0.id != 1 || $0 === process) }
         }
         if signal == 0 { return targets.isEmpty ? .failure(.ESRCH) : .success(0) }
-        for p in targets { Signals.send(Signal(rawValue: signal), toProcess: p) }
+        let info = SignalInfo.sent(Signal(rawValue: signal), code: SignalConstants.SI_USER, pid: process.id, uid: 0)
+        for p in targets { Signals.send(info, toProcess: p) }
         return .success(0)
     }
 
@@ -312,7 +318,7 @@ extension Syscalls {
         guard let t = Processes.thread(Int32(tid)) else { return .failure(.ESRCH) }
         if !tkill && Int(t.process!.id) != a.int(0) { return .failure(.ESRCH) }
         if signal == 0 { return .success(0) }
-        Signals.send(Signal(rawValue: signal), to: t)
+        Signals.send(.sent(Signal(rawValue: signal), code: SignalConstants.SI_TKILL, pid: process.id, uid: 0), to: t)
         return .success(0)
     }
 

@@ -49,8 +49,7 @@ extension Syscalls {
     static func nanosleep(_ a: SyscallArguments) -> SyscallResult {
         guard case .success(let bytes) = UserMemory.read(a.a0, count: 16) else { return .failure(.EFAULT) }
         guard let ns = Timespec(decoding: bytes).totalNanoseconds else { return .failure(.EINVAL) }
-        sleepUntil(Clock.monotonic &+ ns)
-        return .success(0)
+        return sleepUntil(Clock.monotonic &+ ns, remaining: a.a1)
     }
 
     /// clock_nanosleep(clock, flags, req, rem)
@@ -68,12 +67,21 @@ extension Syscalls {
         } else {
             deadline = Clock.monotonic &+ ns
         }
-        sleepUntil(deadline)
-        return .success(0)
+        return sleepUntil(deadline, remaining: absolute ? 0 : a.a3)
     }
 
-    private static func sleepUntil(_ deadline: UInt64) {
-        while Clock.monotonic < deadline {
+    /// Sleeps until `deadline`; a signal ends the sleep early with EINTR (after its handler)
+    /// and the time left written to `remaining` when non-zero.
+    private static func sleepUntil(_ deadline: UInt64, remaining: UInt64) -> SyscallResult {
+        while true {
+            let now = Clock.monotonic
+            if now >= deadline { return .success(0) }
+            if Signals.pendingForCurrent() {
+                if remaining != 0, let e = UserMemory.copyOut(Timespec(totalNanoseconds: deadline - now).encoded, to: remaining) {
+                    return .failure(e)
+                }
+                return .failure(.ERESTARTNOHAND)
+            }
             Scheduler.sleep(until: deadline)
         }
     }

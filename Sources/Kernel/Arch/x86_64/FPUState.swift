@@ -48,6 +48,13 @@ enum FPUState {
         return area
     }
 
+    /// MXCSR bits the CPU accepts (FXSAVE's MXCSR_MASK, 0xFFBF when it reports 0): a saved
+    /// context with others set would fault in FXRSTOR/XRSTOR.
+    static var mxcsrMask: UInt32 {
+        let mask = initial.map { $0.load(fromByteOffset: 28, as: UInt32.self) } ?? 0
+        return mask == 0 ? 0xFFBF : mask
+    }
+
     @inline(__always)
     static func save(into area: UnsafeMutableRawPointer) {
         if xsaveMask != 0 { x86_xsave(area, xsaveMask) } else { x86_fxsave(area) }

@@ -56,7 +56,18 @@ enum Interrupts {
         if Scheduler.running {
             Scheduler.thisCPU.interrupts &+= 1
             Scheduler.interruptExit()
-            if frame.pointee.cs & 3 == 3 { ProcessLifecycle.leaveIfRequested() }
+            if frame.pointee.cs & 3 == 3 {
+                ProcessLifecycle.leaveIfRequested()
+                let thread = Scheduler.current
+                if Signals.deliverableForCurrent(thread) {
+                    // Back at the outermost level, on the thread's own stack: writing the
+                    // signal frame may fault pages in, which needs interrupts.
+                    x86_sti()
+                    _ = SignalDelivery.deliverPending(frame)
+                    x86_cli()
+                    thread.needsFullRestore = false  // IRETQ restores everything anyway
+                }
+            }
         }
     }
 }

@@ -48,6 +48,7 @@ enum Traps {
             }
             if fromUser {
                 UserFault.deliver(frame, signal: .SIGSEGV, address: address)
+                return
             }
             if let resume = UserMemory.fixup(for: frame.pointee.rip) {
                 // A bad pointer handed to a system call: the copy routine reports EFAULT.
@@ -65,6 +66,7 @@ enum Traps {
             default: signal = .SIGSEGV
             }
             UserFault.deliver(frame, signal: signal, address: frame.pointee.rip)
+            return
         }
         Panic.trap(frame)
     }
