@@ -167,6 +167,7 @@ public final class FileDescriptorTable {
         exclusively(self.lock) {
             let table = FileDescriptorTable(limit: storedLimit, lock: lock)
             table.slots = slots
+            for slot in slots { slot?.file.descriptorAdded() }
             table.lowestFree = lowestFree
             return table
         }
@@ -176,7 +177,12 @@ public final class FileDescriptorTable {
     public func removeAll() -> [OpenFile] {
         exclusively(lock) {
             var closed: [OpenFile] = []
-            for slot in slots { if let slot { closed.append(slot.file) } }
+            for slot in slots {
+                if let slot {
+                    slot.file.descriptorRemoved()
+                    closed.append(slot.file)
+                }
+            }
             slots.removeAll()
             lowestFree = 0
             return closed
@@ -221,10 +227,13 @@ public final class FileDescriptorTable {
 
     private func place(_ slot: Slot, at index: Int) {
         while slots.count <= index { slots.append(nil) }
+        slots[index]?.file.descriptorRemoved()
+        slot.file.descriptorAdded()
         slots[index] = slot
     }
 
     private func remove(at index: Int, trimming: Bool = true) {
+        slots[index]?.file.descriptorRemoved()
         slots[index] = nil
         if index < lowestFree { lowestFree = index }
         if trimming { trim() }

@@ -23,6 +23,15 @@ public final class OpenFile {
     private var offset: UInt64 = 0
     /// Access mode and status flags (F_GETFL); atomic so F_SETFL needs no lock.
     private let statusFlags: Atomic<Int>
+    /// How many descriptors, in all tables, name this description. When it drops to 0 the
+    /// kernel forgets the description's epoll registrations, as Linux does when a file is
+    /// released (epoll holds the description without counting as a user of it).
+    let descriptorReferences = Atomic<Int>(0)
+    public var descriptorCount: Int { descriptorReferences.load(ordering: .relaxed) }
+    func descriptorAdded() { descriptorReferences.wrappingAdd(1, ordering: .relaxed) }
+    func descriptorRemoved() { descriptorReferences.wrappingSubtract(1, ordering: .relaxed) }
+    /// The kernel's epoll items watching this description; the kernel owns and locks it.
+    public var watchers: [AnyObject] = []
     /// The directory and name the file was opened through, for `/proc/self/fd` links; set by
     /// the VFS right after opening, before the description is shared.
     public internal(set) var origin: NameOrigin?

@@ -139,3 +139,27 @@ private func makeFiles(_ count: Int) throws -> (RamWorld, [OpenFile]) {
     #expect(errno { try table.duplicate(9, minimum: 0, closeOnExec: false) } == .EBADF)
     #expect(errno { try table.install(files[0], minimum: -1) } == .EINVAL)
 }
+
+@Test func descriptionsCountTheirDescriptorsAcrossTables() throws {
+    let (_, files) = try makeFiles(2)
+    let file = files[0]
+    let table = FileDescriptorTable(limit: 16, lock: NoLock())
+    #expect(file.descriptorCount == 0)
+    let fd = try table.install(file)
+    _ = try table.duplicate(fd)
+    _ = try table.duplicate(fd, minimum: 5, closeOnExec: true)
+    #expect(file.descriptorCount == 3)
+    let child = table.copy(lock: NoLock())
+    #expect(file.descriptorCount == 6)
+    // dup2 over a descriptor of another description moves one count across.
+    let other = try table.install(files[1])
+    _ = try table.duplicate2(other, to: fd)
+    #expect(file.descriptorCount == 5 && files[1].descriptorCount == 2)
+    _ = try table.closeRange(first: 0, last: 100, flags: 0)
+    #expect(file.descriptorCount == 3 && files[1].descriptorCount == 0)
+    _ = table.closeOnExecSweep()
+    _ = child.closeOnExecSweep()
+    #expect(file.descriptorCount == 2)
+    _ = child.removeAll()
+    #expect(file.descriptorCount == 0)
+}

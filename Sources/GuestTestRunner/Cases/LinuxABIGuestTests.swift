@@ -42,6 +42,12 @@ let linuxABIGuestTests: [GuestTest] = [
         "signals (static-pie) on 2 CPUs", "--quiet /bin/signals-static-pie", status: 0,
         expect: [.matches(#"^[0-9]+ passed, 0 failed$"#)], cpus: 2, programs: ["signals-static-pie"]),
     GuestTest(
+        "poll, select, epoll, eventfd, timerfd, signalfd (musl static)", "--quiet /bin/events-static",
+        machines: [.q35, .microvm], status: 0, expect: [.matches(#"^[0-9]+ passed, 0 failed$"#)], programs: ["events-static"]),
+    GuestTest(
+        "poll, select, epoll, eventfd, timerfd, signalfd (glibc dynamic) on 2 CPUs", "--quiet /bin/events-dynamic",
+        status: 0, expect: [.matches(#"^[0-9]+ passed, 0 failed$"#)], cpus: 2, programs: ["events-dynamic"]),
+    GuestTest(
         "program exit status is the VM's", "--quiet /bin/hello-static exit 42", status: 42,
         expect: [.contains("arg 2: 42")], programs: ["hello-static"]),
     GuestTest(

@@ -29,6 +29,9 @@ struct SerialPort {
         x86_outb(base, byte)
     }
 
+    /// Whether a received byte is waiting.
+    var hasInput: Bool { x86_inb(base + 5) & 0x01 != 0 }
+
     /// A received byte, if one is waiting.
     func read() -> UInt8? {
         guard x86_inb(base + 5) & 0x01 != 0 else { return nil }

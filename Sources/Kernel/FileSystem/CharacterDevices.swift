@@ -83,8 +83,15 @@ final class RandomDevice: VNode {
 /// `/dev/console` and `/dev/tty`: the serial port. Reads wait for input, polling the UART
 /// between short sleeps (no receive interrupt is routed yet); a read returns what has arrived,
 /// as a terminal in non-canonical mode does.
-final class ConsoleDevice: VNode {
+final class ConsoleDevice: PollableNode {
     init() { super.init(type: .characterDevice) }
+
+    override func readiness() -> PollEvents {
+        SerialPort.com1.hasInput ? [.input, .readNormal, .output, .writeNormal] : [.output, .writeNormal]
+    }
+
+    /// No receive interrupt is routed: waiters look at the UART every few milliseconds.
+    override var readinessIsPolled: Bool { true }
 
     override func read(at offset: UInt64, into buffer: UnsafeMutableRawBufferPointer) throws(Errno) -> Int {
         guard buffer.count > 0 else { return 0 }

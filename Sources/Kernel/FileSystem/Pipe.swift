@@ -18,6 +18,8 @@ final class Pipe {
     var readers = 0
     var writers = 0
     let queue = WaitQueue()
+    /// poll/epoll listeners of both ends.
+    let pollHead = PollHead()
     let inode: UInt64
     nonisolated(unsafe) static var nextInode: UInt64 = 1
 
@@ -41,6 +43,7 @@ final class Pipe {
             }
             if n > 0 {
                 queue.wakeAll()  // room for writers
+                pollHead.notify([.output, .writeNormal])
                 return n
             }
             if writersLeft == 0 { return 0 }  // end of file
@@ -70,6 +73,7 @@ final class Pipe {
             if outcome > 0 {
                 done += outcome
                 queue.wakeAll()
+                pollHead.notify([.input, .readNormal])
                 continue
             }
             if nonblocking {
@@ -85,14 +89,25 @@ final class Pipe {
         return done
     }
 
-    /// Poll readiness: (readable, writable, hung up).
-    var readiness: (readable: Bool, writable: Bool, hangUp: Bool) {
-        queue.lock.withLock { (count > 0 || writers == 0, readers > 0 && count < Pipe.capacity, writers == 0) }
+    /// What each end is ready for (Linux's pipe_poll): the read end has data or no writers
+    /// left (POLLHUP); the write end has room, or no readers left (POLLERR).
+    func readiness(readEnd: Bool) -> PollEvents {
+        queue.lock.withLock {
+            var events: PollEvents = []
+            if readEnd {
+                if count > 0 { events.formUnion([.input, .readNormal]) }
+                if writers == 0 { events.insert(.hangUp) }
+            } else {
+                if count < Pipe.capacity { events.formUnion([.output, .writeNormal]) }
+                if readers == 0 { events.insert(.error) }
+            }
+            return events
+        }
     }
 }
 
 /// One end of a pipe as the VFS sees it (a FIFO node with no file system).
-final class PipeEnd: VNode {
+final class PipeEnd: PollableNode {
     let pipe: Pipe
     let isReadEnd: Bool
 
@@ -113,7 +128,11 @@ final class PipeEnd: VNode {
             if isReadEnd { pipe.readers -= 1 } else { pipe.writers -= 1 }
         }
         pipe.queue.wakeAll()
+        pipe.pollHead.notify(isReadEnd ? [.error] : [.hangUp, .input])
     }
+
+    override var pollHead: PollHead { pipe.pollHead }
+    override func readiness() -> PollEvents { pipe.readiness(readEnd: isReadEnd) }
 
     override func attributes() throws(Errno) -> FileAttributes {
         let now = Timespec(totalNanoseconds: Clock.realtime)

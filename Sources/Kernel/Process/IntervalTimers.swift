@@ -1,20 +1,20 @@
 #if SKIFF_KERNEL
 
-/// Every armed `ProcessTimer`, fired by one kernel thread that sleeps until the earliest
+/// Every armed `KernelTimer`, fired by one kernel thread that sleeps until the earliest
 /// deadline. The thread starts with the first timer armed, so a program that never uses
 /// timers costs nothing.
 enum IntervalTimers {
     static let lock = SpinLock()
-    nonisolated(unsafe) static var armed: [ProcessTimer] = []
+    nonisolated(unsafe) static var armed: [KernelTimer] = []
     nonisolated(unsafe) static var service: Thread? = nil
 
     /// Arms `timer` to expire at `deadline` (monotonic ns) and then every `interval` ns;
     /// a nil deadline disarms it.
-    static func arm(_ timer: ProcessTimer, deadline: UInt64?, interval: UInt64) {
+    static func arm(_ timer: KernelTimer, deadline: UInt64?, interval: UInt64) {
         let start: Bool = lock.withLock {
             timer.deadline = deadline
             timer.interval = deadline == nil ? 0 : interval
-            timer.overrun = 0
+            (timer as? ProcessTimer)?.overrun = 0
             armed.removeAll { $0 === timer }
             if deadline != nil { armed.append(timer) }
             return service == nil && deadline != nil
@@ -29,13 +29,13 @@ enum IntervalTimers {
 
     /// Disarms every timer of `process` (it is ending, or exec replaces its POSIX timers).
     static func disarmAll(of process: Process, keepingRealTimer: Bool = false) {
-        lock.withLock { armed.removeAll { $0.process === process && !(keepingRealTimer && $0.id < 0) } }
+        lock.withLock { armed.removeAll { t in t.owner === process && !(keepingRealTimer && ((t as? ProcessTimer)?.id ?? 0) < 0) } }
     }
 
     private static func run() {
         while true {
             let now = Clock.monotonic
-            var due: [(ProcessTimer, UInt64)] = []
+            var due: [(KernelTimer, UInt64)] = []
             let next: UInt64? = lock.withLock {
                 for timer in armed where (timer.deadline ?? .max) <= now {
                     due.append((timer, timer.advance(now: now)))
@@ -43,7 +43,7 @@ enum IntervalTimers {
                 armed.removeAll { $0.deadline == nil }
                 return armed.map { $0.deadline! }.min()
             }
-            for (timer, missed) in due { timer.signalExpiry(missed: missed) }
+            for (timer, missed) in due { timer.expired(missed: missed) }
             if let next {
                 Scheduler.sleep(until: next)
             } else {

@@ -62,6 +62,8 @@ final class Process {
     /// Process-directed signals not yet taken by a thread, with their `siginfo_t`s (under `lock`).
     var sharedPendingSignals: UInt64 = 0
     var sharedPendingInfo: [SignalInfo] = []
+    /// signalfd pollers: notified whenever a signal is queued on the process or its threads.
+    let signalPollHead = PollHead()
     /// `alarm`/`setitimer(ITIMER_REAL)`, created on first use; survives execve.
     var realTimer: ProcessTimer? = nil
     /// POSIX timers by `timer_create` ID (nil where deleted); execve drops them.

@@ -66,7 +66,7 @@ enum ProcessLifecycle {
             let code = status & 0x7F != 0 ? 128 + (status & 0x7F) : (status >> 8) & 0xFF
             Kernel.applicationExited(status: code)
         }
-        _ = process.files.removeAll()
+        Syscalls.closed(process.files.removeAll())
         IntervalTimers.disarmAll(of: process)
         process.timers.removeAll()
         process.realTimer = nil

@@ -3,10 +3,7 @@ import LinuxABI
 
 /// A timer that signals a process when it expires: `alarm`/`setitimer(ITIMER_REAL)` or a POSIX
 /// timer from `timer_create`.
-///
-/// Armed timers are kept by `IntervalTimers` and fired by its kernel thread, so signals are
-/// always sent from thread context, never from the timer interrupt.
-final class ProcessTimer {
+final class ProcessTimer: KernelTimer {
     let process: Process
     /// The `timer_create` ID; -1 for the process's ITIMER_REAL.
     let id: Int32
@@ -17,11 +14,6 @@ final class ProcessTimer {
     let value: UInt64
     /// For SIGEV_THREAD_ID: the thread to signal.
     let threadID: Int32
-    /// The clock absolute times are given in (`timer_settime` with TIMER_ABSTIME).
-    var clock = ProcessConstants.CLOCK_MONOTONIC
-    /// Next expiry (monotonic ns) when armed, and the period (0 for one-shot).
-    var deadline: UInt64? = nil
-    var interval: UInt64 = 0
     /// Expiries that found the previous signal still pending (`timer_getoverrun`).
     var overrun: Int32 = 0
 
@@ -32,30 +24,14 @@ final class ProcessTimer {
         self.signal = signal
         self.value = value
         self.threadID = threadID
+        super.init()
     }
 
-    /// Time left until the next expiry (0 when disarmed).
-    func remaining(now: UInt64) -> UInt64 {
-        guard let deadline else { return 0 }
-        return deadline > now ? deadline - now : 1
-    }
-
-    /// Moves a due timer to its next period (or disarms a one-shot); returns the periods missed
-    /// besides this one. Called under `IntervalTimers.lock`.
-    func advance(now: UInt64) -> UInt64 {
-        guard let due = deadline else { return 0 }
-        guard interval > 0 else {
-            deadline = nil
-            return 0
-        }
-        let missed = (now - due) / interval
-        deadline = due &+ (missed + 1) &* interval
-        return missed
-    }
+    override var owner: Process? { process }
 
     /// Sends the expiry signal; an expiry that finds the previous one still pending counts as
     /// an overrun instead, as POSIX timers do.
-    func signalExpiry(missed: UInt64) {
+    override func expired(missed: UInt64) {
         guard notify != SignalConstants.SIGEV_NONE, !process.isZombie, !process.exiting else { return }
         let bit = SignalSet.bit(signal)
         let target: Thread? = notify == SignalConstants.SIGEV_THREAD_ID ? Processes.thread(threadID) : nil

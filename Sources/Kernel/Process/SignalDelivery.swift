@@ -31,6 +31,16 @@ enum SignalDelivery {
         guard let process = thread.process else { return false }
         var call = call
         var changed = false
+        if let saved = thread.savedSignalMask {
+            // A call that completed (ppoll found a ready descriptor) puts its caller's mask back
+            // before anything is delivered; an interrupted one delivers under the temporary
+            // mask, and the frame saves the caller's.
+            let interrupted = call.map { c in Errno(rawValue: -c.result).isRestart || c.result == Errno.EINTR.returnValue } ?? false
+            if !interrupted {
+                thread.signalMask = saved
+                thread.savedSignalMask = nil
+            }
+        }
         var rounds = 0
         while rounds < 64, let info = Signals.dequeue(thread, allowed: ~thread.signalMask) {
             rounds += 1

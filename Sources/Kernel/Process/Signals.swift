@@ -62,7 +62,10 @@ enum Signals {
         let queued: Bool = process.lock.withLock {
             enqueue(info, bit: bit, pending: &thread.pendingSignals, infos: &thread.pendingInfo)
         }
-        if queued { notify(thread) }
+        if queued {
+            notify(thread)
+            process.signalPollHead.notify([.input])
+        }
         return queued
     }
 
@@ -85,6 +88,7 @@ enum Signals {
             enqueue(info, bit: bit, pending: &process.sharedPendingSignals, infos: &process.sharedPendingInfo)
         }
         if queued, let taker { notify(taker) }
+        if queued { process.signalPollHead.notify([.input]) }
         return queued
     }
 

@@ -40,6 +40,25 @@ enum SyscallTable {
         case .sync, .syncfs: return Syscalls.sync(a).returnValue
         case .sendfile: return Syscalls.sendfile(a).returnValue
         case .copyFileRange: return Syscalls.copyFileRange(a).returnValue
+        // Waiting for descriptors (Syscalls+Polling.swift)
+        case .poll: return Syscalls.poll(a).returnValue
+        case .ppoll: return Syscalls.ppoll(a).returnValue
+        case .select: return Syscalls.select(a).returnValue
+        case .pselect6: return Syscalls.pselect6(a).returnValue
+        case .epollCreate: return Syscalls.epollCreate(a, flags: nil).returnValue
+        case .epollCreate1: return Syscalls.epollCreate(a, flags: a.int(0)).returnValue
+        case .epollCtl: return Syscalls.epollCtl(a).returnValue
+        case .epollWait: return Syscalls.epollWait(a, masked: false, timespec: false).returnValue
+        case .epollPwait: return Syscalls.epollWait(a, masked: true, timespec: false).returnValue
+        case .epollPwait2: return Syscalls.epollWait(a, masked: true, timespec: true).returnValue
+        // Event descriptors (Syscalls+EventFiles.swift)
+        case .eventfd: return Syscalls.eventfd(a, flags: 0).returnValue
+        case .eventfd2: return Syscalls.eventfd(a, flags: a.int(1)).returnValue
+        case .timerfdCreate: return Syscalls.timerfdCreate(a).returnValue
+        case .timerfdSettime: return Syscalls.timerfdSettime(a).returnValue
+        case .timerfdGettime: return Syscalls.timerfdGettime(a).returnValue
+        case .signalfd: return Syscalls.signalfd(a, flags: 0).returnValue
+        case .signalfd4: return Syscalls.signalfd(a, flags: a.int(3)).returnValue
         // Paths (Syscalls+Paths.swift)
         case .open: return Syscalls.open(a).returnValue
         case .openat: return Syscalls.openat(a).returnValue

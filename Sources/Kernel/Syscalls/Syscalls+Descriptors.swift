@@ -8,7 +8,7 @@ extension Syscalls {
     /// close(fd)
     static func close(_ a: SyscallArguments) -> SyscallResult {
         attempt { () throws(Errno) -> Int in
-            _ = try process.files.close(Int32(truncatingIfNeeded: a.int(0)))
+            closed([try process.files.close(Int32(truncatingIfNeeded: a.int(0)))])
             return 0
         }
     }
@@ -16,11 +16,17 @@ extension Syscalls {
     /// close_range(first, last, flags)
     static func closeRange(_ a: SyscallArguments) -> SyscallResult {
         attempt { () throws(Errno) -> Int in
-            _ = try process.files.closeRange(
-                first: UInt32(truncatingIfNeeded: a.a0), last: UInt32(truncatingIfNeeded: a.a1),
-                flags: UInt32(truncatingIfNeeded: a.a2))
+            closed(
+                try process.files.closeRange(
+                    first: UInt32(truncatingIfNeeded: a.a0), last: UInt32(truncatingIfNeeded: a.a1),
+                    flags: UInt32(truncatingIfNeeded: a.a2)))
             return 0
         }
+    }
+
+    /// Descriptions that lost descriptors: those with none left leave the epolls watching them.
+    static func closed(_ files: [OpenFile]) {
+        for file in files where file.descriptorCount == 0 && !file.watchers.isEmpty { EpollItem.fileReleased(file) }
     }
 
     /// dup(fd)
@@ -31,17 +37,19 @@ extension Syscalls {
     /// dup2(old, new)
     static func dup2(_ a: SyscallArguments) -> SyscallResult {
         attempt { () throws(Errno) -> Int in
-            Int(try process.files.duplicate2(Int32(truncatingIfNeeded: a.int(0)), to: Int32(truncatingIfNeeded: a.int(1))).fd)
+            let (fd, replaced) = try process.files.duplicate2(Int32(truncatingIfNeeded: a.int(0)), to: Int32(truncatingIfNeeded: a.int(1)))
+            if let replaced { closed([replaced]) }
+            return Int(fd)
         }
     }
 
     /// dup3(old, new, flags)
     static func dup3(_ a: SyscallArguments) -> SyscallResult {
         attempt { () throws(Errno) -> Int in
-            Int(
-                try process.files.duplicate3(
-                    Int32(truncatingIfNeeded: a.int(0)), to: Int32(truncatingIfNeeded: a.int(1)), flags: a.int(2)
-                ).fd)
+            let (fd, replaced) = try process.files.duplicate3(
+                Int32(truncatingIfNeeded: a.int(0)), to: Int32(truncatingIfNeeded: a.int(1)), flags: a.int(2))
+            if let replaced { closed([replaced]) }
+            return Int(fd)
         }
     }
 

@@ -161,7 +161,7 @@ extension Syscalls {
         process.addressSpace = space
         x86_write_cr3(space.root)
         ProcessLifecycle.release(old)
-        _ = process.files.closeOnExecSweep()
+        closed(process.files.closeOnExecSweep())
         IntervalTimers.disarmAll(of: process, keepingRealTimer: true)
         process.timers.removeAll()
         for i in 1..<process.signalActions.count where process.signalActions[i].handler != Signals.SIG_IGN {

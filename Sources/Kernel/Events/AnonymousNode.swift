@@ -1,0 +1,31 @@
+#if SKIFF_KERNEL
+import LinuxABI
+import VFS
+
+/// A pollable node with no file system behind it (eventfd, timerfd, signalfd, epoll): what
+/// `fstat` reports for Linux's anon_inode files.
+class AnonymousNode: PollableNode {
+    let inode: UInt64
+    nonisolated(unsafe) static var nextInode: UInt64 = 1
+
+    init() {
+        inode = AnonymousNode.nextInode
+        AnonymousNode.nextInode &+= 1
+        super.init(type: .regular)
+    }
+
+    override var isSeekable: Bool { false }
+
+    override func attributes() throws(Errno) -> FileAttributes {
+        FileAttributes(
+            type: .regular, permissions: 0o600, uid: 0, gid: 0, linkCount: 1, size: 0, blocks: 0, blockSize: 4096,
+            inode: inode, device: DeviceNumber(major: 0, minor: 13), specialDevice: .none,
+            accessTime: Timespec(), modificationTime: Timespec(), changeTime: Timespec())
+    }
+
+    /// Reads of an 8-byte counter (eventfd, timerfd) need room for it.
+    static func requireCounterBuffer(_ count: Int) throws(Errno) {
+        if count < 8 { throw .EINVAL }
+    }
+}
+#endif
