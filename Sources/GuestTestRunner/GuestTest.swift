@@ -35,13 +35,15 @@ struct GuestTest {
     var legacyVirtioMMIO = false
     /// More QEMU arguments (e.g. `-machine acpi=off`).
     var qemuArguments: [String] = []
+    /// A server or client on the host that talks to the guest over the user network.
+    var hostPeer: HostPeer? = nil
 
     init(
         _ name: String, _ commandLine: String, machines: [VirtualMachine.Machine] = [.microvm], status: Int32,
         expect: [Expectation] = [], memoryMiB: Int = 128, cpus: Int = 1, timeout: Double = 90, programs: [String] = [],
         recipe: ImageRecipe? = nil,
         disks: [GuestDisk] = [], randomNumberGenerator: Bool = false, network: Bool = false, legacyVirtioMMIO: Bool = false,
-        qemuArguments: [String] = []
+        qemuArguments: [String] = [], hostPeer: HostPeer? = nil
     ) {
         self.name = name
         self.commandLine = commandLine
@@ -58,6 +60,7 @@ struct GuestTest {
         self.network = network
         self.legacyVirtioMMIO = legacyVirtioMMIO
         self.qemuArguments = qemuArguments
+        self.hostPeer = hostPeer
     }
 }
 

@@ -101,11 +101,23 @@ struct GuestTestRunner {
             return ("cannot create a disk image: \(error)", 0)
         }
         defer { for disk in vm.disks { try? FileManager.default.removeItem(atPath: disk.path) } }
+        let session = test.hostPeer.map { HostPeerSession($0) }
+        let console = ConsoleWatch()
+        if let session {
+            let port = session.start()
+            vm.commandLine = vm.commandLine.replacingOccurrences(of: "{port}", with: String(port))
+            if case .client(let guestPort, _) = session.peer {
+                vm.forwards = [VirtualMachine.PortForward(hostPort: session.hostPort, guestPort: guestPort)]
+                vm.echo = console.sink
+                session.consoleReady = { console.contains("listening") }
+            }
+        }
         let outcome: VirtualMachine.Outcome
         do { outcome = try vm.run(accelerator: accelerator) } catch {
+            _ = session?.finish()
             return ("cannot run QEMU: \(error)", 0)
         }
-        var problems: [String] = []
+        var problems: [String] = session?.finish() ?? []
         for (disk, path) in zip(test.disks, vm.disks.map(\.path)) {
             guard let data = FileManager.default.contents(atPath: path) else {
                 problems.append("disk image \(path) is gone")

@@ -93,6 +93,8 @@ public func kernel_main(_ startInfoAddress: UInt64, _ entryTSC: UInt64) -> Never
         PowerControl.exit(status: Panic.exitStatus)
     }
     Kernel.mark("file systems")
+    Network.start(options: options)
+    Kernel.mark("network")
     Kernel.runApplication()
 }
 

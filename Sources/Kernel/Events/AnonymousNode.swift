@@ -17,9 +17,14 @@ class AnonymousNode: PollableNode {
     override var isSeekable: Bool { false }
 
     override func attributes() throws(Errno) -> FileAttributes {
+        Self.kernelObjectAttributes(type: .regular, permissions: 0o600, inode: inode, deviceMinor: 13)
+    }
+
+    /// What `fstat` shows for an object with no file system: anonymous inodes, sockets.
+    static func kernelObjectAttributes(type: VNodeType, permissions: UInt32, inode: UInt64, deviceMinor: UInt32) -> FileAttributes {
         FileAttributes(
-            type: .regular, permissions: 0o600, uid: 0, gid: 0, linkCount: 1, size: 0, blocks: 0, blockSize: 4096,
-            inode: inode, device: DeviceNumber(major: 0, minor: 13), specialDevice: .none,
+            type: type, permissions: permissions, uid: 0, gid: 0, linkCount: 1, size: 0, blocks: 0, blockSize: 4096,
+            inode: inode, device: DeviceNumber(major: 0, minor: deviceMinor), specialDevice: .none,
             accessTime: Timespec(), modificationTime: Timespec(), changeTime: Timespec())
     }
 

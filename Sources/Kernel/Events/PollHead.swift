@@ -42,6 +42,24 @@ final class PollHead {
         return true
     }
 
+    enum WaitOutcome {
+        case ready, interrupted, timedOut
+    }
+
+    /// `waitInterruptibly(until:)` with an optional monotonic deadline (socket timeouts).
+    func waitInterruptibly(until ready: () -> Bool, deadline: UInt64?) -> WaitOutcome {
+        guard let deadline else { return waitInterruptibly(until: ready) ? .ready : .interrupted }
+        if ready() { return .ready }
+        let sleeper = PollSleeper(thread: Scheduler.current)
+        add(sleeper)
+        defer { remove(sleeper) }
+        while !ready() {
+            if Signals.pendingForCurrent() { return .interrupted }
+            if Scheduler.sleep(until: deadline) { return ready() ? .ready : .timedOut }
+        }
+        return .ready
+    }
+
     func notify(_ events: PollEvents) {
         let current: [PollListener] = lock.withLock { listeners.isEmpty ? [] : listeners }
         for l in current { l.readinessChanged(events) }

@@ -52,6 +52,25 @@ enum SyscallTable {
         case .epollPwait: return Syscalls.epollWait(a, masked: true, timespec: false).returnValue
         case .epollPwait2: return Syscalls.epollWait(a, masked: true, timespec: true).returnValue
         // Event descriptors (Syscalls+EventFiles.swift)
+        // Sockets (Syscalls+Sockets.swift)
+        case .socket: return Syscalls.socket(a).returnValue
+        case .socketpair: return Syscalls.socketpair(a).returnValue
+        case .bind: return Syscalls.bind(a).returnValue
+        case .listen: return Syscalls.listen(a).returnValue
+        case .accept: return Syscalls.accept(a, flags: 0).returnValue
+        case .accept4: return Syscalls.accept(a, flags: a.int(3)).returnValue
+        case .connect: return Syscalls.connect(a).returnValue
+        case .shutdown: return Syscalls.shutdown(a).returnValue
+        case .getsockname: return Syscalls.socketName(a, peer: false).returnValue
+        case .getpeername: return Syscalls.socketName(a, peer: true).returnValue
+        case .setsockopt: return Syscalls.setsockopt(a).returnValue
+        case .getsockopt: return Syscalls.getsockopt(a).returnValue
+        case .sendto: return Syscalls.sendto(a).returnValue
+        case .recvfrom: return Syscalls.recvfrom(a).returnValue
+        case .sendmsg: return Syscalls.sendmsg(a).returnValue
+        case .recvmsg: return Syscalls.recvmsg(a).returnValue
+        case .sendmmsg: return Syscalls.sendmmsg(a).returnValue
+        case .recvmmsg: return Syscalls.recvmmsg(a).returnValue
         case .eventfd: return Syscalls.eventfd(a, flags: 0).returnValue
         case .eventfd2: return Syscalls.eventfd(a, flags: a.int(1)).returnValue
         case .timerfdCreate: return Syscalls.timerfdCreate(a).returnValue

@@ -268,6 +268,9 @@ extension Syscalls {
         default:
             break
         }
+        if let socket = file.handler as? SocketNode {
+            return socketIoctl(socket, request: request, argument: a.a2)
+        }
         guard file.handler is ConsoleDevice else {
             if request == TerminalConstants.FIONREAD, file.node.type == .regular,
                 case .success(let attributes) = attributeResult(file)

@@ -1,0 +1,31 @@
+/// Sockets and the TCP/IP stack: loopback and AF_UNIX checks inside the guest, and traffic
+/// between the guest and the host through QEMU's user network (QEMU 7.2 forwards host ports
+/// to guest IPv4 only, so the IPv6 check has the guest connect out).
+let networkGuestTests: [GuestTest] = [
+    GuestTest(
+        "sockets: TCP/UDP over 127.0.0.1 and ::1, AF_UNIX with SCM_RIGHTS, epoll, getifaddrs (musl static)",
+        "--quiet /bin/net-static", machines: [.q35, .microvm], status: 0,
+        expect: [.matches(#"^[0-9]+ passed, 0 failed$"#), .contains("interface lo 127.0.0.1")], cpus: 2,
+        programs: ["net-static"]),
+    GuestTest(
+        "sockets (glibc dynamic) with a NIC: getifaddrs lists eth0's DHCP address",
+        "/bin/net-dynamic", status: 0,
+        expect: [
+            .matches(#"^[0-9]+ passed, 0 failed$"#), .contains("interface eth0 10.0.2.15"),
+            .matches(#"net: eth0 10\.0\.2\.15/24 via 10\.0\.2\.2, dns 10\.0\.2\.3 \(DHCP\)"#),
+        ],
+        programs: ["net-dynamic"], network: true),
+    GuestTest(
+        "a TCP client in the guest reaches a host server over IPv4 (10.0.2.2)", "--quiet /bin/net-static client 10.0.2.2 {port}",
+        machines: [.q35, .microvm], status: 0, expect: [.contains("reply: pong: ping from skiff")], programs: ["net-static"],
+        network: true, hostPeer: .echoServer),
+    GuestTest(
+        "a TCP client in the guest reaches a host server over IPv6 (SLAAC address, fec0::2)",
+        "--quiet /bin/net-static client fec0::2 {port}", status: 0, expect: [.contains("reply: pong: ping from skiff")],
+        programs: ["net-static"], network: true, hostPeer: .echoServer),
+    GuestTest(
+        "a TCP server in the guest answers host clients through a port forward", "--quiet /bin/net-static server {port} 2",
+        machines: [.q35, .microvm], status: 0,
+        expect: [.contains("listening on port 8080"), .contains("received: ping from host")], programs: ["net-static"],
+        network: true, hostPeer: .client(guestPort: 8080, connections: 2)),
+]

@@ -1,0 +1,198 @@
+import Foundation
+import Glibc
+
+/// The host side of a network guest test: a server the guest connects to through QEMU's user
+/// network (the host is 10.0.2.2 and fec0::2 there), or a client that reaches a server in the
+/// guest through a `hostfwd` port forward. It runs on a thread while the VM runs.
+enum HostPeer {
+    /// A TCP server on the host's loopback (IPv4 and IPv6) that answers each line with
+    /// "pong: " and the line. `{port}` in the test's command line becomes its port.
+    case echoServer
+    /// After the guest prints "listening", connects `connections` times to the forwarded
+    /// port, sends "ping from host", and expects "PING FROM HOST" back. `{port}` in the
+    /// command line becomes the guest port.
+    case client(guestPort: Int, connections: Int)
+
+    /// A port nothing listens on right now (for a forward; the small race is acceptable in
+    /// tests).
+    static func freePort() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var a = sockaddr_in()
+        a.sin_family = sa_family_t(AF_INET)
+        a.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &a) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(fd, $0, len) } }
+        _ = withUnsafeMutablePointer(to: &a) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+        return Int(UInt16(bigEndian: a.sin_port))
+    }
+}
+
+/// A running host peer; `finish()` stops it and says what went wrong, if anything.
+final class HostPeerSession: @unchecked Sendable {
+    let peer: HostPeer
+    /// The port the test's command line gets for `{port}`, and the host port of a forward.
+    let port: Int
+    let hostPort: Int
+    private let lock = NSLock()
+    private var problems: [String] = []
+    private var served = 0
+    private var replies = 0
+    private var listener: Int32 = -1
+    private var stopped = false
+    /// Set by the runner when the guest's console shows it is listening.
+    var consoleReady: () -> Bool = { false }
+
+    init(_ peer: HostPeer) {
+        self.peer = peer
+        switch peer {
+        case .echoServer:
+            port = 0
+            hostPort = 0
+        case .client(let guestPort, _):
+            port = guestPort
+            hostPort = HostPeer.freePort()
+        }
+    }
+
+    /// Starts the server (returning its port) or the client thread.
+    func start() -> Int {
+        switch peer {
+        case .echoServer:
+            let fd = socket(AF_INET6, Int32(SOCK_STREAM.rawValue), 0)
+            var off: Int32 = 0
+            setsockopt(fd, Int32(IPPROTO_IPV6), IPV6_V6ONLY, &off, socklen_t(4))
+            var a = sockaddr_in6()
+            a.sin6_family = sa_family_t(AF_INET6)
+            a.sin6_addr = in6addr_any
+            let len = socklen_t(MemoryLayout<sockaddr_in6>.size)
+            _ = withUnsafeMutablePointer(to: &a) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(fd, $0, len) } }
+            Glibc.listen(fd, 8)
+            var bound = sockaddr_in6()
+            var blen = len
+            _ = withUnsafeMutablePointer(to: &bound) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &blen) } }
+            listener = fd
+            Thread.detachNewThread { self.serve(fd) }
+            return Int(UInt16(bigEndian: bound.sin6_port))
+        case .client(_, let connections):
+            Thread.detachNewThread { self.connect(times: connections) }
+            return port
+        }
+    }
+
+    private func serve(_ fd: Int32) {
+        while true {
+            let c = accept(fd, nil, nil)
+            if c < 0 { return }
+            var buffer = [UInt8](repeating: 0, count: 512)
+            let n = recv(c, &buffer, buffer.count, 0)
+            if n > 0 {
+                let reply = Array("pong: ".utf8) + buffer[0..<n]
+                _ = send(c, reply, reply.count, Int32(MSG_NOSIGNAL))
+                lock.lock()
+                served += 1
+                lock.unlock()
+            }
+            close(c)
+        }
+    }
+
+    private func connect(times: Int) {
+        let deadline = Date().addingTimeInterval(80)
+        while !consoleReady() {
+            if Date() > deadline || isStopped { return note("the guest never printed \"listening\"") }
+            usleep(100_000)
+        }
+        var done = 0
+        while done < times && Date() < deadline && !isStopped {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var a = sockaddr_in()
+            a.sin_family = sa_family_t(AF_INET)
+            a.sin_port = UInt16(hostPort).bigEndian
+            a.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let len = socklen_t(MemoryLayout<sockaddr_in>.size)
+            let r = withUnsafeMutablePointer(to: &a) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, len) } }
+            defer { close(fd) }
+            guard r == 0 else {
+                usleep(200_000)
+                continue
+            }
+            let message = Array("ping from host\n".utf8)
+            _ = send(fd, message, message.count, Int32(MSG_NOSIGNAL))
+            var timeout = timeval(tv_sec: 20, tv_usec: 0)
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            var buffer = [UInt8](repeating: 0, count: 512)
+            let n = recv(fd, &buffer, buffer.count, 0)
+            // QEMU accepts on the host before the guest does; a refused forward shows as an
+            // immediate end of stream, so try again.
+            guard n > 0 else {
+                usleep(200_000)
+                continue
+            }
+            let reply = String(decoding: buffer[0..<n], as: UTF8.self)
+            if reply == "PING FROM HOST\n" {
+                lock.lock()
+                replies += 1
+                lock.unlock()
+            } else {
+                note("unexpected reply \(reply.debugDescription)")
+            }
+            done += 1
+        }
+    }
+
+    private var isStopped: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return stopped
+    }
+
+    private func note(_ problem: String) {
+        lock.lock()
+        problems.append("host peer: " + problem)
+        lock.unlock()
+    }
+
+    /// Stops the peer; the problems it saw, including too few exchanges.
+    func finish() -> [String] {
+        lock.lock()
+        stopped = true
+        lock.unlock()
+        if listener >= 0 { shutdown(listener, Int32(SHUT_RDWR)); close(listener) }
+        lock.lock()
+        defer { lock.unlock() }
+        var result = problems
+        switch peer {
+        case .echoServer:
+            if served == 0 { result.append("host peer: the guest never reached the host server") }
+        case .client(_, let connections):
+            if replies < connections { result.append("host peer: \(replies) of \(connections) replies from the guest server") }
+        }
+        return result
+    }
+}
+
+/// The console as it arrives, for host peers that must wait for the guest.
+final class ConsoleWatch: @unchecked Sendable {
+    private let pipe = Pipe()
+    private let lock = NSLock()
+    private var text = ""
+
+    init() {
+        pipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
+            let data = handle.availableData
+            guard let self, !data.isEmpty else { return }
+            self.lock.lock()
+            self.text += String(decoding: data, as: UTF8.self)
+            self.lock.unlock()
+        }
+    }
+
+    var sink: FileHandle { pipe.fileHandleForWriting }
+
+    func contains(_ s: String) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return text.contains(s)
+    }
+}
