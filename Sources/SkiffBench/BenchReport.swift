@@ -83,11 +83,21 @@ struct BenchReport {
         return out
     }
 
-    /// The same table in Markdown, for docs/benchmarks.md.
+    static func range(_ samples: [Double]) -> String {
+        guard let low = samples.min(), let high = samples.max() else { return "" }
+        return samples.count == 1 ? "" : Self.format(low) + "–" + Self.format(high)
+    }
+
+    /// The same table in Markdown, for docs/benchmarks.md, with each system's lowest and highest
+    /// run beside the medians.
     var markdown: String {
-        var out = "| " + header.joined(separator: " | ") + " |\n"
-        out += "|---|---|---:|---:|---:|---|\n"
-        for row in cells { out += "| " + row.joined(separator: " | ") + " |\n" }
+        let columns = header + ["Skiff runs", "Linux runs"]
+        var out = "| " + columns.joined(separator: " | ") + " |\n"
+        out += "|---|---|---:|---:|---:|---|---:|---:|\n"
+        for (row, cells) in zip(rows, cells) {
+            let spread = [Self.range(row.skiffSamples), Self.range(row.linuxSamples)]
+            out += "| " + (cells + spread).joined(separator: " | ") + " |\n"
+        }
         return out
     }
 

@@ -62,7 +62,13 @@ struct LinuxKernel {
             if mhz == nil, line.hasPrefix("cpu MHz"), let value = line.split(separator: ":").last {
                 mhz = Double(value.trimmingCharacters(in: .whitespaces))
             }
-            if line.hasPrefix("flags"), line.contains(" tsc_known_freq"), line.contains(" constant_tsc") { known = true }
+            // Without APERF/MPERF, "cpu MHz" is the kernel's cpu_khz, which equals tsc_khz when the
+            // TSC frequency is known; with them it is the current clock, which can differ.
+            if line.hasPrefix("flags"), line.contains(" tsc_known_freq"), line.contains(" constant_tsc"),
+                !line.contains(" aperfmperf")
+            {
+                known = true
+            }
         }
         guard known, let mhz else { return nil }
         return Int((mhz * 1000).rounded())
