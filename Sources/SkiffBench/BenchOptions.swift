@@ -61,6 +61,9 @@ struct BenchOptions {
             case "--skiff-kernel": options.skiffKernel = try value(arg)
             case "--linux-kernel": options.linuxKernel = try value(arg)
             case "--no-memory-search": options.memorySearch = false
+            case "--help", "-h":
+                print(usage)
+                exit(0)
             default: throw SkiffError("unknown option \(arg)\n\(usage)", exitStatus: ExitStatus.usage)
             }
         }

@@ -114,9 +114,10 @@ struct BenchReport {
 
     /// Metrics without a Linux number, or without a Skiff number or the reason Skiff cannot give
     /// one: a run that has any fails (`make check` runs the QUICK mode for this).
-    var missing: [String] {
+    /// Metrics not measured on purpose (`--no-memory-search`) are `skipped`.
+    func missing(skipping skipped: [String] = []) -> [String] {
         rows.compactMap { row in
-            row.linux != nil && (row.skiff != nil || row.skiffUnavailable != nil) ? nil : row.id
+            skipped.contains(row.id) || (row.linux != nil && (row.skiff != nil || row.skiffUnavailable != nil)) ? nil : row.id
         }
     }
 }
