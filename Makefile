@@ -14,13 +14,18 @@ KERNEL_LINKED := .build/x86_64-unknown-none-elf/release/Kernel
 HOST_BIN := .build/debug
 SKIFF := $(HOST_BIN)/skiff
 GUEST_TESTS := $(HOST_BIN)/skiff-guest-tests
+SKIFF_BENCH := $(HOST_BIN)/skiff-bench
 JOBS ?= 2
 
-# Debian packages: command -> package
+# Debian packages: command (or absolute path, or glob) -> package. The Linux kernel is the guest
+# `make bench` compares Skiff with.
 APT_PACKAGES := qemu-system-x86_64:qemu-system-x86 qemu-img:qemu-utils musl-gcc:musl-tools gcc:gcc \
-  busybox:busybox-static python3:python3-minimal /usr/lib/python3.11/json/__init__.py:libpython3.11-stdlib
+  busybox:busybox-static python3:python3-minimal /usr/lib/python3.11/json/__init__.py:libpython3.11-stdlib \
+  /boot/vmlinuz-*:linux-image-amd64
+# Only for the plots of a full `make bench`.
+BENCH_APT_PACKAGES := /usr/lib/python3/dist-packages/matplotlib/__init__.py:python3-matplotlib
 
-.PHONY: all deps kernel host run check test-host test-guest guest-programs clean bench
+.PHONY: all deps bench-deps kernel host run check test-host test-guest guest-programs clean bench bench-programs
 
 # Guest test programs: C sources built three ways (musl static, musl static-pie, glibc dynamic).
 GUEST_SOURCES := $(wildcard GuestTests/programs/*.c)
@@ -48,10 +53,11 @@ $(BUILD)/guest/%-dynamic: GuestTests/programs/%.c
 	@mkdir -p $(dir $@)
 	gcc $(GUEST_CFLAGS) -o $@ $< -lpthread
 
-deps:
-	@missing=""; for pair in $(APT_PACKAGES); do \
+# Installs the packages of a "command:package" list whose command (or file, or glob) is missing.
+define apt_install
+@missing=""; for pair in $(1); do \
 	  cmd=$${pair%%:*}; pkg=$${pair#*:}; \
-	  if [ "$${cmd#/}" != "$$cmd" ]; then [ -e "$$cmd" ] || missing="$$missing $$pkg"; \
+	  if [ "$${cmd#/}" != "$$cmd" ]; then ls $$cmd >/dev/null 2>&1 || missing="$$missing $$pkg"; \
 	  else command -v $$cmd >/dev/null 2>&1 || missing="$$missing $$pkg"; fi; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -60,7 +66,14 @@ deps:
 	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
+endef
+
+deps:
+	$(call apt_install,$(APT_PACKAGES))
 	@test -x $(SWIFT_ROOT)/usr/bin/swift || { echo "error: Swift 6.3 not found at $(SWIFT_ROOT) (set SWIFT_ROOT)"; exit 1; }
+
+bench-deps: deps
+	$(call apt_install,$(BENCH_APT_PACKAGES))
 
 # The kernel: SwiftPM cross build with the embedded toolset, then the symbol table appended.
 kernel: $(KERNEL)
@@ -77,6 +90,7 @@ $(KERNEL): host FORCE
 host:
 	$(SWIFT) build --product skiff
 	$(SWIFT) build --product skiff-guest-tests
+	$(SWIFT) build --product skiff-bench
 
 test-host:
 	$(SWIFT) test --parallel
@@ -90,9 +104,41 @@ run: deps kernel host guest-programs
 check: deps
 	$(MAKE) test-host
 	$(MAKE) test-guest
+	$(MAKE) bench BENCH_QUICK=1
 
-bench: deps kernel host
-	@echo "benchmarks arrive with their issues; see docs/benchmarks.md"
+# Benchmarks: Skiff beside Debian's Linux kernel under the same QEMU settings (docs/benchmarks.md).
+#   make bench                  median of BENCH_RUNS runs per system, table, results and plots in build/bench
+#   make bench BENCH_QUICK=1    one run, tiny counts: a smoke test that every number comes out
+BENCH_RUNS ?= 5
+BENCH_QUICK ?=
+BENCH_ARGS ?=
+BENCH_DIR := $(BUILD)/bench
+BENCH_SOURCES := $(wildcard GuestTests/bench/*.c)
+BENCH_PROGRAMS := $(patsubst GuestTests/bench/%.c,$(BENCH_DIR)/programs/%,$(BENCH_SOURCES)) $(BENCH_DIR)/programs/init
+
+bench-programs: $(BENCH_PROGRAMS) $(BENCH_DIR)/skiff-kernel.elf
+
+$(BENCH_DIR)/programs/%: GuestTests/bench/%.c GuestTests/bench/bench.h
+	@mkdir -p $(dir $@)
+	musl-gcc -O2 -Wall -Wno-unused-result -static -o $@ $<
+
+$(BENCH_DIR)/programs/init: GuestTests/linux/init.c
+	@mkdir -p $(dir $@)
+	musl-gcc -O2 -Wall -Wno-unused-result -static -o $@ $<
+
+# The kernel as benchmarked and measured: without its debug sections, which are never loaded.
+$(BENCH_DIR)/skiff-kernel.elf: $(KERNEL)
+	@mkdir -p $(dir $@)
+	llvm-objcopy --strip-debug $< $@
+
+bench: $(if $(BENCH_QUICK),deps,bench-deps) kernel host
+	$(MAKE) bench-programs
+	$(SKIFF_BENCH) --build $(BUILD) --runs $(BENCH_RUNS) $(if $(BENCH_QUICK),--quick) $(BENCH_ARGS)
+	@if [ -z "$(BENCH_QUICK)" ]; then \
+	  if /usr/bin/python3 -c 'import matplotlib' 2>/dev/null; then \
+	    /usr/bin/python3 Tools/bench-plot.py $(BENCH_DIR)/results.json $(BENCH_DIR); \
+	  else echo "bench: python3-matplotlib is not installed; no plots"; fi; \
+	fi
 
 clean:
 	rm -rf $(BUILD) .build

@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "skiff", targets: ["skiff"]),
         .executable(name: "Kernel", targets: ["Kernel"]),
         .executable(name: "skiff-guest-tests", targets: ["GuestTestRunner"]),
+        .executable(name: "skiff-bench", targets: ["SkiffBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
@@ -52,6 +53,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "GuestTestRunner",
+            dependencies: ["SkiffHost"]
+        ),
+        .executableTarget(
+            name: "SkiffBench",
             dependencies: ["SkiffHost"]
         ),
 

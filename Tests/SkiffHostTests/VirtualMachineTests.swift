@@ -75,3 +75,24 @@ import Testing
         #expect(Array(bytes[48...]) == [0x61, 0, 0x62, 0])
     }
 }
+
+/// Timing a console line: the chunk that completes the line gives its arrival time.
+@Suite struct ConsoleTimelineTests {
+    @Test func lineArrivesWithTheChunkHoldingItsNewline() {
+        let text = Array("boot\nbench: boot-clock 12 ms\ndone\n".utf8)
+        // chunks end after "boot\nbench: bo" (14), after the first newline (28), and at the end.
+        let timeline = ConsoleTimeline(
+            bytes: text,
+            arrivals: [.init(end: 14, elapsed: 0.1), .init(end: 29, elapsed: 0.25), .init(end: text.count, elapsed: 0.4)])
+        #expect(timeline.elapsed(untilLineContaining: "boot") == 0.1)
+        #expect(timeline.elapsed(untilLineContaining: "bench: boot-clock") == 0.25)
+        #expect(timeline.elapsed(untilLineContaining: "done") == 0.4)
+        #expect(timeline.elapsed(untilLineContaining: "missing") == nil)
+    }
+
+    @Test func lineWithoutNewlineEndsWithTheOutput() {
+        let text = Array("partial".utf8)
+        let timeline = ConsoleTimeline(bytes: text, arrivals: [.init(end: 3, elapsed: 1), .init(end: 7, elapsed: 2)])
+        #expect(timeline.elapsed(untilLineContaining: "par") == 2)
+    }
+}

@@ -124,6 +124,8 @@ public struct VirtualMachine {
         public var timedOut: Bool
         public var elapsed: Double
         public var accelerator: Accelerator
+        /// The console's raw bytes with their arrival times.
+        public var timeline = ConsoleTimeline(bytes: [], arrivals: [])
 
         /// The program's exit status, or the one-line error for a VM that timed out or a QEMU
         /// that failed. `timeout` is what the VM was given, for the message.
@@ -222,7 +224,8 @@ public struct VirtualMachine {
         return Outcome(
             exitStatus: status,
             qemuStatus: result.status, console: console, qemuErrors: errors, timedOut: result.timedOut,
-            elapsed: result.elapsed, accelerator: accelerator)
+            elapsed: result.elapsed, accelerator: accelerator,
+            timeline: ConsoleTimeline(bytes: result.standardOutput, arrivals: result.outputArrivals))
     }
 
     /// The kernel ends the VM by ACPI power-off for status 0 (QEMU exits 0) and through

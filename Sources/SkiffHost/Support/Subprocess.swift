@@ -11,6 +11,9 @@ public struct Subprocess {
         public var standardError: [UInt8]
         public var timedOut: Bool
         public var elapsed: Double
+        /// When standard output arrived: for each chunk read from the pipe, the length of the
+        /// output up to its end and the seconds since the process was started.
+        public var outputArrivals: [OutputArrival]
 
         public var outputText: String { String(decoding: standardOutput, as: UTF8.self) }
         public var errorText: String { String(decoding: standardError, as: UTF8.self) }
@@ -54,12 +57,13 @@ public struct Subprocess {
         process.standardInput = input ?? FileHandle.nullDevice
 
         let collected = Collected()
+        let start = DispatchTime.now().uptimeNanoseconds
         let echoOutput = echoOutput
         let echoError = echoError
         out.fileHandleForReading.readabilityHandler = { handle in
             let data = handle.availableData
             if data.isEmpty { return }
-            collected.appendOutput(data)
+            collected.appendOutput(data, at: DispatchTime.now().uptimeNanoseconds &- start)
             echoOutput?.write(data)
         }
         err.fileHandleForReading.readabilityHandler = { handle in
@@ -69,7 +73,6 @@ public struct Subprocess {
             echoError?.write(data)
         }
 
-        let start = Date()
         let finished = DispatchSemaphore(value: 0)
         process.terminationHandler = { _ in finished.signal() }
         do {
@@ -95,14 +98,15 @@ public struct Subprocess {
         err.fileHandleForReading.readabilityHandler = nil
         let restOut = out.fileHandleForReading.readDataToEndOfFile()
         let restErr = err.fileHandleForReading.readDataToEndOfFile()
-        collected.appendOutput(restOut)
+        collected.appendOutput(restOut, at: DispatchTime.now().uptimeNanoseconds &- start)
         collected.appendError(restErr)
         if !restOut.isEmpty { echoOutput?.write(restOut) }
         if !restErr.isEmpty { echoError?.write(restErr) }
 
         return Result(
             status: process.terminationStatus, standardOutput: collected.output, standardError: collected.error,
-            timedOut: timedOut, elapsed: Date().timeIntervalSince(start))
+            timedOut: timedOut, elapsed: Double(DispatchTime.now().uptimeNanoseconds &- start) / 1e9,
+            outputArrivals: collected.arrivals)
     }
 
     /// Output gathered from the pipe handlers, which run on other threads.
@@ -110,10 +114,12 @@ public struct Subprocess {
         private let lock = NSLock()
         private(set) var output: [UInt8] = []
         private(set) var error: [UInt8] = []
+        private(set) var arrivals: [OutputArrival] = []
 
-        func appendOutput(_ data: Data) {
+        func appendOutput(_ data: Data, at nanoseconds: UInt64) {
             lock.lock()
             output.append(contentsOf: data)
+            if !data.isEmpty { arrivals.append(OutputArrival(end: output.count, elapsed: Double(nanoseconds) / 1e9)) }
             lock.unlock()
         }
 
@@ -122,5 +128,16 @@ public struct Subprocess {
             error.append(contentsOf: data)
             lock.unlock()
         }
+    }
+}
+
+/// One chunk of a process's standard output: the output's length once it had arrived, and the
+/// seconds from the process's start to its arrival.
+public struct OutputArrival: Equatable, Sendable {
+    public var end: Int
+    public var elapsed: Double
+    public init(end: Int, elapsed: Double) {
+        self.end = end
+        self.elapsed = elapsed
     }
 }

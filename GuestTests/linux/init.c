@@ -1,0 +1,97 @@
+/* /init of the Linux guest `make bench` compares Skiff with: mounts /proc, /dev and /sys, loads
+ * the kernel modules listed in /etc/modules (dependencies first, as the host wrote them), runs
+ * the program given after `--` on the kernel command line, prints its exit status and powers off.
+ *
+ * Lines it prints (the host parses them):
+ *   skiff-bench-init: boot-us N       CLOCK_BOOTTIME when /init started, in microseconds
+ *   skiff-bench-init: exit status N   the program's exit status (128+signal when killed)
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static void say(const char *what, const char *detail) {
+    fprintf(stderr, "skiff-bench-init: %s: %s\n", what, detail);
+}
+
+static void mount_or_say(const char *source, const char *target, const char *type) {
+    mkdir(target, 0755);
+    if (mount(source, target, type, 0, NULL) != 0 && errno != EBUSY) say(target, strerror(errno));
+}
+
+/* Each line of /etc/modules is a path to a .ko file; load them in order. */
+static void load_modules(void) {
+    FILE *list = fopen("/etc/modules", "r");
+    if (!list) return;
+    char path[512];
+    while (fgets(path, sizeof path, list)) {
+        path[strcspn(path, "\n")] = 0;
+        if (!path[0]) continue;
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0 || syscall(SYS_finit_module, fd, "", 0) != 0) {
+            if (errno != EEXIST) say(path, strerror(errno));
+        }
+        if (fd >= 0) close(fd);
+    }
+    fclose(list);
+}
+
+static void power_off(void) {
+    fflush(stdout);
+    sync();
+    reboot(RB_POWER_OFF);
+    say("reboot(RB_POWER_OFF)", strerror(errno));
+    for (;;) pause();
+}
+
+int main(int argc, char **argv) {
+    struct timespec now;
+    clock_gettime(CLOCK_BOOTTIME, &now);
+    long long boot_us = (long long)now.tv_sec * 1000000 + now.tv_nsec / 1000;
+
+    mount_or_say("proc", "/proc", "proc");
+    mount_or_say("devtmpfs", "/dev", "devtmpfs");
+    mount_or_say("sysfs", "/sys", "sysfs");
+    mount_or_say("tmpfs", "/tmp", "tmpfs");
+    load_modules();
+    printf("skiff-bench-init: boot-us %lld\n", boot_us);
+    fflush(stdout);
+
+    if (argc < 2) {
+        say("usage", "pass the program and its arguments after -- on the kernel command line");
+        printf("skiff-bench-init: exit status 2\n");
+        power_off();
+    }
+    int status = 127;
+    pid_t child = fork();
+    if (child == 0) {
+        int console = open("/dev/console", O_RDWR);
+        if (console >= 0) {
+            dup2(console, 0);
+            dup2(console, 1);
+            dup2(console, 2);
+            if (console > 2) close(console);
+        }
+        execv(argv[1], argv + 1);
+        say(argv[1], strerror(errno));
+        _exit(127);
+    }
+    if (child < 0) {
+        say("fork", strerror(errno));
+    } else {
+        int raw;
+        while (waitpid(child, &raw, 0) < 0 && errno == EINTR) {}
+        status = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
+    }
+    printf("skiff-bench-init: exit status %d\n", status);
+    power_off();
+}

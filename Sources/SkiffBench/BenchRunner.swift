@@ -1,0 +1,49 @@
+import Foundation
+import SkiffHost
+
+/// Boots one workload on one system under the run's QEMU settings and reads its results.
+struct BenchRunner {
+    var settings: MachineSettings
+    /// The raw disk image attached for workloads that need one.
+    var disk: String
+    var timeout: Double
+
+    func run(_ workload: Workload, on system: GuestSystem) throws -> WorkloadResult {
+        let vm = system.virtualMachine(
+            image: workload.image, arguments: workload.arguments, settings: settings,
+            disk: workload.needsDisk ? disk : nil, timeout: timeout)
+        let outcome = try vm.run(accelerator: settings.accelerator)
+        let status = system.status(of: outcome)
+        var result = WorkloadResult.parse(console: outcome.console)
+        result.totalSeconds = outcome.elapsed
+        if let marker = workload.bootMarker { result.bootSeconds = outcome.timeline.elapsed(untilLineContaining: marker) }
+        var problems: [String] = []
+        if outcome.timedOut {
+            problems.append("timed out after \(Int(timeout)) s")
+        } else if status != 0 {
+            problems.append("exit status \(status.map(String.init) ?? "unknown (no status from the guest, QEMU \(outcome.qemuStatus))")")
+        }
+        for metric in workload.metrics where result.values[metric] == nil && result.unavailable[metric] == nil {
+            problems.append("no result for \(metric)")
+        }
+        if workload.bootMarker != nil && result.bootSeconds == nil { problems.append("no boot marker line") }
+        guard problems.isEmpty else {
+            let tail = outcome.console.split(separator: "\n", omittingEmptySubsequences: false).suffix(15)
+                .joined(separator: "\n    | ")
+            var message = "\(system.kind.title) \(workload.name): \(problems.joined(separator: "; "))\n    | \(tail)"
+            if !outcome.qemuErrors.isEmpty { message += "\n    qemu: " + outcome.qemuErrors.trimmingCharacters(in: .whitespacesAndNewlines) }
+            throw SkiffError(message)
+        }
+        return result
+    }
+
+    /// Whether `system` boots the hello image with `memoryMiB` and the program prints its line
+    /// and exits 0.
+    func helloSucceeds(on system: GuestSystem, memoryMiB: Int, timeout: Double) throws -> Bool {
+        var small = settings
+        small.memoryMiB = memoryMiB
+        let vm = system.virtualMachine(image: .hello, arguments: ["/bin/hello"], settings: small, disk: nil, timeout: timeout)
+        let outcome = try vm.run(accelerator: settings.accelerator)
+        return system.status(of: outcome) == 0 && outcome.console.contains(Workload.helloMarker)
+    }
+}
