@@ -18,7 +18,8 @@ JOBS ?= 2
 
 # Debian packages: command -> package
 APT_PACKAGES := qemu-system-x86_64:qemu-system-x86 qemu-img:qemu-utils musl-gcc:musl-tools gcc:gcc \
-  busybox:busybox-static python3:python3-minimal /usr/lib/python3.11/json/__init__.py:libpython3.11-stdlib
+  busybox:busybox-static python3:python3-minimal /usr/lib/python3.11/json/__init__.py:libpython3.11-stdlib \
+  mke2fs:e2fsprogs
 
 .PHONY: all deps kernel host run check test-host test-guest guest-programs clean bench
 
