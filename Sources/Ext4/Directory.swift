@@ -84,6 +84,16 @@ extension Ext4FileSystem {
 
     /// Finds `name` (not `.` or `..`) in the directory.
     func findEntry(_ handle: InodeHandle, _ name: [UInt8]) throws(Ext4Error) -> EntryLocation? {
+        if handle.inode.hasInlineData {
+            let (_, data) = try InlineData.directory(handle.inode, number: handle.number)
+            for record in try DirectoryBlock.records(data, checksums: false, hasFileType: layout.hasFileType)
+            where record.inode != 0 && DirectoryBlock.nameEquals(data, record, name) {
+                return EntryLocation(
+                    logical: 0, physical: 0, offset: record.offset, previousOffset: nil, inode: record.inode,
+                    fileType: record.fileType)
+            }
+            return nil
+        }
         if let tree = try htree(handle) { return try tree.find(name, in: handle, fs: self) }
         let count = try directoryBlockCount(handle)
         var logical: UInt32 = 0
@@ -112,6 +122,11 @@ extension Ext4FileSystem {
 
     /// The parent recorded in a directory's `..` entry.
     func parentInode(_ handle: InodeHandle) throws(Ext4Error) -> UInt32 {
+        if handle.inode.hasInlineData {
+            let parent = try InlineData.directory(handle.inode, number: handle.number).parent
+            guard layout.isValidInode(parent) else { throw .corrupt("ext4: inline directory \(handle.number) parent \(parent)") }
+            return parent
+        }
         let (_, data) = try readDirectoryBlock(handle, 0)
         let records = try DirectoryBlock.records(
             data, checksums: directoryChecksums && !handle.inode.isIndexed, hasFileType: layout.hasFileType)

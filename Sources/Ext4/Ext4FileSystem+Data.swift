@@ -36,6 +36,7 @@ extension Ext4FileSystem {
             return try writeLegacy(&handle, at: offset, from: buffer)
         }
         if !handle.inode.hasExtents { startExtentTree(&handle) }
+        if offset > handle.inode.size { try zeroPastEnd(handle, upTo: offset) }
         let total = Int(min(UInt64(buffer.count), maximumFileSize &- offset))
         let blockSize = layout.blockSize
         let chunkBytes = Int(min(layout.blocksPerGroup, 8192)) &* blockSize
@@ -208,11 +209,34 @@ extension Ext4FileSystem {
         try resize(&handle, to: size)
     }
 
+    /// Zeroes the bytes of the last block past the end of the file, up to `limit`, before the
+    /// file grows over them.
+    ///
+    /// Shrinking leaves whatever the last block held past the new end (it is invisible, and
+    /// zeroing it before the shrink commits would change the file's visible contents if the
+    /// shrink were lost in a crash); growing makes those bytes part of the file, so they
+    /// become zeros first — in place, before the transaction that grows the file commits,
+    /// which a crash can only leave invisible again.
+    func zeroPastEnd(_ handle: InodeHandle, upTo limit: UInt64) throws(Ext4Error) {
+        let blockSize = UInt64(layout.blockSize)
+        let size = handle.inode.size
+        let within = Int(size % blockSize)
+        guard within != 0 else { return }
+        let logical = UInt32(truncatingIfNeeded: size / blockSize)
+        guard let physical = try mapRun(handle, logical).physical else { return }
+        let end = Int(min(limit &- (size &- UInt64(within)), blockSize))
+        guard end > within else { return }
+        var block = try io.read(physical)
+        block.zero(from: within, count: end &- within)
+        try io.write(physical, block)
+    }
+
     /// Changes the size and frees what lies beyond it, in as many transactions as needed.
     func resize(_ handle: inout InodeHandle, to size: UInt64) throws(Ext4Error) {
         let blockSize = UInt64(layout.blockSize)
         let oldSize = handle.inode.size
         if size >= oldSize {
+            if size > oldSize { try zeroPastEnd(handle, upTo: size) }
             try operation(credits: 4) { () throws(Ext4Error) in
                 handle.inode.size = size
                 let now = options.clock()
@@ -224,13 +248,6 @@ extension Ext4FileSystem {
         }
         if !handle.inode.hasExtents && size != 0 {
             throw Ext4Error(.EOPNOTSUPP, "ext4: shrinking block-mapped (ext2/3) files is not supported")
-        }
-        // Zero the tail of the new last block so a later extension reads zeros there.
-        let tail = Int(size % blockSize)
-        if tail != 0, let physical = try mapRun(handle, UInt32(size / blockSize)).physical {
-            var block = try io.read(physical)
-            block.zero(from: tail, count: layout.blockSize &- tail)
-            try io.write(physical, block)
         }
         let first = UInt32((size &+ blockSize &- 1) / blockSize)
         var orphaned = false

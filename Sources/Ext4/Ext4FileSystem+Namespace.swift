@@ -102,9 +102,11 @@ extension Ext4FileSystem {
             let run = try allocateBlocks(goal: layout.groupStart(layout.inodeLocation(handle.number).group), count: 1)
             handle.inode.setSectors(UInt64(layout.blockSize / 512))
             try insertExtent(Extent(logical: 0, length: 1, physical: run.start, initialized: true), &handle)
+            // The target is file data, as Linux writes it: in place before the transaction
+            // that links the block commits.
             var block = [UInt8](repeating: 0, count: layout.blockSize)
             block.copy(from: target, at: 0, to: 0, count: target.count)
-            setMetadata(run.start, block)
+            try io.write(run.start, block)
         }
     }
 

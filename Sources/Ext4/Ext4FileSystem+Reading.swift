@@ -10,9 +10,6 @@ extension Ext4FileSystem {
         guard handle.fileType != nil, handle.inode.linksCount > 0 || openOrphans.contains(number) else {
             throw .corrupt("ext4: inode \(number) is not in use")
         }
-        if handle.inode.flags & Inode.inlineDataFlag != 0 {
-            throw Ext4Error(.EOPNOTSUPP, "ext4: inode \(number) keeps its data inline (unsupported)")
-        }
         return handle
     }
 
@@ -65,6 +62,21 @@ extension Ext4FileSystem {
             return Ext4DirectoryEntry(
                 name: DirectoryBlock.name(data, record), inode: record.inode, type: type, nextCookie: next)
         }
+        if handle.inode.hasInlineData {
+            // `.` and `..` (cookies 0 and 1) are implied; records follow at 2 + their offset.
+            let (parent, data) = try InlineData.directory(handle.inode, number: directory)
+            if cookie == 0 && !visit(Ext4DirectoryEntry(name: Self.dot, inode: directory, type: .directory, nextCookie: 1)) {
+                return
+            }
+            if cookie <= 1 && !visit(Ext4DirectoryEntry(name: Self.dotDot, inode: parent, type: .directory, nextCookie: 2)) {
+                return
+            }
+            let records = try DirectoryBlock.records(data, checksums: false, hasFileType: layout.hasFileType)
+            for record in records where record.inode != 0 && UInt64(record.offset) &+ 2 >= cookie {
+                if !visit(try entry(record, data, UInt64(record.offset &+ record.recordLength) &+ 2)) { return }
+            }
+            return
+        }
         guard let tree = try htree(handle) else {
             try iterateLinear(handle, from: cookie) { (record, data, next) throws(Ext4Error) in
                 visit(try entry(record, data, next))
@@ -98,6 +110,15 @@ extension Ext4FileSystem {
         let size = handle.inode.size
         guard offset < size, buffer.count > 0 else { return 0 }
         let total = Int(min(UInt64(buffer.count), size &- offset))
+        if handle.inode.hasInlineData {
+            let inline = try InlineData.contents(handle.inode, number: number)
+            guard size <= UInt64(inline.count) else { throw .corrupt("ext4: inode \(number) inline data is short") }
+            inline.withUnsafeBytes { source in
+                UnsafeMutableRawBufferPointer(rebasing: buffer[0..<total])
+                    .copyMemory(from: UnsafeRawBufferPointer(rebasing: source[Int(offset)..<(Int(offset) &+ total)]))
+            }
+            return total
+        }
         let blockSize = layout.blockSize
         var done = 0
         var scratch: [UInt8] = []
@@ -140,7 +161,7 @@ extension Ext4FileSystem {
         guard size > 0, size <= 4096 else {
             throw .corrupt("ext4: symlink \(number) has size \(size)")
         }
-        if isFastSymlink(handle.inode) {
+        if isFastSymlink(handle.inode) && !handle.inode.hasInlineData {
             return Array(handle.inode.raw[Inode.blockAreaOffset..<(Inode.blockAreaOffset &+ Int(size))])
         }
         var target = [UInt8](repeating: 0, count: Int(size))

@@ -111,7 +111,7 @@ public final class Ext4FileSystem {
                 throw Ext4Error(.EROFS, "ext4: read-only-compatible features 0x\(String(roOnly, radix: 16)) prevent writing; mount read-only")
             }
             if superblock.incompatible & Features.readOnlyIncompat != 0 {
-                throw Ext4Error(.EROFS, "ext4: MMP or an external journal prevents writing; mount read-only")
+                throw Ext4Error(.EROFS, "ext4: inline data, MMP or an external journal prevent writing; mount read-only")
             }
             if superblock.incompatible & Features.extents == 0 {
                 throw Ext4Error(.EROFS, "ext4: volumes without extents are read-only here")

@@ -44,10 +44,11 @@ public enum Features {
     /// Incompatible features this module reads. Anything else refuses the mount.
     static let supportedIncompat: UInt32 =
         fileType | recover | metaBlockGroups | extents | bit64 | flexibleBlockGroups | checksumSeed | largeDirectory
-        | multiMountProtection | journalDevice
+        | multiMountProtection | journalDevice | inlineData
     /// Incompatible features that are understood for reading but make the volume read-only
-    /// here: MMP needs a heartbeat writer, an external journal a second device.
-    static let readOnlyIncompat: UInt32 = multiMountProtection | journalDevice
+    /// here: MMP needs a heartbeat writer, an external journal a second device, inline data
+    /// moving data out of inodes as files grow.
+    static let readOnlyIncompat: UInt32 = multiMountProtection | journalDevice | inlineData
     /// Read-only-compatible features this module keeps correct when it writes. Any other
     /// (bigalloc, quota, verity, snapshots, orphan_present …) makes a read-write mount EROFS.
     static let writableRoCompat: UInt32 =

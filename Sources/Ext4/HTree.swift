@@ -11,8 +11,6 @@ import LinuxABI
 /// to a linear directory.
 struct HTree {
     let hash: DirectoryHash
-    /// Index levels including the root (indirect levels + 1).
-    let levels: Int
     let maxLevels: Int
     let blockSize: Int
     let checksums: Bool
@@ -32,6 +30,11 @@ struct HTree {
         let (rootPhysical, rootData) = try fs.readDirectoryBlock(handle, 0)
         var node = HTreeNode(data: rootData, countOffset: HTreeNode.rootCountOffset)
         try check(node, root: true, blocks: blocks, handle)
+        // Read from the root every time: an insertion may just have added a level.
+        let levels = Int(rootData[30]) &+ 1
+        guard levels <= maxLevels else {
+            throw .corrupt("ext4: directory \(handle.number) has \(levels) index levels")
+        }
         var result: [Level] = []
         var logical: UInt32 = 0
         var physical = rootPhysical
@@ -322,12 +325,10 @@ extension Ext4FileSystem {
             throw .corrupt("ext4: directory \(handle.number) is marked hashed but has no index root")
         }
         let maxLevels = layout.largeDirectory ? 3 : 2
-        let levels = Int(data[30]) &+ 1
-        guard levels <= maxLevels else { throw .corrupt("ext4: directory \(handle.number) has \(levels) index levels") }
         let hash = DirectoryHash(rootVersion: data[28], unsigned: layout.unsignedHash, seed: layout.hashSeed)
         guard hash.isKnown else { throw .corrupt("ext4: directory \(handle.number) uses hash \(data[28])") }
         return HTree(
-            hash: hash, levels: levels, maxLevels: maxLevels, blockSize: layout.blockSize, checksums: directoryChecksums)
+            hash: hash, maxLevels: maxLevels, blockSize: layout.blockSize, checksums: directoryChecksums)
     }
 
     /// Writes an htree root back (after its `..` entry changed).

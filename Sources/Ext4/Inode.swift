@@ -86,6 +86,7 @@ struct Inode {
 
     var hasExtents: Bool { flags & Self.extentsFlag != 0 }
     var isIndexed: Bool { flags & Self.indexFlag != 0 }
+    var hasInlineData: Bool { flags & Self.inlineDataFlag != 0 }
 
     /// Whether the extra area reaches `offset + width` (the field is present).
     func fits(_ offset: Int, _ width: Int) -> Bool {

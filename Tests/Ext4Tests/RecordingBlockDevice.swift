@@ -61,23 +61,44 @@ final class RecordingBlockDevice: BlockDevice {
 
     func discard(sector: UInt64, count: UInt64) throws(BlockDeviceError) { throw .unsupported }
 
-    /// The disk after a crash following the first `writes` writes: all writes up to the last
-    /// flush before the cut, then those after it for which `keep(index)` is true (index counts
-    /// from 0 among the unflushed writes).
+    /// How many writes were followed by a flush among the first `writes` writes (those a
+    /// crash right after write `writes` cannot lose).
+    func flushedWrites(before writes: Int) -> Int {
+        var seen = 0
+        var flushed = 0
+        for event in events {
+            switch event {
+            case .write:
+                if seen == writes { return flushed }
+                seen += 1
+            case .flush:
+                flushed = seen
+            }
+        }
+        return flushed
+    }
+
+    /// The disk after a crash following the first `writes` writes (and any flushes right
+    /// after them, before the next write): all writes up to the last flush before the cut,
+    /// then those after it for which `keep(index)` is true (index counts from 0 among the
+    /// unflushed writes).
     func image(after writes: Int, keeping keep: (Int) -> Bool = { _ in true }) -> [UInt8] {
         var disk = initial
         var seen = 0
         var lastFlushEvent = -1
         var cutEvent = events.count
         for (index, event) in events.enumerated() {
-            if seen == writes {
-                cutEvent = index
-                break
-            }
             switch event {
-            case .write: seen += 1
-            case .flush: lastFlushEvent = index
+            case .write:
+                if seen == writes {
+                    cutEvent = index
+                    break
+                }
+                seen += 1
+            case .flush:
+                lastFlushEvent = index
             }
+            if cutEvent != events.count { break }
         }
         var unflushed = 0
         for index in 0..<cutEvent {
