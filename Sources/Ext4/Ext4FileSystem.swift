@@ -267,6 +267,8 @@ public final class Ext4FileSystem {
     /// afterwards.
     public func unmount() throws(Ext4Error) {
         guard !isReadOnly, abortError == nil else { return }
+        // Nothing keeps a file open across an unmount: unlinked files still open go now.
+        while let number = openOrphans.popLast() { try finishOrphan(number) }
         try commitRunning()
         try checkpoint()
         let now = options.clock()
@@ -516,7 +518,7 @@ public final class Ext4FileSystem {
         guard sb.blockSize == UInt32(layout.blockSize) else {
             throw .corrupt("ext4: journal block size \(sb.blockSize) differs from the volume's")
         }
-        guard sb.maxLength <= UInt32(blocks), sb.first >= 1, sb.first < sb.maxLength, sb.maxLength &- sb.first >= 16 else {
+        guard sb.maxLength <= UInt32(blocks), sb.first >= 1, sb.first < sb.logEnd, sb.logEnd &- sb.first >= 16 else {
             throw .corrupt("ext4: journal geometry first \(sb.first) length \(sb.maxLength)")
         }
         if sb.hasChecksumV2orV3 {

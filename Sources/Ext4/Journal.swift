@@ -40,7 +40,7 @@ final class Journal {
         self.superblock = superblock
         self.runs = runs
         first = superblock.first
-        end = superblock.maxLength
+        end = superblock.logEnd
         head = superblock.first
         sequence = superblock.sequence
         seed = CRC32C.update(~0, superblock.uuid)

@@ -29,8 +29,13 @@ enum JournalFormat {
     static let incompatChecksumV2: UInt32 = 0x8
     static let incompatChecksumV3: UInt32 = 0x10
     static let incompatFastCommit: UInt32 = 0x20
+    /// Fast commits are accepted but not replayed: the log proper ends before the fast-commit
+    /// area, and recovery restores the last full commit (a consistent state, just older).
     static let supportedIncompat: UInt32 =
         incompatRevoke | incompat64Bit | incompatAsyncCommit | incompatChecksumV2 | incompatChecksumV3
+        | incompatFastCommit
+    /// Fast-commit blocks when the superblock does not say (`JBD2_DEFAULT_FAST_COMMIT_BLOCKS`).
+    static let defaultFastCommitBlocks: UInt32 = 256
 
     static let headerSize = 12
 
@@ -80,6 +85,15 @@ struct JournalSuperblock {
         get { raw[0x50] }
         set { raw[0x50] = newValue }
     }
+    /// Blocks at the end of the journal reserved for fast commits (`s_num_fc_blks`), when
+    /// the journal has the feature.
+    var fastCommitBlocks: UInt32 {
+        guard incompatible & JournalFormat.incompatFastCommit != 0 else { return 0 }
+        let count = raw.be32(0x54)
+        return count == 0 ? JournalFormat.defaultFastCommitBlocks : count
+    }
+    /// One past the last block of the log proper (jbd2's `j_last + 1`).
+    var logEnd: UInt32 { maxLength >= fastCommitBlocks ? maxLength &- fastCommitBlocks : 0 }
     var checksum: UInt32 {
         get { raw.be32(0xFC) }
         set { raw.setBE32(0xFC, newValue) }

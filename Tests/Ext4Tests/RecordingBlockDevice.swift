@@ -78,6 +78,19 @@ final class RecordingBlockDevice: BlockDevice {
         return flushed
     }
 
+    /// Flushes issued after write `start` and up to write `end`.
+    func flushes(from start: Int, to end: Int) -> Int {
+        var seen = 0
+        var count = 0
+        for event in events {
+            switch event {
+            case .write: seen += 1
+            case .flush: if seen > start && seen <= end { count += 1 }
+            }
+        }
+        return count
+    }
+
     /// The disk after a crash following the first `writes` writes (and any flushes right
     /// after them, before the next write): all writes up to the last flush before the cut,
     /// then those after it for which `keep(index)` is true (index counts from 0 among the

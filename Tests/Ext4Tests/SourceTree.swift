@@ -25,6 +25,10 @@ struct SourceTree {
         for index in 0..<manyFiles {
             try write("many/file-with-a-longish-name-\(index)", Array("entry \(index)".utf8))
         }
+        // Bytes above 0x7F hash differently with signed and unsigned `char`.
+        for index in 0..<min(manyFiles, 20) {
+            try write("many/\u{FC}nic\u{F6}de-\u{00E9}\u{00E8}-\(index)", Array("accented \(index)".utf8))
+        }
         try manager.createSymbolicLink(atPath: "\(root)/fast-link", withDestinationPath: "hello.txt")
         let longTarget = "dir/sub/" + String(repeating: "long-component/", count: 8) + "target"
         try manager.createSymbolicLink(atPath: "\(root)/slow-link", withDestinationPath: longTarget)

@@ -85,6 +85,8 @@ struct VolumeSpec: CustomStringConvertible {
     var features: [String] = []
     var inodeSize = 256
     var extraArguments: [String] = []
+    /// The directory hash new htrees use (`half_md4`, `tea`, `legacy`).
+    var hashAlgorithm = "half_md4"
 
     var description: String {
         var text = "\(blockSize / 1024)K"
@@ -93,6 +95,7 @@ struct VolumeSpec: CustomStringConvertible {
         text += bit64 ? "-64bit" : "-32bit"
         for feature in features { text += "-" + feature }
         for argument in extraArguments { text += " " + argument }
+        if hashAlgorithm != "half_md4" { text += " hash " + hashAlgorithm }
         return text
     }
 
@@ -137,6 +140,11 @@ final class TestImage {
         arguments += [path, "\(spec.sizeKiB)k"]
         let output = try E2fsprogs.run(tool: "mke2fs", arguments)
         guard output.status == 0 else { throw TestFailure("mke2fs \(arguments) failed: \(output.text)") }
+        if spec.hashAlgorithm != "half_md4" {
+            // mke2fs takes the hash only from its profile; set it in the superblock instead.
+            let set = try E2fsprogs.run(tool: "debugfs", ["-w", "-R", "ssv def_hash_version \(spec.hashAlgorithm)", path])
+            guard set.status == 0 else { throw TestFailure("debugfs ssv failed: \(set.text)") }
+        }
     }
 
     /// An image file holding `bytes`.
