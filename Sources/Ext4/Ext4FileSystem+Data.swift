@@ -18,6 +18,11 @@ extension Ext4FileSystem {
         return 2 &* depth &+ 4
     }
 
+    /// Allocations one write operation makes at most. Each can add an extent (a leaf entry,
+    /// possibly a split) and dirty a bitmap and a descriptor block, so on fragmented free space
+    /// a large write is cut into transactions the journal can hold.
+    var allocationsPerOperation: Int { max(8, maxTransactionBlocks / 4) }
+
     /// Extents truncation frees per transaction.
     var truncateStep: Int { max(8, maxTransactionBlocks / 8) }
 
@@ -44,24 +49,26 @@ extension Ext4FileSystem {
         while done < total {
             let chunk = min(chunkBytes, total &- done)
             let credits = treeCredits(handle) &+ 2 &* (chunk / blockSize / Int(layout.blocksPerGroup) &+ 2) &+ 4
-            let written: Int
+            let written: (count: Int, full: Bool)
             do {
-                written = try operation(credits: credits) { () throws(Ext4Error) -> Int in
-                    let count = try writeChunk(&handle, at: offset &+ UInt64(done), from: buffer, range: done..<(done &+ chunk))
-                    let end = offset &+ UInt64(done) &+ UInt64(count)
+                written = try operation(credits: credits) { () throws(Ext4Error) -> (count: Int, full: Bool) in
+                    let result = try writeChunk(
+                        &handle, at: offset &+ UInt64(done), from: buffer, range: done..<(done &+ chunk),
+                        allocations: allocationsPerOperation)
+                    let end = offset &+ UInt64(done) &+ UInt64(result.count)
                     if end > handle.inode.size { handle.inode.size = end }
                     let now = options.clock()
                     handle.inode.modificationTime = now
                     handle.inode.changeTime = now
                     try writeInode(handle)
-                    return count
+                    return result
                 }
             } catch {
                 if done > 0 && error.errno == .ENOSPC { return done }
                 throw error
             }
-            done &+= written
-            if written < chunk { break }
+            done &+= written.count
+            if written.full { break }
             handle = try liveHandle(number)
         }
         if done == 0 { throw .noSpace }
@@ -77,15 +84,19 @@ extension Ext4FileSystem {
     }
 
     /// Writes the bytes `range` of `buffer` at `offset` (inside one chunk). Returns how many
-    /// were written; fewer when the volume is full (ENOSPC when none).
+    /// were written — fewer when the allocation budget ran out, or (`full`) when the volume is
+    /// full (ENOSPC when none).
     private func writeChunk(
-        _ handle: inout InodeHandle, at offset: UInt64, from buffer: UnsafeRawBufferPointer, range: Range<Int>
-    ) throws(Ext4Error) -> Int {
+        _ handle: inout InodeHandle, at offset: UInt64, from buffer: UnsafeRawBufferPointer, range: Range<Int>,
+        allocations budget: Int
+    ) throws(Ext4Error) -> (count: Int, full: Bool) {
         let blockSize = layout.blockSize
         var done = 0
         let total = range.count
         var scratch = [UInt8](repeating: 0, count: blockSize)
+        var allocations = 0
         while done < total {
+            if allocations >= budget { return (done, false) }
             let position = offset &+ UInt64(done)
             let logical = UInt32(truncatingIfNeeded: position / UInt64(blockSize))
             let within = Int(position % UInt64(blockSize))
@@ -103,7 +114,7 @@ extension Ext4FileSystem {
                 if availableBlocks <= reserve {
                     if !pendingFrees.isEmpty && !changedInOperation { try commitRunning() }
                     guard availableBlocks > reserve else {
-                        if done > 0 { return done }
+                        if done > 0 { return (done, true) }
                         throw .noSpace
                     }
                 }
@@ -116,6 +127,7 @@ extension Ext4FileSystem {
                 physical = allocated.start
                 count = allocated.count
                 fresh = true
+                allocations &+= 1
             }
             // Copy the data: whole blocks straight from the caller, edges through a block
             // buffer (read back unless the block is new, when the rest is zeros).
@@ -160,7 +172,7 @@ extension Ext4FileSystem {
             }
             done &+= bytes
         }
-        return done
+        return (done, false)
     }
 
     /// Overwrites the mapped blocks of a legacy block-mapped file; growing one is not

@@ -105,6 +105,37 @@ import Testing
         try image.expectClean()
     }
 
+    @Test func largeWriteIntoFragmentedSpaceFitsTheJournal() throws {
+        // Free space in single blocks and a 1 MiB journal: one write needs thousands of
+        // extents, more than one transaction may log, so it is cut into several.
+        let spec = VolumeSpec(sizeKiB: 12 * 1024, blockSize: 1024, extraArguments: ["-J", "size=1"])
+        let image = try TestImage(spec)
+        var random = SplitMix64(seed: 12)
+        let data = random.bytes(1_500_000)
+        do {
+            let fs = try image.mount()
+            // Two files written a block at a time in turn take every other block; deleting
+            // one leaves free space in single blocks.
+            let keep = try fs.makeFile("keep", [])
+            let drop = try fs.makeFile("drop", [])
+            var offset: UInt64 = 0
+            while fs.statistics().freeBlocks > 1800 {
+                try fs.writeAll(keep, [UInt8](repeating: 1, count: 1024), at: offset)
+                try fs.writeAll(drop, [UInt8](repeating: 2, count: 1024), at: offset)
+                offset += 1024
+            }
+            try fs.unlink(bytes("drop"), in: Ext4FileSystem.rootInode)
+            try fs.sync()
+            let file = try fs.makeFile("fragmented", [])
+            #expect(try fs.writeAll(file, data) == data.count)
+            #expect(fs.abortError == nil)
+            #expect(try fs.readAll(file) == data)
+            try fs.unmount()
+        }
+        try image.expectClean()
+        #expect(try snapshot(of: try image.extract())["fragmented"] == data)
+    }
+
     @Test func largeFileSpansGroupsAndDeletesCleanly() throws {
         let spec = VolumeSpec(sizeKiB: 64 * 1024, blockSize: 1024)
         let image = try TestImage(spec)
