@@ -164,43 +164,41 @@ extension Ext4FileSystem {
 
     /// Removes the non-directory `name` from `directory`.
     public func unlink(_ name: [UInt8], in directory: UInt32) throws(Ext4Error) {
+        try removeName(name, in: directory, directory: false)
+    }
+
+    /// Removes the empty directory `name` from `directory`.
+    public func removeDirectory(_ name: [UInt8], in directory: UInt32) throws(Ext4Error) {
+        try removeName(name, in: directory, directory: true)
+    }
+
+    /// unlink and rmdir: removes the entry, drops a link, frees the inode with its last link
+    /// (finishing in further transactions when its blocks need them).
+    private func removeName(_ name: [UInt8], in directory: UInt32, directory isDirectory: Bool) throws(Ext4Error) {
         try checkWritable()
         try validateName(name)
         let pending = try operation(credits: namespaceCredits &+ truncateStep &* 3) { () throws(Ext4Error) -> UInt32? in
             var parent = try directoryHandle(directory)
             guard let location = try findEntry(parent, name) else { throw .notFound }
             var handle = try liveHandle(location.inode)
-            guard handle.fileType != .directory else { throw .isDirectory }
+            if isDirectory {
+                guard handle.fileType == .directory else { throw .notDirectory }
+                guard try isEmptyDirectory(handle) else { throw .notEmpty }
+            } else {
+                guard handle.fileType != .directory else { throw .isDirectory }
+            }
             try removeEntry(parent, at: location)
+            if isDirectory { decrementDirectoryLinks(&parent) }
             touch(&parent)
             try writeInode(parent)
-            handle.inode.linksCount = handle.inode.linksCount > 0 ? handle.inode.linksCount &- 1 : 0
+            // A directory's own `.` link goes with its name.
+            let links = handle.inode.linksCount
+            handle.inode.linksCount = isDirectory || links == 0 ? 0 : links &- 1
             handle.inode.changeTime = options.clock()
             if handle.inode.linksCount > 0 {
                 try writeInode(handle)
                 return nil
             }
-            return try dropInode(&handle)
-        }
-        if let pending { try finishOrphan(pending) }
-    }
-
-    /// Removes the empty directory `name` from `directory`.
-    public func removeDirectory(_ name: [UInt8], in directory: UInt32) throws(Ext4Error) {
-        try checkWritable()
-        try validateName(name)
-        let pending = try operation(credits: namespaceCredits &+ truncateStep &* 3) { () throws(Ext4Error) -> UInt32? in
-            var parent = try directoryHandle(directory)
-            guard let location = try findEntry(parent, name) else { throw .notFound }
-            var handle = try liveHandle(location.inode)
-            guard handle.fileType == .directory else { throw .notDirectory }
-            guard try isEmptyDirectory(handle) else { throw .notEmpty }
-            try removeEntry(parent, at: location)
-            decrementDirectoryLinks(&parent)
-            touch(&parent)
-            try writeInode(parent)
-            handle.inode.linksCount = 0
-            handle.inode.changeTime = options.clock()
             return try dropInode(&handle)
         }
         if let pending { try finishOrphan(pending) }

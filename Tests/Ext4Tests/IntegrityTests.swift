@@ -8,17 +8,6 @@ import Testing
 /// structural damage EUCLEAN, unknown features refuse the mount; inline data reads, and
 /// volumes with it mount read-only.
 @Suite struct IntegrityTests {
-    func errno(_ body: () throws -> Void) -> Errno? {
-        do {
-            try body()
-            return nil
-        } catch let error as Ext4Error {
-            return error.errno
-        } catch {
-            return nil
-        }
-    }
-
     /// Flips one byte of the image file.
     func corrupt(_ image: TestImage, at offset: Int) throws {
         var data = try image.bytes

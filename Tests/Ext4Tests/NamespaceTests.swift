@@ -89,16 +89,6 @@ import Testing
             let root = Ext4FileSystem.rootInode
             let dir = try fs.makeDirectory(bytes("dir"), in: root, permissions: 0o755)
             let file = try fs.makeFile("dir/file", bytes("data"))
-            func errno(_ body: () throws -> Void) -> Errno? {
-                do {
-                    try body()
-                    return nil
-                } catch let error as Ext4Error {
-                    return error.errno
-                } catch {
-                    return nil
-                }
-            }
             #expect(errno { _ = try fs.lookup(bytes("missing"), in: root) } == .ENOENT)
             #expect(errno { _ = try fs.makeDirectory(bytes("dir"), in: root, permissions: 0o755) } == .EEXIST)
             #expect(errno { _ = try fs.create(bytes("x"), in: file, permissions: 0o644) } == .ENOTDIR)

@@ -207,6 +207,18 @@ func makeImage(_ spec: VolumeSpec, source: String? = nil, scratch: Scratch = Scr
     try TestImage(spec, source: source, scratch: scratch).bytes
 }
 
+/// The errno `body` failed with, nil when it succeeded or threw something else.
+func errno(_ body: () throws -> Void) -> Errno? {
+    do {
+        try body()
+        return nil
+    } catch let error as Ext4Error {
+        return error.errno
+    } catch {
+        return nil
+    }
+}
+
 /// Real time, so e2fsck sees sensible timestamps.
 func hostClock() -> Timespec {
     var now = timespec()
