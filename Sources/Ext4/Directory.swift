@@ -56,7 +56,10 @@ extension Ext4FileSystem {
         }
     }
 
-    /// Whether block `logical` of a hashed directory is an index block (no entries).
+    /// Whether block `logical` of a hashed directory, read in linear order, is an index block
+    /// (no entries). An emptied leaf of a volume without checksums has the same shape and is
+    /// skipped too, which is harmless: it holds no entries. Code that reaches a leaf through
+    /// the index knows what it is and uses `indexedLeafRecords` instead.
     func isIndexBlock(_ handle: InodeHandle, _ logical: UInt32, _ data: [UInt8]) -> Bool {
         guard handle.inode.isIndexed else { return false }
         if logical == 0 { return true }
@@ -70,7 +73,12 @@ extension Ext4FileSystem {
             let all = try DirectoryBlock.records(data, checksums: false, hasFileType: layout.hasFileType)
             return Array(all.prefix(2))
         }
-        return try DirectoryBlock.records(data, checksums: directoryChecksums, hasFileType: layout.hasFileType)
+        return try indexedLeafRecords(data)
+    }
+
+    /// The records of a block the htree index names as a leaf.
+    func indexedLeafRecords(_ data: [UInt8]) throws(Ext4Error) -> [DirectoryRecord] {
+        try DirectoryBlock.records(data, checksums: directoryChecksums, hasFileType: layout.hasFileType)
     }
 
     /// Writes a leaf block back with a fresh tail checksum.
@@ -104,12 +112,14 @@ extension Ext4FileSystem {
         return nil
     }
 
-    /// Looks for `name` in one block.
-    func findEntry(_ name: [UInt8], inBlock logical: UInt32, _ handle: InodeHandle) throws(Ext4Error) -> EntryLocation? {
+    /// Looks for `name` in one block (`indexedLeaf`: a leaf the htree index named).
+    func findEntry(_ name: [UInt8], inBlock logical: UInt32, _ handle: InodeHandle, indexedLeaf: Bool = false) throws(Ext4Error)
+        -> EntryLocation?
+    {
         let (physical, data) = try readDirectoryBlock(handle, logical)
-        if isIndexBlock(handle, logical, data) { return nil }
+        if !indexedLeaf && isIndexBlock(handle, logical, data) { return nil }
         var previous: Int? = nil
-        for record in try leafRecords(handle, logical, data) {
+        for record in try indexedLeaf ? indexedLeafRecords(data) : leafRecords(handle, logical, data) {
             if record.inode != 0 && DirectoryBlock.nameEquals(data, record, name) {
                 return EntryLocation(
                     logical: logical, physical: physical, offset: record.offset, previousOffset: previous,
@@ -163,6 +173,11 @@ extension Ext4FileSystem {
         if let tree = try htree(handle) {
             try tree.insert(name, inode: inode, fileType: fileType, into: &handle, fs: self)
             return
+        }
+        guard !handle.inode.isIndexed else {
+            // Hashed, but the volume lacks dir_index: a linear insertion would overwrite the
+            // index root, and e2fsck is what should decide about the directory.
+            throw .corrupt("ext4: directory \(handle.number) is hashed on a volume without dir_index")
         }
         let count = try directoryBlockCount(handle)
         var logical: UInt32 = 0

@@ -106,7 +106,7 @@ struct HTree {
         let target = hash.hash(name).major
         var path = try path(to: target, handle, fs: fs)
         while true {
-            if let found = try fs.findEntry(name, inBlock: leaf(path), handle) { return found }
+            if let found = try fs.findEntry(name, inBlock: leaf(path), handle, indexedLeaf: true) { return found }
             guard let next = try advance(&path, handle, fs: fs), next & ~1 == target else { return nil }
         }
     }
@@ -123,11 +123,11 @@ struct HTree {
             let last = path.count &- 1
             let leafLogical = leaf(path)
             let (leafPhysical, leafData) = try fs.readDirectoryBlock(handle, leafLogical)
-            guard !fs.isIndexBlock(handle, leafLogical, leafData) else {
-                throw .corrupt("ext4: directory \(handle.number) index names index block \(leafLogical) as a leaf")
+            guard leafLogical != 0 else {
+                throw .corrupt("ext4: directory \(handle.number) index names its root as a leaf")
             }
             var block = leafData
-            for record in try fs.leafRecords(handle, leafLogical, leafData)
+            for record in try fs.indexedLeafRecords(leafData)
             where DirectoryBlock.insert(&block, into: record, inode: inode, name: name, fileType: fileType) {
                 fs.storeLeaf(handle, physical: leafPhysical, block)
                 return
@@ -155,7 +155,7 @@ struct HTree {
             var record: DirectoryRecord
         }
         var items: [Item] = []
-        for record in try fs.leafRecords(handle, leafLogical, leafData) where record.inode != 0 {
+        for record in try fs.indexedLeafRecords(leafData) where record.inode != 0 {
             items.append(Item(hash: hash.hash(DirectoryBlock.name(leafData, record)).major, record: record))
         }
         guard items.count >= 2 else { throw .noSpace }
@@ -292,8 +292,8 @@ struct HTree {
             repeat {
                 let logical = leaf(path)
                 let (_, data) = try fs.readDirectoryBlock(handle, logical)
-                if !fs.isIndexBlock(handle, logical, data) {
-                    for record in try fs.leafRecords(handle, logical, data) where record.inode != 0 {
+                if logical != 0 {
+                    for record in try fs.indexedLeafRecords(data) where record.inode != 0 {
                         let value = hash.hash(DirectoryBlock.name(data, record))
                         let position = UInt64(value.major >> 1) << 32 | UInt64(value.minor)
                         if position >= start { batch.append((position, record, data)) }
