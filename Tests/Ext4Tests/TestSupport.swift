@@ -91,6 +91,7 @@ struct VolumeSpec: CustomStringConvertible {
     var description: String {
         var text = "\(blockSize / 1024)K"
         if metadataChecksum { text += "-csum" }
+        if inodeSize != 256 { text += "-inode\(inodeSize)" }
         if !journal { text += "-nojournal" }
         text += bit64 ? "-64bit" : "-32bit"
         for feature in features { text += "-" + feature }
@@ -99,14 +100,16 @@ struct VolumeSpec: CustomStringConvertible {
         return text
     }
 
-    /// The combinations most tests run on: both block sizes, with and without checksums,
-    /// with 64- and 32-bit descriptors, with and without a journal.
+    /// The combinations most tests run on: 1, 2 and 4 KiB blocks, with and without
+    /// checksums, 64- and 32-bit descriptors, with and without a journal, 256- and 128-byte
+    /// inodes.
     static let variants: [VolumeSpec] = [
         VolumeSpec(blockSize: 4096, metadataChecksum: true),
         VolumeSpec(blockSize: 1024, metadataChecksum: true),
         VolumeSpec(blockSize: 4096, metadataChecksum: false, bit64: false),
         VolumeSpec(blockSize: 1024, metadataChecksum: false, journal: false, bit64: false),
         VolumeSpec(blockSize: 4096, metadataChecksum: true, journal: false, bit64: false),
+        VolumeSpec(blockSize: 2048, metadataChecksum: true, inodeSize: 128),
     ]
 
     var mke2fsArguments: [String] {
