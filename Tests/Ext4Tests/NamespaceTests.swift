@@ -7,7 +7,14 @@ import Testing
 /// Creating, linking, renaming and removing names: after each scenario e2fsck must find
 /// nothing to fix and debugfs must extract exactly the expected tree.
 @Suite struct NamespaceTests {
-    @Test(arguments: VolumeSpec.variants)
+    /// Descriptor layouts beyond the classic one: meta_bg (descriptors in the groups they
+    /// describe; small groups so there are several meta groups) and sparse_super2.
+    static let layouts: [VolumeSpec] = [
+        VolumeSpec(sizeKiB: 40 * 1024, blockSize: 1024, features: ["meta_bg", "^resize_inode"], extraArguments: ["-g", "1024"]),
+        VolumeSpec(sizeKiB: 40 * 1024, blockSize: 1024, metadataChecksum: false, bit64: false, features: ["sparse_super2"], extraArguments: ["-g", "2048"]),
+    ]
+
+    @Test(arguments: VolumeSpec.variants + layouts)
     func namespaceOperationsLeaveACleanVolume(_ spec: VolumeSpec) throws {
         let image = try TestImage(spec)
         var expected: [String: [UInt8]] = [:]
