@@ -150,6 +150,41 @@ import Testing
         }
     }
 
+    @Test func crashWhileTheLogWrapsRecovers() throws {
+        // A 1 MiB log and hundreds of commits: the log wraps several times and checkpoints
+        // run when it fills, so cuts land in checkpoints and in transactions that wrap.
+        let spec = VolumeSpec(sizeKiB: 8 * 1024, blockSize: 1024, extraArguments: ["-J", "size=1"])
+        let device = RecordingBlockDevice(image: try makeImage(spec))
+        var recording = Recording(device: device)
+        let fs = try mount(device, commitEveryOperation: true)
+        func step() throws {
+            recording.states.append(try snapshot(of: fs))
+            recording.writesAt.append(device.writeCount)
+        }
+        try step()
+        var random = SplitMix64(seed: 21)
+        for round in 0..<160 {
+            let file = try fs.create(bytes("r\(round)"), in: Ext4FileSystem.rootInode, permissions: 0o644)
+            try step()
+            try fs.writeAll(file, random.bytes(1 + random.below(4000)))
+            try step()
+            if round >= 2 {
+                try fs.rename(bytes("r\(round - 2)"), in: Ext4FileSystem.rootInode, to: bytes("old-\(round % 7)"), in: Ext4FileSystem.rootInode)
+                try step()
+            }
+        }
+        try fs.unmount()
+        try step()
+        let total = device.writeCount
+        #expect(total > 3000, "\(total) writes")
+        var random2 = SplitMix64(seed: 22)
+        var cut = random2.below(7)
+        while cut <= total {
+            try Self.check(device.image(after: cut), cut: cut, recording, label: "wrapping log")
+            cut += 5 + random2.below(20)
+        }
+    }
+
     @Test func e2fsckReplaysTheModulesJournal() throws {
         // Cut after commits but before checkpoints, and let e2fsck do the replay.
         let spec = VolumeSpec(sizeKiB: 8 * 1024, blockSize: 1024)
