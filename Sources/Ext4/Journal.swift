@@ -117,14 +117,16 @@ final class Journal {
     }
 
     /// Turns on the features Linux uses with this volume: CRC-32C v3 checksums on
-    /// metadata_csum volumes, 64-bit block numbers on 64-bit volumes.
+    /// metadata_csum volumes, 64-bit block numbers on 64-bit volumes. The old v1 commit
+    /// checksum (CRC-32 of the transaction in the commit block) is turned off, since this
+    /// module does not write it: a replay expecting it would discard the module's commits.
     func enableFeatures(checksums: Bool, bit64: Bool) {
         guard superblock.blockType == JournalFormat.superblockV2 else { return }
         var incompat = superblock.incompatible
+        superblock.compatible = superblock.compatible & ~JournalFormat.compatChecksum
         if checksums {
             incompat &= ~JournalFormat.incompatChecksumV2
             incompat |= JournalFormat.incompatChecksumV3
-            superblock.compatible = superblock.compatible & ~JournalFormat.compatChecksum
             superblock.checksumType = 4
         }
         if bit64 { incompat |= JournalFormat.incompat64Bit }
