@@ -39,20 +39,21 @@ extension Ext4FileSystem {
         case .directory(let seed):
             try verifyDirectoryChecksum(data, seed: seed, block: block)
         case .blockBitmap(let group):
-            let computed = CRC32C.update(layout.checksumSeed, data, from: 0, count: Int(layout.blocksPerGroup / 8))
-            let stored = groups[Int(group)].blockBitmapChecksum
-            let mask: UInt32 = layout.descriptorSize >= 0x3C ? 0xFFFF_FFFF : 0xFFFF
-            guard computed & mask == stored else {
+            guard bitmapChecksumMatches(data, bits: layout.blocksPerGroup, stored: groups[Int(group)].blockBitmapChecksum) else {
                 throw .badChecksum("ext4: group \(group) block bitmap checksum mismatch")
             }
         case .inodeBitmap(let group):
-            let computed = CRC32C.update(layout.checksumSeed, data, from: 0, count: Int(layout.inodesPerGroup / 8))
-            let stored = groups[Int(group)].inodeBitmapChecksum
-            let mask: UInt32 = layout.descriptorSize >= 0x3C ? 0xFFFF_FFFF : 0xFFFF
-            guard computed & mask == stored else {
+            guard bitmapChecksumMatches(data, bits: layout.inodesPerGroup, stored: groups[Int(group)].inodeBitmapChecksum) else {
                 throw .badChecksum("ext4: group \(group) inode bitmap checksum mismatch")
             }
         }
+    }
+
+    /// A bitmap checksum covers the group's bits only; 32-byte descriptors keep its low half.
+    private func bitmapChecksumMatches(_ data: [UInt8], bits: UInt32, stored: UInt32) -> Bool {
+        let computed = CRC32C.update(layout.checksumSeed, data, from: 0, count: Int(bits / 8))
+        let mask: UInt32 = layout.descriptorSize >= 0x3C ? 0xFFFF_FFFF : 0xFFFF
+        return computed & mask == stored
     }
 
     /// Replaces a metadata block's contents in the running transaction.
