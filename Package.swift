@@ -34,12 +34,13 @@ let package = Package(
         .target(name: "Virtio"),
         .target(name: "Storage"),
         .target(name: "Randomness"),
+        .target(name: "Ext4", dependencies: ["Storage", "LinuxABI"]),
 
         // MARK: The kernel (Embedded Swift + C/assembly at the hardware edge)
         .target(name: "CKernel"),
         .executableTarget(
             name: "Kernel",
-            dependencies: ["CKernel", "Boot", "ACPI", "ELF", "Memory", "LinuxABI", "ImageFS", "Scheduling", "VFS", "Net", "Virtio", "Storage", "Randomness"]
+            dependencies: ["CKernel", "Boot", "ACPI", "ELF", "Memory", "LinuxABI", "ImageFS", "Scheduling", "VFS", "Net", "Virtio", "Storage", "Randomness", "Ext4"]
         ),
 
         // MARK: Host tools
@@ -73,6 +74,7 @@ let package = Package(
         .testTarget(name: "VirtioTests", dependencies: ["Virtio"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
         .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
+        .testTarget(name: "Ext4Tests", dependencies: ["Ext4", "Storage", "LinuxABI"]),
         .testTarget(name: "SkiffHostTests", dependencies: ["SkiffHost", "Boot", "ImageFS"]),
     ]
 )
