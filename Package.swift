@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "Virtio"),
         .target(name: "Storage"),
         .target(name: "Randomness"),
-        .target(name: "Ext4", dependencies: ["Storage", "LinuxABI"]),
+        .target(name: "Ext4", dependencies: ["Storage", "LinuxABI", "VFS"]),
 
         // MARK: The kernel (Embedded Swift + C/assembly at the hardware edge)
         .target(name: "CKernel"),
@@ -74,7 +74,7 @@ let package = Package(
         .testTarget(name: "VirtioTests", dependencies: ["Virtio"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
         .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
-        .testTarget(name: "Ext4Tests", dependencies: ["Ext4", "Storage", "LinuxABI"]),
+        .testTarget(name: "Ext4Tests", dependencies: ["Ext4", "Storage", "LinuxABI", "VFS"]),
         .testTarget(name: "SkiffHostTests", dependencies: ["SkiffHost", "Boot", "ImageFS"]),
     ]
 )

@@ -37,13 +37,17 @@ struct GuestTest {
     var qemuArguments: [String] = []
     /// A server or client on the host that talks to the guest over the user network.
     var hostPeer: HostPeer? = nil
+    /// Kill QEMU at a random moment this many seconds after it starts, like pulling the power:
+    /// the program is expected to be still running then, and the disks' `inspect` judges what
+    /// survived. The exit status is not checked.
+    var powerCut: ClosedRange<Double>? = nil
 
     init(
         _ name: String, _ commandLine: String, machines: [VirtualMachine.Machine] = [.microvm], status: Int32,
         expect: [Expectation] = [], memoryMiB: Int = 128, cpus: Int = 1, timeout: Double = 90, programs: [String] = [],
         recipe: ImageRecipe? = nil,
         disks: [GuestDisk] = [], randomNumberGenerator: Bool = false, network: Bool = false, legacyVirtioMMIO: Bool = false,
-        qemuArguments: [String] = [], hostPeer: HostPeer? = nil
+        qemuArguments: [String] = [], hostPeer: HostPeer? = nil, powerCut: ClosedRange<Double>? = nil
     ) {
         self.name = name
         self.commandLine = commandLine
@@ -61,6 +65,7 @@ struct GuestTest {
         self.legacyVirtioMMIO = legacyVirtioMMIO
         self.qemuArguments = qemuArguments
         self.hostPeer = hostPeer
+        self.powerCut = powerCut
     }
 }
 

@@ -67,10 +67,12 @@ struct GuestTestRunner {
         let queue = OperationQueue()
         queue.maxConcurrentOperationCount = max(1, jobs)
         let accelerator = decision.accelerator
+        let build = buildDirectory
         for (test, machine) in runs {
             queue.addOperation {
                 let image = test.needsImage ? imagePaths[test.imageKey] : nil
-                let failure = run(test, machine: machine, kernel: kernelPath, accelerator: accelerator, image: image)
+                let failure = run(
+                    test, machine: machine, kernel: kernelPath, accelerator: accelerator, image: image, build: build)
                 results.record(test: test, machine: machine, failure: failure)
             }
         }
@@ -82,21 +84,22 @@ struct GuestTestRunner {
 
     /// Runs one test on one machine; nil when it passed, otherwise why it failed.
     static func run(
-        _ test: GuestTest, machine: VirtualMachine.Machine, kernel: String, accelerator: Accelerator, image: String?
+        _ test: GuestTest, machine: VirtualMachine.Machine, kernel: String, accelerator: Accelerator, image: String?,
+        build: String
     ) -> (String, Double)? {
         var vm = VirtualMachine(kernel: kernel)
         vm.machine = machine
         vm.commandLine = test.commandLine
         vm.memoryMiB = test.memoryMiB
         vm.cpus = test.cpus
-        vm.timeout = test.timeout
+        vm.timeout = test.powerCut.map { Double.random(in: $0) } ?? test.timeout
         vm.initrd = image
         vm.randomNumberGenerator = test.randomNumberGenerator
         vm.network = test.network ? .user : .none
         vm.legacyVirtioMMIO = test.legacyVirtioMMIO
         vm.extraArguments = test.qemuArguments
         do {
-            for disk in test.disks { vm.disks.append(VirtualMachine.Disk(path: try disk.create(label: test.name))) }
+            for disk in test.disks { vm.disks.append(VirtualMachine.Disk(path: try disk.create(label: test.name, build: build))) }
         } catch {
             return ("cannot create a disk image: \(error)", 0)
         }
@@ -119,13 +122,11 @@ struct GuestTestRunner {
         }
         var problems: [String] = session?.finish() ?? []
         for (disk, path) in zip(test.disks, vm.disks.map(\.path)) {
-            guard let data = FileManager.default.contents(atPath: path) else {
-                problems.append("disk image \(path) is gone")
-                continue
-            }
-            problems += disk.check([UInt8](data), outcome.console)
+            problems += disk.problems(path: path, console: outcome.console)
         }
-        if outcome.timedOut {
+        if test.powerCut != nil {
+            if !outcome.timedOut { problems.append("the program ended before the power cut") }
+        } else if outcome.timedOut {
             problems.append("timed out after \(Int(test.timeout)) s")
         } else if outcome.exitStatus != test.status {
             let got = outcome.exitStatus.map(String.init) ?? "QEMU failure (\(outcome.qemuStatus))"

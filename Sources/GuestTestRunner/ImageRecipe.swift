@@ -9,6 +9,8 @@ struct ImageRecipe {
     var hostPrograms: [(host: String, guest: String)] = []
     var symlinks: [(path: String, target: String)] = []
     var files: [(path: String, contents: String)] = []
+    /// Empty directories (mount points).
+    var directories: [String] = []
 
     /// Host files the recipe needs (`make deps` installs them).
     var requiredHostFiles: [String] { hostPrograms.map(\.host) }
@@ -24,6 +26,7 @@ extension ImageRecipe {
         var spec = try plan.makeSpec()
         for link in recipe?.symlinks ?? [] { spec.set(link.path, .symlink(target: link.target)) }
         for file in recipe?.files ?? [] { spec.set(file.path, .contents(Array(file.contents.utf8), mode: 0o644)) }
+        for directory in recipe?.directories ?? [] { spec.set(directory, .directory) }
         return spec
     }
 }

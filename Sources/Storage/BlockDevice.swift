@@ -14,6 +14,10 @@ public protocol BlockDevice: AnyObject {
     /// Bytes per sector, the unit of every address and length here (512 for virtio-blk).
     var sectorSize: Int { get }
     var sectorCount: UInt64 { get }
+    /// `sectorCount * sectorSize` (provided below). A requirement, not only an extension
+    /// member, so it can be called on `any BlockDevice` in Embedded Swift, where a protocol
+    /// extension member used through an existential compiles to a trap.
+    var byteCount: UInt64 { get }
     /// The device's own block size (a multiple of `sectorSize`): I/O aligned to it is fastest.
     var blockSize: Int { get }
     /// Writes, flushes and discards fail with `.readOnly`.

@@ -210,13 +210,16 @@ func makeImage(_ spec: VolumeSpec, source: String? = nil, scratch: Scratch = Scr
     try TestImage(spec, source: source, scratch: scratch).bytes
 }
 
-/// The errno `body` failed with, nil when it succeeded or threw something else.
+/// The errno `body` failed with (an `Ext4Error`'s, or an `Errno` from the VFS), nil when it
+/// succeeded or threw something else.
 func errno(_ body: () throws -> Void) -> Errno? {
     do {
         try body()
         return nil
     } catch let error as Ext4Error {
         return error.errno
+    } catch let error as Errno {
+        return error
     } catch {
         return nil
     }

@@ -216,6 +216,7 @@ extension Kernel {
             // QEMU's exit code keeps 7 bits of it; this line carries the rest to `skiff run`.
             log("exit status \(status)")
         }
+        FileSystems.shutdown()
         if options.noShutdown {
             log("the application exited with status \(status); staying up (--noshutdown)")
             while true { x86_sti_hlt() }

@@ -4,7 +4,8 @@ import LinuxABI
 import VFS
 
 /// The character devices every Linux program expects, by their Linux numbers, and the hook
-/// that connects device nodes in any file system (devfs, a tmpfs, the image) to them.
+/// that connects device nodes in any file system (devfs, a tmpfs, the image) to them and to
+/// the disks (`BlockDeviceNode`).
 final class CharacterDevices: DeviceOpener {
     static let null = DeviceNumber(major: 1, minor: 3)
     static let zero = DeviceNumber(major: 1, minor: 5)
@@ -22,6 +23,10 @@ final class CharacterDevices: DeviceOpener {
 
     func open(_ node: VNode, attributes: FileAttributes, flags: OpenFlags) throws(Errno) -> VNode {
         if attributes.type == .fifo { throw .ENXIO }  // named pipes arrive with pipe support
+        if attributes.type == .blockDevice {
+            guard let disk = FileSystems.diskNode(attributes.specialDevice) else { throw .ENXIO }
+            return disk
+        }
         guard attributes.type == .characterDevice else { throw .ENXIO }
         switch attributes.specialDevice {
         case Self.null: return nullDevice

@@ -1,19 +1,21 @@
 #if SKIFF_KERNEL
 import Boot
 import ImageFS
+import Storage
 import LinuxABI
 import VFS
 
 /// The file-system tree every application sees, assembled at boot:
 ///
-///     /          the application image (read-only), or a ramfs with --rootfs=ramfs
+///     /          the application image (read-only), a ramfs with --rootfs=ramfs, or ext4
+///                on the first disk with --rootfs=ext
 ///     /dev       devfs: null, zero, full, random, urandom, console, tty, std* links, shm/
 ///     /dev/shm   tmpfs
 ///     /tmp       tmpfs
 ///     /proc      procfs
 ///     /sys       sysfs
 ///
-/// plus whatever `--mount-fs` asks for.
+/// plus whatever `--mount-fs` asks for (`FileSystems+Disks.swift`).
 enum FileSystems {
     nonisolated(unsafe) static var vfs: VirtualFileSystem! = nil
     nonisolated(unsafe) static let lockFactory = KernelLockFactory()
@@ -35,7 +37,16 @@ enum FileSystems {
     static func mountAll(options: BootOptions) -> String? {
         var root: any FileSystem
         var rootFlags: MountFlags = []
-        if options.rootFileSystem == .ramfs || BootImage.physicalStart == 0 {
+        makeDiskNodes()
+        if options.rootFileSystem == .ext {
+            guard let disk = Devices.blockDevices.first else {
+                return "--rootfs=ext: no disk (attach one with -drive if=virtio, or skiff run --disk)"
+            }
+            switch mountExt4(disk, readOnly: false) {
+            case .success(let volume): root = volume
+            case .failure(let failure): return "--rootfs=ext: " + failure.message
+            }
+        } else if options.rootFileSystem == .ramfs || BootImage.physicalStart == 0 {
             root = ramfs(limit: PhysicalMemory.totalBytes / 2, minor: 1)
         } else {
             let bytes = UnsafeRawBufferPointer(start: DirectMap.pointer(BootImage.physicalStart), count: Int(BootImage.size))
@@ -50,7 +61,7 @@ enum FileSystems {
         v.deviceOpener = devices
         vfs = v
         let context = v.makeContext()
-        if rootFlags.isEmpty {
+        if rootFlags.isEmpty && !root.isReadOnly {
             for dir in ["/dev", "/proc", "/sys", "/tmp", "/etc"] {
                 _ = try? v.makeDirectory(Array(dir.utf8), in: context, mode: 0o755)
             }
@@ -63,7 +74,7 @@ enum FileSystems {
         } catch {
             return "cannot mount /dev or /tmp (\(String(error.name))); does the image have those directories?"
         }
-        return nil
+        return mountRequested(options.mounts, vfs: v, context: context)
     }
 
     /// devfs: a small ramfs holding the device nodes and the usual links.
@@ -85,6 +96,11 @@ enum FileSystems {
             ("/fd", "/proc/self/fd"),
         ] {
             _ = try? v.makeSymlink(Array(link.utf8), target: Array(target.utf8), in: context)
+        }
+        for disk in diskNodes {
+            _ = try? v.makeNode(
+                Array(("/" + disk.disk.name).utf8), in: context, mode: UInt32(FileConstants.S_IFBLK) | 0o660,
+                device: disk.number)
         }
         _ = try? v.makeDirectory(Array("/shm".utf8), in: context, mode: 0o1777)
         _ = try? v.makeDirectory(Array("/pts".utf8), in: context, mode: 0o755)

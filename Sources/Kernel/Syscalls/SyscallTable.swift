@@ -37,7 +37,8 @@ enum SyscallTable {
         case .fallocate: return Syscalls.fallocate(a).returnValue
         case .fsync: return Syscalls.fsync(a, dataOnly: false).returnValue
         case .fdatasync: return Syscalls.fsync(a, dataOnly: true).returnValue
-        case .sync, .syncfs: return Syscalls.sync(a).returnValue
+        case .sync: return Syscalls.sync(a).returnValue
+        case .syncfs: return Syscalls.syncfs(a).returnValue
         case .sendfile: return Syscalls.sendfile(a).returnValue
         case .copyFileRange: return Syscalls.copyFileRange(a).returnValue
         // Waiting for descriptors (Syscalls+Polling.swift)

@@ -167,8 +167,22 @@ extension Syscalls {
         }
     }
 
-    /// sync() / syncfs(fd): everything is written through already.
-    static func sync(_ a: SyscallArguments) -> SyscallResult { .success(0) }
+    /// sync(): every mounted file system makes what was written durable (ext4 commits and
+    /// checkpoints its journal).
+    static func sync(_ a: SyscallArguments) -> SyscallResult {
+        for mount in FileSystems.vfs.mounts { try? mount.fileSystem.sync() }
+        return .success(0)
+    }
+
+    /// syncfs(fd): the same for the file system holding `fd`.
+    static func syncfs(_ a: SyscallArguments) -> SyscallResult {
+        guard case .success(let file) = openFile(a.int(0)) else { return .failure(.EBADF) }
+        guard let mount = file.mount else { return .success(0) }
+        return attempt { () throws(Errno) -> Int in
+            try mount.fileSystem.sync()
+            return 0
+        }
+    }
 
     /// sendfile(out, in, offset*, count): through a kernel buffer.
     static func sendfile(_ a: SyscallArguments) -> SyscallResult {

@@ -1,5 +1,6 @@
 #if SKIFF_KERNEL
 import LinuxABI
+import Storage
 import VFS
 
 /// I/O on file descriptors: read, write and their vectored and positioned forms, seeking,
@@ -248,6 +249,28 @@ extension Syscalls {
     // MARK: Terminals
 
     /// ioctl(fd, request, arg): terminal requests on terminal devices, FIONREAD, FIONBIO, FIOCLEX.
+    /// The block-device ioctls tools ask a disk (`blockdev`, `mkfs`, databases on raw disks).
+    static func diskIoctl(_ node: BlockDeviceNode, request: Int, argument: UInt64) -> SyscallResult {
+        let disk = node.disk
+        let stored: Errno?
+        switch request {
+        case DiskConstants.BLKGETSIZE64: stored = UserMemory.store(disk.byteCount, at: argument)
+        case DiskConstants.BLKGETSIZE: stored = UserMemory.store(disk.byteCount / 512, at: argument)
+        case DiskConstants.BLKSSZGET: stored = UserMemory.store(Int32(disk.sectorSize), at: argument)
+        case DiskConstants.BLKPBSZGET, DiskConstants.BLKIOMIN, DiskConstants.BLKIOOPT:
+            stored = UserMemory.store(UInt32(disk.blockSize), at: argument)
+        case DiskConstants.BLKROGET: stored = UserMemory.store(Int32(disk.isReadOnly ? 1 : 0), at: argument)
+        case DiskConstants.BLKFLSBUF:
+            return attempt { () throws(Errno) -> Int in
+                try node.sync(dataOnly: true)
+                return 0
+            }
+        default: return .failure(.ENOTTY)
+        }
+        if let stored { return .failure(stored) }
+        return .success(0)
+    }
+
     static func ioctl(_ a: SyscallArguments) -> SyscallResult {
         let fd = a.int(0)
         guard case .success(let file) = openFile(fd) else { return .failure(.EBADF) }
@@ -270,6 +293,9 @@ extension Syscalls {
         }
         if let socket = file.handler as? SocketNode {
             return socketIoctl(socket, request: request, argument: a.a2)
+        }
+        if let disk = file.handler as? BlockDeviceNode {
+            return diskIoctl(disk, request: request, argument: a.a2)
         }
         guard file.handler is ConsoleDevice else {
             if request == TerminalConstants.FIONREAD, file.node.type == .regular,

@@ -1,0 +1,132 @@
+#if SKIFF_KERNEL
+import Boot
+import Ext4
+import LinuxABI
+import Storage
+import VFS
+
+/// Disks in the file-system tree: their device nodes in /dev, ext4 volumes on them (as root
+/// with `--rootfs=ext`, or anywhere with `--mount-fs=ext4,/dev/vdb,/data` as in OSv), the
+/// periodic journal commit, and the clean unmount before the VM powers off.
+extension FileSystems {
+    /// One node per disk, shared by every open of its device file.
+    nonisolated(unsafe) static var diskNodes: [BlockDeviceNode] = []
+    /// Mounted ext4 volumes, for the commit thread and shutdown.
+    nonisolated(unsafe) static var ext4Volumes: [Ext4Volume] = []
+    nonisolated(unsafe) private static var commitThreadStarted = false
+
+    /// How often the running transaction is committed: Linux's default `commit=5`.
+    static let commitIntervalNanoseconds: UInt64 = 5_000_000_000
+
+    /// Makes a node for every disk the devices found, named as the driver named it.
+    static func makeDiskNodes() {
+        for (index, disk) in Devices.blockDevices.enumerated() {
+            let number = DeviceNumber(major: BlockDeviceNode.virtioMajor, minor: UInt32(index) &* 16)
+            diskNodes.append(BlockDeviceNode(disk: disk, number: number))
+        }
+    }
+
+    /// The disk node a device file in any file system stands for.
+    static func diskNode(_ number: DeviceNumber) -> BlockDeviceNode? {
+        diskNodes.first { $0.number == number }
+    }
+
+    /// The disk `source` names: `/dev/vda`, `vda`, or OSv's `/dev/vblk0`.
+    static func disk(named source: String) -> (any BlockDevice)? {
+        var name = Array(source.utf8)
+        if name.starts(with: Array("/dev/".utf8)) { name.removeFirst(5) }
+        if name.starts(with: Array("vblk".utf8)), let index = Int(String(decoding: name.dropFirst(4), as: UTF8.self)) {
+            return index >= 0 && index < Devices.blockDevices.count ? Devices.blockDevices[index] : nil
+        }
+        return Devices.blockDevices.first { Array($0.name.utf8) == name }
+    }
+
+    /// Mounts the ext4 volume on `disk`; the error is a message for the console.
+    static func mountExt4(_ disk: any BlockDevice, readOnly: Bool) -> Result<Ext4Volume, MountFailure> {
+        let index = Devices.blockDevices.firstIndex { $0 === disk } ?? 0
+        var options = Ext4MountOptions(
+            readOnly: readOnly || disk.isReadOnly, clock: { Timespec(totalNanoseconds: Clock.realtime) })
+        // Clean metadata blocks kept in memory: up to 1024, at most 1/32 of memory.
+        options.cacheBlocks = max(64, min(1024, Int(PhysicalMemory.totalBytes / 4096 / 32)))
+        let volume: Ext4Volume
+        do throws(Ext4Error) {
+            volume = try Ext4Volume(
+                blockDevice: disk, options: options,
+                device: DeviceNumber(major: BlockDeviceNode.virtioMajor, minor: UInt32(index) &* 16),
+                lockFactory: lockFactory)
+        } catch {
+            return .failure(MountFailure("ext4 on " + disk.name + ": " + error.message + " (" + String(error.errno.name) + ")"))
+        }
+        if volume.recoveredTransactions > 0 {
+            log("ext4 on " + disk.name + ": replayed \(volume.recoveredTransactions) journal transactions")
+        }
+        ext4Volumes.append(volume)
+        startCommitThread()
+        return .success(volume)
+    }
+
+    /// Mounts each `--mount-fs` request in order.
+    static func mountRequested(_ requests: [MountRequest], vfs: VirtualFileSystem, context: FileContext) -> String? {
+        for request in requests {
+            let type = Array(request.type.utf8)
+            let fileSystem: any FileSystem
+            if type == Array("ext4".utf8) || type == Array("ext3".utf8) || type == Array("ext2".utf8) {
+                guard let disk = disk(named: request.source) else {
+                    return "--mount-fs: no disk " + request.source + " (disks: " + diskList() + ")"
+                }
+                switch mountExt4(disk, readOnly: false) {
+                case .success(let volume): fileSystem = volume
+                case .failure(let failure): return "--mount-fs: " + failure.message
+                }
+            } else if type == Array("tmpfs".utf8) || type == Array("ramfs".utf8) {
+                fileSystem = ramfs(limit: PhysicalMemory.totalBytes / 2, minor: 10 &+ UInt32(ext4Volumes.count))
+            } else {
+                return "--mount-fs: unknown file system type " + request.type + " (ext4 and tmpfs are supported)"
+            }
+            do throws(Errno) {
+                try vfs.mount(fileSystem, at: Array(request.path.utf8), in: context)
+            } catch {
+                return "--mount-fs: cannot mount on " + request.path + " (" + String(error.name) + ")"
+                    + (error == .ENOENT ? "; the directory must exist in the image" : "")
+            }
+        }
+        return nil
+    }
+
+    static func diskList() -> String {
+        if Devices.blockDevices.isEmpty { return "none" }
+        var names: [String] = []
+        for disk in Devices.blockDevices { names.append("/dev/" + disk.name) }
+        var text = ""
+        for (i, n) in names.enumerated() { text += (i == 0 ? "" : ", ") + n }
+        return text
+    }
+
+    /// Commits every ext4 volume's running transaction every five seconds, so a power cut
+    /// loses at most that much (as Linux's default).
+    private static func startCommitThread() {
+        guard !commitThreadStarted else { return }
+        commitThreadStarted = true
+        _ = Scheduler.spawnKernelThread("ext4-commit") {
+            while true {
+                _ = Scheduler.sleep(until: Clock.monotonic &+ commitIntervalNanoseconds)
+                for volume in ext4Volumes { try? volume.commit() }
+            }
+        }
+    }
+
+    /// Before power-off: ext4 volumes are unmounted cleanly (journal checkpointed, marked
+    /// clean), everything else is synced.
+    static func shutdown() {
+        for volume in ext4Volumes { volume.unmounted() }
+        guard let vfs else { return }
+        for mount in vfs.mounts { try? mount.fileSystem.sync() }
+    }
+}
+
+/// Why a file system could not be mounted, for the console.
+struct MountFailure: Error {
+    let message: String
+    init(_ message: String) { self.message = message }
+}
+#endif
