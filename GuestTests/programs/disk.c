@@ -7,6 +7,8 @@
  *   disk churn DIR     write, fsync, rename and delete forever; "durable N" once round N is
  *                      fsynced (the host kills the VM at a random moment)
  *   disk raw DEV       read and write the block device itself
+ *   disk mount DEV DIR mount(2) and umount2(2) of ext4, read-write then read-only; leaves
+ *                      DIR/mounted.txt
  */
 #define _GNU_SOURCE
 #include "../include/check.h"
@@ -17,6 +19,7 @@
 #endif
 #include <stdint.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/types.h>
@@ -276,12 +279,37 @@ static int raw(const char *dev) {
     return check_summary();
 }
 
+static int mount_calls(const char *dev, const char *dir) {
+    char p[600];
+    struct statfs sf;
+    CHECK_ERRNO(mount(dev, dir, "nosuchfs", 0, NULL), ENODEV);
+    CHECK_ERRNO(mount("/dev/null", dir, "ext4", 0, NULL), ENOTBLK);
+    CHECK(mount(dev, dir, "ext4", 0, NULL) == 0, "mount %s on %s", dev, dir);
+    CHECK_ERRNO(mount(dev, "/tmp", "ext4", 0, NULL), EBUSY);
+    CHECK(statfs(dir, &sf) == 0 && sf.f_type == 0xEF53, "statfs after mount: %lx", (long)sf.f_type);
+    path_in(p, sizeof p, dir, "mounted.txt");
+    int fd = open(p, O_CREAT | O_TRUNC | O_WRONLY, 0644);
+    CHECK(fd >= 0 && write(fd, "written after mount(2)\n", 23) == 23, "write after mount");
+    CHECK_ERRNO(umount(dir), EBUSY);
+    CHECK(close(fd) == 0 && umount(dir) == 0, "umount");
+    CHECK_ERRNO(access(p, F_OK), ENOENT);
+    CHECK(mount(dev, dir, "ext4", MS_RDONLY, NULL) == 0, "mount read-only");
+    char text[64];
+    CHECK(read_text(p, text, sizeof text) == 23, "the file is there after mounting again");
+    CHECK_ERRNO(open(p, O_WRONLY | O_TRUNC), EROFS);
+    CHECK(umount2(dir, 0) == 0, "umount2");
+    CHECK_ERRNO(umount2(dir, 0), EINVAL);
+    printf("disk: mount and umount: ok\n");
+    return check_summary();
+}
+
 int main(int argc, char **argv) {
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (argc == 3 && strcmp(argv[1], "tree") == 0) return tree(argv[2]);
     if (argc == 3 && strcmp(argv[1], "fill") == 0) return fill_volume(argv[2]);
     if (argc == 3 && strcmp(argv[1], "churn") == 0) return churn(argv[2]);
     if (argc == 3 && strcmp(argv[1], "raw") == 0) return raw(argv[2]);
+    if (argc == 4 && strcmp(argv[1], "mount") == 0) return mount_calls(argv[2], argv[3]);
     fprintf(stderr, "usage: disk tree|fill|churn DIR, disk raw DEVICE\n");
     return 2;
 }

@@ -13,6 +13,8 @@ import VFS
 /// nodes that only the table still references are dropped when the table grows.
 public final class Ext4Volume: FileSystem {
     let fs: Ext4FileSystem
+    /// The disk the volume is on.
+    public let blockDevice: any BlockDevice
     private let lock: any VFSLock
     let lockFactory: any VFSLockFactory
     let device: DeviceNumber
@@ -21,6 +23,13 @@ public final class Ext4Volume: FileSystem {
     /// Set once the volume is unmounted; every later call fails with EIO.
     private var detached = false
 
+    /// Whether the volume was unmounted (its disk may be mounted again).
+    public var isDetached: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return detached
+    }
+
     /// Mounts the ext4 volume on `blockDevice` (replaying its journal if a crash left one to
     /// replay). Errors carry the module's message in `message`.
     public init(
@@ -28,6 +37,7 @@ public final class Ext4Volume: FileSystem {
         lockFactory: any VFSLockFactory
     ) throws(Ext4Error) {
         fs = try Ext4FileSystem.mount(device: blockDevice, options: options)
+        self.blockDevice = blockDevice
         lock = lockFactory.makeLock()
         self.lockFactory = lockFactory
         self.device = device

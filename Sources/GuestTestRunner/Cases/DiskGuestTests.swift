@@ -263,6 +263,20 @@ let diskGuestTests: [GuestTest] = [
         expect: [.contains("churn: started"), .lacks("failed")], programs: ["disk-static"], recipe: dataMountPoint,
         disks: [ext4PowerCutDisk], powerCut: 3...8),
     GuestTest(
+        "ext4 through mount(2) and umount2(2), read-write then read-only", "/bin/disk-static mount /dev/vda /data",
+        status: 0, expect: [.contains("disk: mount and umount: ok"), .matches(#"^\d+ passed, 0 failed$"#)],
+        programs: ["disk-static"], recipe: dataMountPoint,
+        disks: [
+            GuestDisk(
+                make: { path, _ in try E2fsprogs.makeVolume(path, megabytes: 16) { _ in } },
+                inspect: { path, _ in
+                    let problems = E2fsprogs.check(path)
+                    if !problems.isEmpty { return problems }
+                    let tree = (try? E2fsprogs.tree(path)) ?? [:]
+                    return tree["mounted.txt"] == .some(Array("written after mount(2)\n".utf8)) ? [] : ["mounted.txt is not on the disk"]
+                })
+        ]),
+    GuestTest(
         "/dev/vda: unaligned and aligned reads and writes, BLKGETSIZE64, the host checks the bytes",
         "/bin/disk-static raw /dev/vda", status: 0,
         expect: [.contains("disk: raw device: ok"), .matches(#"^\d+ passed, 0 failed$"#)], programs: ["disk-static"],

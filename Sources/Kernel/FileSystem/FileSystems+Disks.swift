@@ -41,9 +41,14 @@ extension FileSystems {
         return Devices.blockDevices.first { Array($0.name.utf8) == name }
     }
 
-    /// Mounts the ext4 volume on `disk`; the error is a message for the console.
+    /// Mounts the ext4 volume on `disk`; the error is a message for the console. A disk with a
+    /// volume mounted already is EBUSY: two journals writing one disk would corrupt it.
     static func mountExt4(_ disk: any BlockDevice, readOnly: Bool) -> Result<Ext4Volume, MountFailure> {
         let index = Devices.blockDevices.firstIndex { $0 === disk } ?? 0
+        ext4Volumes.removeAll { $0.isDetached }
+        if ext4Volumes.contains(where: { $0.blockDevice === disk }) {
+            return .failure(MountFailure("ext4 on " + disk.name + ": the disk is mounted already", errno: .EBUSY))
+        }
         var options = Ext4MountOptions(
             readOnly: readOnly || disk.isReadOnly, clock: { Timespec(totalNanoseconds: Clock.realtime) })
         // Clean metadata blocks kept in memory: up to 1024, at most 1/32 of memory.
@@ -55,7 +60,8 @@ extension FileSystems {
                 device: DeviceNumber(major: BlockDeviceNode.virtioMajor, minor: UInt32(index) &* 16),
                 lockFactory: lockFactory)
         } catch {
-            return .failure(MountFailure("ext4 on " + disk.name + ": " + error.message + " (" + String(error.errno.name) + ")"))
+            return .failure(
+                MountFailure("ext4 on " + disk.name + ": " + error.message + " (" + String(error.errno.name) + ")", errno: error.errno))
         }
         if volume.recoveredTransactions > 0 {
             log("ext4 on " + disk.name + ": replayed \(volume.recoveredTransactions) journal transactions")
@@ -79,7 +85,7 @@ extension FileSystems {
                 case .failure(let failure): return "--mount-fs: " + failure.message
                 }
             } else if type == Array("tmpfs".utf8) || type == Array("ramfs".utf8) {
-                fileSystem = ramfs(limit: PhysicalMemory.totalBytes / 2, minor: 10 &+ UInt32(ext4Volumes.count))
+                fileSystem = ramfs(limit: PhysicalMemory.totalBytes / 2, minor: nextAnonymousMinor())
             } else {
                 return "--mount-fs: unknown file system type " + request.type + " (ext4 and tmpfs are supported)"
             }
@@ -91,6 +97,15 @@ extension FileSystems {
             }
         }
         return nil
+    }
+
+    nonisolated(unsafe) private static var anonymousMinors: UInt32 = 16
+
+    /// A fresh minor number for another in-memory file system (major 0, as Linux's anonymous
+    /// devices); the boot-time ones use 1 to 15.
+    static func nextAnonymousMinor() -> UInt32 {
+        anonymousMinors &+= 1
+        return anonymousMinors
     }
 
     static func diskList() -> String {
@@ -110,7 +125,7 @@ extension FileSystems {
         _ = Scheduler.spawnKernelThread("ext4-commit") {
             while true {
                 _ = Scheduler.sleep(until: Clock.monotonic &+ commitIntervalNanoseconds)
-                for volume in ext4Volumes { try? volume.commit() }
+                for volume in ext4Volumes where !volume.isDetached { try? volume.commit() }
             }
         }
     }
@@ -127,6 +142,10 @@ extension FileSystems {
 /// Why a file system could not be mounted, for the console.
 struct MountFailure: Error {
     let message: String
-    init(_ message: String) { self.message = message }
+    let errno: Errno
+    init(_ message: String, errno: Errno = .EINVAL) {
+        self.message = message
+        self.errno = errno
+    }
 }
 #endif

@@ -38,6 +38,8 @@ enum SyscallTable {
         case .fsync: return Syscalls.fsync(a, dataOnly: false).returnValue
         case .fdatasync: return Syscalls.fsync(a, dataOnly: true).returnValue
         case .sync: return Syscalls.sync(a).returnValue
+        case .mount: return Syscalls.mount(a).returnValue
+        case .umount2: return Syscalls.umount2(a).returnValue
         case .syncfs: return Syscalls.syncfs(a).returnValue
         case .sendfile: return Syscalls.sendfile(a).returnValue
         case .copyFileRange: return Syscalls.copyFileRange(a).returnValue
