@@ -6,12 +6,23 @@ struct BenchRunner {
     var settings: MachineSettings
     /// The raw disk image attached for workloads that need one.
     var disk: String
+    /// Where the ext4 volume is made for workloads that write one.
+    var ext4Disk: String
     var timeout: Double
 
     func run(_ workload: Workload, on system: GuestSystem) throws -> WorkloadResult {
+        var attached: String? = nil
+        switch workload.disk {
+        case .none: break
+        case .raw: attached = disk
+        case .ext4:
+            try? FileManager.default.removeItem(atPath: ext4Disk)
+            let made = try Subprocess(Subprocess.find("mke2fs") ?? "/sbin/mke2fs", ["-q", "-F", "-t", "ext4", ext4Disk, "256M"]).run()
+            guard made.status == 0 else { throw SkiffError("mke2fs failed: \(made.errorText)") }
+            attached = ext4Disk
+        }
         let vm = system.virtualMachine(
-            image: workload.image, arguments: workload.arguments, settings: settings,
-            disk: workload.needsDisk ? disk : nil, timeout: timeout)
+            image: workload.image, arguments: workload.arguments, settings: settings, disk: attached, timeout: timeout)
         let outcome = try vm.run(accelerator: settings.accelerator)
         let status = system.status(of: outcome)
         var result = WorkloadResult.parse(console: outcome.console)

@@ -22,5 +22,8 @@ struct Metric {
         Metric(id: "file-read-2t", title: "file read, 2 threads", unit: "MiB/s", lowerIsBetter: false),
         Metric(id: "file-read-4t", title: "file read, 4 threads", unit: "MiB/s", lowerIsBetter: false),
         Metric(id: "block-random-read-4k", title: "virtio-blk random 4 KiB reads", unit: "IOPS", lowerIsBetter: false),
+        Metric(id: "block-sequential-read", title: "virtio-blk sequential reads", unit: "MiB/s", lowerIsBetter: false),
+        Metric(id: "ext4-small-files", title: "ext4: create, write 4 KiB, fsync", unit: "files/s", lowerIsBetter: false),
+        Metric(id: "ext4-sequential-write", title: "ext4: sequential write + fsync", unit: "MiB/s", lowerIsBetter: false),
     ]
 }

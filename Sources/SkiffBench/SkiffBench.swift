@@ -41,7 +41,7 @@ struct SkiffBench {
 
         let builder = BenchImageBuilder(
             programDirectory: output + "/programs", outputDirectory: output, dataFile: dataFile,
-            linuxModules: try linux.virtioBlockModules(machine: options.machine))
+            linuxModules: try linux.blockModules(machine: options.machine))
         var skiffImages: [BenchImage: String] = [:]
         var linuxImages: [BenchImage: String] = [:]
         for image in BenchImage.allCases {
@@ -68,7 +68,8 @@ struct SkiffBench {
         say("skiff-bench: " + context.summary.replacingOccurrences(of: "\n", with: "\n             "))
 
         var results = BenchResults()
-        let runner = BenchRunner(settings: settings, disk: disk, timeout: options.quick ? 120 : 600)
+        let runner = BenchRunner(
+            settings: settings, disk: disk, ext4Disk: output + "/ext4-256M.img", timeout: options.quick ? 120 : 600)
         let workloads = Workload.all(quick: options.quick)
         for run in 0..<runs {
             for workload in workloads {

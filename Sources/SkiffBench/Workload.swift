@@ -3,8 +3,8 @@ struct Workload {
     var name: String
     var image: BenchImage
     var arguments: [String]
-    /// Attach the benchmark disk as virtio-blk.
-    var needsDisk = false
+    /// What is attached as virtio-blk.
+    var disk: BenchDisk = .none
     /// Time the boot to the line containing this text (host clock, from QEMU's start).
     var bootMarker: String? = nil
     /// The `bench:` results the program must print.
@@ -20,6 +20,9 @@ struct Workload {
         let threads = quick ? 50 : 500
         let passes = quick ? 1 : 2
         let reads = quick ? 200 : 5_000
+        let diskPasses = quick ? 1 : 2
+        let smallFiles = quick ? 20 : 500
+        let writeMiB = quick ? 4 : 32
         return [
             Workload(
                 name: "boot", image: .hello, arguments: ["/bin/hello"], bootMarker: helloMarker, metrics: ["boot-clock"]),
@@ -33,8 +36,21 @@ struct Workload {
                 name: "file-read", image: .suite, arguments: ["/bin/fileread", BenchImage.dataPath, "\(passes)"],
                 metrics: ["file-read-1t", "file-read-2t", "file-read-4t"]),
             Workload(
-                name: "block-read", image: .suite, arguments: ["/bin/blockread", "/dev/vda", "\(reads)"], needsDisk: true,
-                metrics: ["block-random-read-4k"]),
+                name: "block-read", image: .suite, arguments: ["/bin/blockread", "/dev/vda", "\(reads)", "\(diskPasses)"],
+                disk: .raw, metrics: ["block-random-read-4k", "block-sequential-read"]),
+            Workload(
+                name: "ext4", image: .suite, arguments: ["/bin/fsbench", "/dev/vda", "/tmp/mnt", "\(smallFiles)", "\(writeMiB)"],
+                disk: .ext4, metrics: ["ext4-small-files", "ext4-sequential-write"]),
         ]
     }
+}
+
+/// A disk attached to a benchmark VM.
+enum BenchDisk {
+    case none
+    /// The 64 MiB raw disk of pseudo-random bytes (read only by the programs).
+    case raw
+    /// A fresh, empty 256 MiB ext4 volume made by mke2fs before each boot, the same for both
+    /// systems.
+    case ext4
 }

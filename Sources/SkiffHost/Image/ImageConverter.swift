@@ -1,10 +1,22 @@
 import Foundation
 
 /// `skiff convert`: an image as a disk file for other tools (a raw file, or qcow2 through
-/// `qemu-img`), for attaching as a virtio-blk disk or handing to another VMM.
+/// `qemu-img`), for attaching as a virtio-blk disk or handing to another VMM — or its files as
+/// a writable ext4 volume (through `mke2fs -d`), which Skiff boots with `--rootfs=ext`.
 public enum ImageConverter {
     public enum Format: String, CaseIterable, Sendable {
-        case raw, qcow2
+        case raw, qcow2, ext4
+    }
+
+    /// The size of an ext4 volume for `contentBytes` of files when none is asked for: twice the
+    /// contents plus 32 MiB, so the journal, metadata and some new data fit.
+    public static func ext4SizeMiB(contentBytes: Int) -> Int {
+        (contentBytes * 2 + (1 << 20) - 1) / (1 << 20) + 32
+    }
+
+    /// The `mke2fs` arguments that make an ext4 volume of `sizeMiB` at `output` from `folder`.
+    public static func mke2fsArguments(folder: String, output: String, sizeMiB: Int) -> [String] {
+        ["-q", "-F", "-t", "ext4", "-E", "root_owner=0:0", "-d", folder, output, "\(sizeMiB)M"]
     }
 
     /// The `qemu-img` arguments for converting `input` (raw) to `output`.
@@ -13,8 +25,10 @@ public enum ImageConverter {
     }
 
     /// Writes `output`; a raw copy is made without qemu-img, so only qcow2 needs it.
-    public static func convert(input: String, output: String, format: Format, qemuImg: String = "qemu-img") throws {
-        _ = try ImageInspector(path: input)  // a corrupt image fails here, before anything is written
+    public static func convert(
+        input: String, output: String, format: Format, sizeMiB: Int? = nil, qemuImg: String = "qemu-img"
+    ) throws {
+        let inspector = try ImageInspector(path: input)  // a corrupt image fails here, before anything is written
         let tmp = output + ".tmp-\(getpid())"
         defer { _ = try? FileManager.default.removeItem(atPath: tmp) }
         switch format {
@@ -23,6 +37,8 @@ public enum ImageConverter {
                 throw SkiffError(
                     "cannot write \(output): check that its folder exists and is writable", exitStatus: ExitStatus.cannotWrite)
             }
+        case .ext4:
+            try writeExt4(inspector, to: tmp, sizeMiB: sizeMiB)
         case .qcow2:
             guard let tool = Subprocess.find(qemuImg) else {
                 throw SkiffError(
@@ -36,6 +52,25 @@ public enum ImageConverter {
         }
         guard rename(tmp, output) == 0 else {
             throw SkiffError("cannot write \(output): \(String(cString: strerror(errno)))", exitStatus: ExitStatus.cannotWrite)
+        }
+    }
+
+    private static func writeExt4(_ inspector: ImageInspector, to output: String, sizeMiB: Int?) throws {
+        guard let mke2fs = Subprocess.find("mke2fs") ?? Subprocess.find("/sbin/mke2fs") else {
+            throw SkiffError("mke2fs is not installed: run 'apt-get install e2fsprogs'", exitStatus: ExitStatus.unavailable)
+        }
+        let folder = NSTemporaryDirectory() + "skiff-ext4-\(getpid())-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try inspector.extract(to: folder)
+        let contentBytes = try inspector.tree().filter { $0.type == .regular }.reduce(0) { $0 + Int($1.size) }
+        let size = sizeMiB ?? ext4SizeMiB(contentBytes: contentBytes)
+        let result = try Subprocess(mke2fs, mke2fsArguments(folder: folder, output: output, sizeMiB: size)).run()
+        guard result.status == 0 else {
+            let detail = result.errorText.split(separator: "\n").first.map(String.init) ?? "status \(result.status)"
+            throw SkiffError(
+                "mke2fs failed: \(detail)" + (sizeMiB != nil ? " (is --size large enough for the files?)" : ""),
+                exitStatus: ExitStatus.cannotWrite)
         }
     }
 }

@@ -101,6 +101,28 @@ public struct ImageInspector {
         }
     }
 
+    /// Writes the image's tree into the existing, empty folder `target`: directories, files and
+    /// symlinks with the image's permissions (what `mke2fs -d` then copies into a volume).
+    public func extract(to target: String) throws {
+        let manager = FileManager.default
+        for node in try tree() where node.path != "/" {
+            let destination = target + node.path
+            switch node.type {
+            case .directory:
+                try manager.createDirectory(atPath: destination, withIntermediateDirectories: true)
+            case .symlink:
+                try manager.createSymbolicLink(atPath: destination, withDestinationPath: node.target ?? "")
+                continue
+            case .regular:
+                guard let bytes = try contents(of: node.path) else { continue }
+                guard manager.createFile(atPath: destination, contents: Data(bytes)) else {
+                    throw SkiffError("cannot write \(destination)", exitStatus: ExitStatus.cannotWrite)
+                }
+            }
+            chmod(destination, mode_t(node.permissions))
+        }
+    }
+
     /// The contents of the regular file at `guestPath`, or nil when there is none.
     public func contents(of guestPath: String) throws -> [UInt8]? {
         guard case .found(let inode)? = try? reader.resolve(Array(guestPath.utf8)),
