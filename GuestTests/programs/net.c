@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <ifaddrs.h>
 #include <net/if.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -452,8 +453,34 @@ static int server_mode(int port, int count) {
     return 0;
 }
 
+/* The name-resolution files the kernel provides (/etc/resolv.conf, /etc/hosts), through libc. */
+static int resolver_mode(const char *address) {
+    char text[512] = {0};
+    int fd = open("/etc/resolv.conf", O_RDONLY);
+    CHECK(fd >= 0 && read(fd, text, sizeof text - 1) > 0, "read /etc/resolv.conf");
+    if (fd >= 0) close(fd);
+    CHECK(strstr(text, "nameserver 10.0.2.3\n") != NULL, "resolv.conf names QEMU's DNS server: %s", text);
+    char host[64] = {0};
+    CHECK(gethostname(host, sizeof host) == 0 && strcmp(host, "skiff") == 0, "hostname %s", host);
+    struct addrinfo hints = {.ai_family = AF_INET, .ai_socktype = SOCK_STREAM}, *found = NULL;
+    char shown[INET_ADDRSTRLEN] = "";
+    int r = getaddrinfo("localhost", "80", &hints, &found);
+    if (r == 0) inet_ntop(AF_INET, &((struct sockaddr_in *)found->ai_addr)->sin_addr, shown, sizeof shown);
+    CHECK(r == 0 && strcmp(shown, "127.0.0.1") == 0, "localhost is %s (%s)", shown, r ? gai_strerror(r) : "");
+    if (found) freeaddrinfo(found);
+    found = NULL;
+    r = getaddrinfo(host, NULL, &hints, &found);
+    shown[0] = 0;
+    if (r == 0) inet_ntop(AF_INET, &((struct sockaddr_in *)found->ai_addr)->sin_addr, shown, sizeof shown);
+    CHECK(r == 0 && strcmp(shown, address) == 0, "%s is %s (%s)", host, shown, r ? gai_strerror(r) : "");
+    if (found) freeaddrinfo(found);
+    printf("resolver: %s is %s\n", host, shown);
+    return check_summary();
+}
+
 int main(int argc, char **argv) {
     setvbuf(stdout, NULL, _IOLBF, 0);
+    if (argc >= 3 && strcmp(argv[1], "resolver") == 0) return resolver_mode(argv[2]);
     if (argc >= 4 && strcmp(argv[1], "client") == 0) return client_mode(argv[2], atoi(argv[3]), argc > 4);
     if (argc >= 4 && strcmp(argv[1], "server") == 0) return server_mode(atoi(argv[2]), atoi(argv[3]));
     tcp_loopback(AF_INET, "127.0.0.1");

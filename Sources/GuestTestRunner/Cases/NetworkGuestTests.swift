@@ -16,6 +16,15 @@ let networkGuestTests: [GuestTest] = [
         ],
         programs: ["net-dynamic"], network: true),
     GuestTest(
+        "/etc/resolv.conf and /etc/hosts from DHCP: libc resolves the machine's name (musl static)",
+        "--quiet /bin/net-static resolver 10.0.2.15", status: 0,
+        expect: [.contains("resolver: skiff is 10.0.2.15"), .matches(#"^[0-9]+ passed, 0 failed$"#)],
+        programs: ["net-static"], network: true),
+    GuestTest(
+        "/etc/hosts through glibc's NSS", "--quiet /bin/net-dynamic resolver 10.0.2.15", status: 0,
+        expect: [.contains("resolver: skiff is 10.0.2.15"), .matches(#"^[0-9]+ passed, 0 failed$"#)],
+        programs: ["net-dynamic"], network: true),
+    GuestTest(
         "a TCP client in the guest reaches a host server over IPv4 (10.0.2.2)", "--quiet /bin/net-static client 10.0.2.2 {port}",
         machines: [.q35, .microvm], status: 0, expect: [.contains("reply: pong: ping from skiff")], programs: ["net-static"],
         network: true, hostPeer: .echoServer),

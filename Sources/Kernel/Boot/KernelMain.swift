@@ -94,6 +94,7 @@ public func kernel_main(_ startInfoAddress: UInt64, _ entryTSC: UInt64) -> Never
     }
     Kernel.mark("file systems")
     Network.start(options: options)
+    FileSystems.provideNameResolution()
     Kernel.mark("network")
     Kernel.runApplication()
 }

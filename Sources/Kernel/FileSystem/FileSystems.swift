@@ -21,6 +21,9 @@ enum FileSystems {
     nonisolated(unsafe) static let lockFactory = KernelLockFactory()
     nonisolated(unsafe) static let devices = CharacterDevices()
     nonisolated(unsafe) static let pages = FramePageAllocator()
+    /// Whether `/` is the read-only application image, or a disk's ext4 volume.
+    nonisolated(unsafe) static var rootIsImage = false
+    nonisolated(unsafe) static var rootIsExt4 = false
 
     static func ramfs(limit: UInt64, minor: UInt32, magic: Int64 = 0x0102_1994, rootPermissions: UInt32 = 0o1777) -> RamFileSystem {
         var options = RamFileSystemOptions()
@@ -43,7 +46,9 @@ enum FileSystems {
                 return "--rootfs=ext: no disk (attach one with -drive if=virtio, or skiff run --disk)"
             }
             switch mountExt4(disk, readOnly: false) {
-            case .success(let volume): root = volume
+            case .success(let volume):
+                root = volume
+                rootIsExt4 = true
             case .failure(let failure): return "--rootfs=ext: " + failure.message
             }
         } else if options.rootFileSystem == .ramfs || BootImage.physicalStart == 0 {
@@ -53,6 +58,7 @@ enum FileSystems {
             do throws(Errno) {
                 root = try makeMemoryImageFileSystem(MemoryImageStorage(bytes), lockFactory: lockFactory)
                 rootFlags = [.readOnly]
+                rootIsImage = true
             } catch {
                 return "the application image cannot be mounted (\(String(error.name)))"
             }
