@@ -4,6 +4,10 @@ let memoryGuestTests: [GuestTest] = [
         "frame allocator, huge pages, heap and kernel stacks", "--kernel-test=memory", machines: [.q35, .microvm],
         status: 0, expect: [.contains("memory: frames ok, 2 MiB block ok, heap ok, stacks ok"), .matches(#"memory: [0-9]+ KiB managed"#)]),
     GuestTest(
+        "a static program runs in 3 MiB of memory (OSv needs 11 MB)", "--quiet /bin/hello-static floor",
+        machines: [.q35, .microvm], status: 0, expect: [.contains("arg 1: floor")], memoryMiB: 3,
+        programs: ["hello-static"]),
+    GuestTest(
         "kernel stack overflow hits the guard page", "--kernel-test=stack-overflow", status: 125,
         expect: [
             .contains("kernel panic: double fault (vector 8)"),

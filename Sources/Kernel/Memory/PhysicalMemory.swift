@@ -30,13 +30,17 @@ enum PhysicalMemory {
     nonisolated(unsafe) static var ramRanges: [(start: UInt64, end: UInt64)] = []
 
     static let pageSize: UInt64 = 4096
+    static let lowestFrameAddress: UInt64 = 0x1_0000
 
     /// Builds the allocator. `reserved` ranges are never handed out.
     static func initialize(memoryMap: [MemoryMapEntry], reserved: [(UInt64, UInt64)], cpuCount: Int) {
         var ram: [(start: UInt64, end: UInt64)] = []
         for e in memoryMap where e.type == .ram {
             installedBytes &+= e.length
-            let start = max((e.base + pageSize - 1) & ~(pageSize - 1), 0x10_0000)
+            // RAM below 1 MiB counts too (about 570 KiB of a small VM): the PVH start info,
+            // command line and memory map there were consumed before this runs. The first
+            // 64 KiB stay out: the real-mode data area and the AP start-up page (0x8000).
+            let start = max((e.base + pageSize - 1) & ~(pageSize - 1), Self.lowestFrameAddress)
             let end = e.end & ~(pageSize - 1)
             if end > start { ram.append((start, end)) }
         }
