@@ -8,6 +8,8 @@ enum HostPeer {
     /// A TCP server on the host's loopback (IPv4 and IPv6) that answers each line with
     /// "pong: " and the line. `{port}` in the test's command line becomes its port.
     case echoServer
+    /// The same over UDP: each datagram is answered with "pong: " and its bytes.
+    case udpEchoServer
     /// After the guest prints "listening", connects `connections` times to the forwarded
     /// port, sends "ping from host", and expects "PING FROM HOST" back. `{port}` in the
     /// command line becomes the guest port.
@@ -46,7 +48,7 @@ final class HostPeerSession: @unchecked Sendable {
     init(_ peer: HostPeer) {
         self.peer = peer
         switch peer {
-        case .echoServer:
+        case .echoServer, .udpEchoServer:
             port = 0
             hostPort = 0
         case .client(let guestPort, _):
@@ -58,8 +60,9 @@ final class HostPeerSession: @unchecked Sendable {
     /// Starts the server (returning its port) or the client thread.
     func start() -> Int {
         switch peer {
-        case .echoServer:
-            let fd = socket(AF_INET6, Int32(SOCK_STREAM.rawValue), 0)
+        case .echoServer, .udpEchoServer:
+            let udp = { if case .udpEchoServer = peer { true } else { false } }()
+            let fd = socket(AF_INET6, Int32(udp ? SOCK_DGRAM.rawValue : SOCK_STREAM.rawValue), 0)
             var off: Int32 = 0
             setsockopt(fd, Int32(IPPROTO_IPV6), IPV6_V6ONLY, &off, socklen_t(4))
             var a = sockaddr_in6()
@@ -67,12 +70,12 @@ final class HostPeerSession: @unchecked Sendable {
             a.sin6_addr = in6addr_any
             let len = socklen_t(MemoryLayout<sockaddr_in6>.size)
             _ = withUnsafeMutablePointer(to: &a) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(fd, $0, len) } }
-            Glibc.listen(fd, 8)
+            if !udp { Glibc.listen(fd, 8) }
             var bound = sockaddr_in6()
             var blen = len
             _ = withUnsafeMutablePointer(to: &bound) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &blen) } }
             listener = fd
-            Thread.detachNewThread { self.serve(fd) }
+            Thread.detachNewThread { udp ? self.serveDatagrams(fd) : self.serve(fd) }
             return Int(UInt16(bigEndian: bound.sin6_port))
         case .client(_, let connections):
             Thread.detachNewThread { self.connect(times: connections) }
@@ -94,6 +97,25 @@ final class HostPeerSession: @unchecked Sendable {
                 lock.unlock()
             }
             close(c)
+        }
+    }
+
+    private func serveDatagrams(_ fd: Int32) {
+        while true {
+            var buffer = [UInt8](repeating: 0, count: 512)
+            var from = sockaddr_in6()
+            var fromLength = socklen_t(MemoryLayout<sockaddr_in6>.size)
+            let n = withUnsafeMutablePointer(to: &from) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { recvfrom(fd, &buffer, buffer.count, 0, $0, &fromLength) }
+            }
+            if n < 0 || isStopped { return }
+            let reply = Array("pong: ".utf8) + buffer[0..<n]
+            _ = withUnsafeMutablePointer(to: &from) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { sendto(fd, reply, reply.count, 0, $0, fromLength) }
+            }
+            lock.lock()
+            served += 1
+            lock.unlock()
         }
     }
 
@@ -163,7 +185,7 @@ final class HostPeerSession: @unchecked Sendable {
         defer { lock.unlock() }
         var result = problems
         switch peer {
-        case .echoServer:
+        case .echoServer, .udpEchoServer:
             if served == 0 { result.append("host peer: the guest never reached the host server") }
         case .client(_, let connections):
             if replies < connections { result.append("host peer: \(replies) of \(connections) replies from the guest server") }

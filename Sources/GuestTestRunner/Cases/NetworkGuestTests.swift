@@ -33,6 +33,15 @@ let networkGuestTests: [GuestTest] = [
         "--quiet /bin/net-static client fec0::2 {port}", status: 0, expect: [.contains("reply: pong: ping from skiff")],
         programs: ["net-static"], network: true, hostPeer: .echoServer),
     GuestTest(
+        "a UDP exchange between the guest and a host server over IPv4 (10.0.2.2)",
+        "--quiet /bin/net-static client 10.0.2.2 {port} udp", machines: [.q35, .microvm], status: 0,
+        expect: [.contains("reply: pong: ping from skiff")], programs: ["net-static"], network: true,
+        hostPeer: .udpEchoServer),
+    GuestTest(
+        "a UDP exchange with a host server over IPv6 (fec0::2)", "--quiet /bin/net-static client fec0::2 {port} udp",
+        status: 0, expect: [.contains("reply: pong: ping from skiff")], programs: ["net-static"], network: true,
+        hostPeer: .udpEchoServer),
+    GuestTest(
         "a TCP server in the guest answers host clients through a port forward", "--quiet /bin/net-static server {port} 2",
         machines: [.q35, .microvm], status: 0,
         expect: [.contains("listening on port 8080"), .contains("received: ping from host")], programs: ["net-static"],
