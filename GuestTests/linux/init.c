@@ -1,5 +1,6 @@
 /* /init of the Linux guest `make bench` compares Skiff with: mounts /proc, /dev and /sys, loads
- * the kernel modules listed in /etc/modules (dependencies first, as the host wrote them), runs
+ * the kernel modules listed in /etc/modules (dependencies first, as the host wrote them), brings
+ * up the loopback interface, runs
  * the program given after `--` on the kernel command line, prints its exit status and powers off.
  *
  * Lines it prints (the host parses them):
@@ -11,7 +12,10 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -26,6 +30,21 @@ static void say(const char *what, const char *detail) {
 static void mount_or_say(const char *source, const char *target, const char *type) {
     mkdir(target, 0755);
     if (mount(source, target, type, 0, NULL) != 0 && errno != EBUSY) say(target, strerror(errno));
+}
+
+/* The loopback interface starts down on Linux; a system's init brings it up. */
+static void loopback_up(void) {
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    struct ifreq r;
+    memset(&r, 0, sizeof r);
+    strcpy(r.ifr_name, "lo");
+    if (fd < 0 || ioctl(fd, SIOCGIFFLAGS, &r) != 0) {
+        say("lo", strerror(errno));
+    } else {
+        r.ifr_flags |= IFF_UP;
+        if (ioctl(fd, SIOCSIFFLAGS, &r) != 0) say("lo up", strerror(errno));
+    }
+    if (fd >= 0) close(fd);
 }
 
 /* Each line of /etc/modules is a path to a .ko file; load them in order. */
@@ -63,6 +82,7 @@ int main(int argc, char **argv) {
     mount_or_say("sysfs", "/sys", "sysfs");
     mount_or_say("tmpfs", "/tmp", "tmpfs");
     load_modules();
+    loopback_up();
     printf("skiff-bench-init: boot-us %lld\n", boot_us);
     fflush(stdout);
 

@@ -23,6 +23,8 @@ struct Workload {
         let diskPasses = quick ? 1 : 2
         let smallFiles = quick ? 20 : 500
         let writeMiB = quick ? 4 : 32
+        let streamMiB = quick ? 8 : 256
+        let tcpRounds = quick ? 200 : 5_000
         return [
             Workload(
                 name: "boot", image: .hello, arguments: ["/bin/hello"], bootMarker: helloMarker, metrics: ["boot-clock"]),
@@ -35,6 +37,9 @@ struct Workload {
             Workload(
                 name: "file-read", image: .suite, arguments: ["/bin/fileread", BenchImage.dataPath, "\(passes)"],
                 metrics: ["file-read-1t", "file-read-2t", "file-read-4t"]),
+            Workload(
+                name: "tcp-loopback", image: .suite, arguments: ["/bin/tcploop", "\(streamMiB)", "\(tcpRounds)"],
+                metrics: ["tcp-loopback-throughput", "tcp-loopback-round-trips"]),
             Workload(
                 name: "block-read", image: .suite, arguments: ["/bin/blockread", "/dev/vda", "\(reads)", "\(diskPasses)"],
                 disk: .raw, metrics: ["block-random-read-4k", "block-sequential-read"]),
