@@ -1,3 +1,6 @@
+import Foundation
+import SkiffHost
+
 /// Unmodified programs from Debian packages.
 
 let words = "pear\napple\nfig\nbanana\ncherry\n"
@@ -12,6 +15,28 @@ let busyboxImage = ImageRecipe(
 
 /// Debian's python3; its standard library comes with it (skiff's interpreter-data table).
 let pythonImage = ImageRecipe(name: "python3", hostPrograms: [("/usr/bin/python3", "/usr/bin/python3")])
+
+/// Debian's sqlite3 CLI, with /data to mount a volume on.
+let sqliteImage = ImageRecipe(
+    name: "sqlite3", hostPrograms: [("/usr/bin/sqlite3", "/usr/bin/sqlite3")], directories: ["/data"])
+
+/// Debian's perl with the modules its script uses (skiff's interpreter-data table).
+let perlImage = ImageRecipe(name: "perl", hostPrograms: [("/usr/bin/perl", "/usr/bin/perl")])
+
+/// An ext4 volume for sqlite3; afterwards the host's own sqlite3 must read the database.
+let sqliteDisk = GuestDisk(
+    make: { path, _ in try E2fsprogs.makeVolume(path, megabytes: 32) { _ in } },
+    inspect: { path, _ in
+        var problems = E2fsprogs.check(path)
+        if !problems.isEmpty { return problems }
+        let copy = NSTemporaryDirectory() + "skiff-sqlite-\(UUID().uuidString).db"
+        defer { try? FileManager.default.removeItem(atPath: copy) }
+        _ = E2fsprogs.run("debugfs", ["-R", "dump /app.db \(copy)", path])
+        let read = (try? Subprocess("/usr/bin/sqlite3", [copy, "select k, v from kv order by k; pragma integrity_check;"]).run())
+        let text = read.map { $0.outputText } ?? ""
+        if text != "a|1\nb|41\nok\n" { problems.append("the host's sqlite3 read \(text.debugDescription) from the database") }
+        return problems
+    })
 
 let applicationGuestTests: [GuestTest] = [
     GuestTest(
@@ -36,4 +61,11 @@ let applicationGuestTests: [GuestTest] = [
     GuestTest(
         "python3 -c 'print(sum(range(10)))' (glibc, dynamic)", "--quiet /usr/bin/python3 -c print(sum(range(10)))",
         status: 0, expect: [.matches("^45$")], memoryMiB: 256, timeout: 180, recipe: pythonImage),
+    GuestTest(
+        "sqlite3 CLI writes a database on ext4; the host's sqlite3 reads it back",
+        "--mount-fs=ext4,/dev/vda,/data /usr/bin/sqlite3 /data/app.db 'create table kv(k text primary key, v integer); insert into kv values(\"a\", 1), (\"b\", 41); select sum(v) from kv;'",
+        status: 0, expect: [.matches("^42$")], timeout: 120, recipe: sqliteImage, disks: [sqliteDisk]),
+    GuestTest(
+        "perl with List::Util and POSIX", "--quiet /usr/bin/perl -e 'use strict; use List::Util qw(sum max); use POSIX qw(floor); my @n = map { $_ * $_ } 1..10; printf(\"sum %d max %d floor %d\\n\", sum(@n), max(@n), floor(7/2));'",
+        status: 0, expect: [.contains("sum 385 max 100 floor 3")], timeout: 120, recipe: perlImage),
 ]
