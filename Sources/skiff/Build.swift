@@ -20,6 +20,7 @@ struct Build: ParsableCommand {
     var defines: [String] = []
     @Option(help: "Name the image, to run it with skiff run NAME.") var name: String?
     @Option(name: .shortAndLong, help: "Also write the image to this file.") var output: String?
+    @Option(help: "Also write the image's files as an ext4 volume (a writable root for --rootfs=ext).") var ext4: String?
     @Option(help: "Add a host program with its libraries: NAME|PATH[:GUEST] (repeatable).") var program: [String] = []
     @Option(help: "Add a host file: HOST[:GUEST] (repeatable).") var file: [String] = []
     @Option(help: "Add a host folder: HOST[:GUEST] (repeatable).") var dir: [String] = []
@@ -105,6 +106,11 @@ struct Build: ParsableCommand {
                     )
                 }
             }
+            if let ext4 {
+                progress.begin("writing the ext4 volume")
+                try ImageConverter.convert(input: result.path, output: ext4, format: .ext4)
+                progress.end()
+            }
             if json {
                 var object: [String: Any] = [
                     "image": result.path, "key": result.entry.key, "size": result.entry.size, "files": result.entry.files,
@@ -112,6 +118,7 @@ struct Build: ParsableCommand {
                 ]
                 object["name"] = imageName
                 object["output"] = output
+                object["ext4"] = ext4
                 printJSON(object)
             } else {
                 let label = imageName ?? result.entry.shortKey
