@@ -46,6 +46,28 @@ size_t strlen(const char *s) {
     return n;
 }
 
+/* The stack protector (-fstack-protector-strong with a global guard: the usual %fs:0x28 canary
+ * would be the application's TLS in the kernel). The guard is replaced by a random value at
+ * boot, before any protected function is on the stack. */
+uintptr_t __stack_chk_guard = 0x595e9fbd94fda766ULL;
+
+void skiff_stack_smashed(void);
+__attribute__((noreturn)) void __stack_chk_fail(void) {
+    skiff_stack_smashed();
+    for (;;) __asm__ volatile("hlt");
+}
+
+__attribute__((no_stack_protector)) void skiff_set_stack_guard(uintptr_t value) {
+    __stack_chk_guard = value;
+}
+
+/* For --kernel-test=stack-protector: writes past the end of a local array, as a buffer overflow
+ * in C would; the protector must catch it on return. */
+__attribute__((noinline)) void skiff_smash_stack(volatile uint8_t *count) {
+    volatile uint8_t buffer[16];
+    for (int i = 0; i < *count; i++) buffer[i] = 0x41;
+}
+
 /* `free` cannot be defined in Swift (the name is reserved for the runtime); forward it. */
 void skiff_heap_free(void *p);
 void free(void *p) {

@@ -115,5 +115,8 @@ SKIFF_INLINE int x86_rdrand64(uint64_t *out) {
 /* Tests that the FPU/SSE unit works: x87 and SSE arithmetic whose result the caller checks.
  * Used by the accelerator self-check (nested KVM here faults on exactly these instructions). */
 uint64_t skiff_fpu_selfcheck(void);
+/* The C stack protector's guard (freestanding.c): set once at boot from the entropy pool. */
+void skiff_set_stack_guard(uintptr_t value);
+void skiff_smash_stack(volatile uint8_t *count);
 
 #endif

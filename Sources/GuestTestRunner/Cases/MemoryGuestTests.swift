@@ -8,12 +8,29 @@ let memoryGuestTests: [GuestTest] = [
         machines: [.q35, .microvm], status: 0, expect: [.contains("arg 1: floor")], memoryMiB: 3,
         programs: ["hello-static"]),
     GuestTest(
+        "ASLR: a static-pie's code, stack, heap and mmap move on every execve", "--quiet /bin/aslr-static-pie",
+        status: 0, expect: [.contains("aslr: code 4 stack 4 heap 4 mmap 4")], programs: ["aslr-static-pie"]),
+    GuestTest(
+        "ASLR: a dynamic program and its libraries move (glibc)", "--quiet /bin/aslr-dynamic",
+        status: 0, expect: [.contains("aslr: code 4 stack 4 heap 4 mmap 4")], programs: ["aslr-dynamic"]),
+    GuestTest(
+        "ASLR: a non-PIE keeps its code where it was linked; the rest moves", "--quiet /bin/aslr-static",
+        status: 0, expect: [.contains("aslr: code 1 stack 4 heap 4 mmap 4")], programs: ["aslr-static"]),
+    GuestTest(
+        "--no-aslr: nothing moves", "--quiet --no-aslr /bin/aslr-static-pie", status: 0,
+        expect: [.contains("aslr: code 1 stack 1 heap 1 mmap 1"), .contains("run 0: code 555555")],
+        programs: ["aslr-static-pie"]),
+    GuestTest(
         "kernel stack overflow hits the guard page", "--kernel-test=stack-overflow", status: 125,
         expect: [
             .contains("kernel panic: double fault (vector 8)"),
             .contains("kernel stack overflow: the stack ran into its guard page"),
             .contains("KernelTests.recurse"),
         ]),
+    GuestTest(
+        "the C stack protector catches a buffer overflow in kernel C code", "--kernel-test=stack-protector",
+        status: 125,
+        expect: [.contains("kernel panic: stack protector: a C function's stack canary was overwritten"), .contains("skiff_smash_stack")]),
     GuestTest(
         "kernel text is not writable (W^X)", "--kernel-test=write-protect", status: 125,
         expect: [.contains("kernel panic: page fault (vector 14)"), .contains("(protection violation, write)")]),

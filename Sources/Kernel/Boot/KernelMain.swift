@@ -27,6 +27,7 @@ enum Kernel {
 public func kernel_main(_ startInfoAddress: UInt64, _ entryTSC: UInt64) -> Never {
     SerialPort.com1.initialize()
     CPUFeatures.detect()
+    Kernel.randomizeStackGuard(entryTSC: entryTSC)
     PerCPU.patchSMAPSitesIfUnsupported()
     CPUDescriptorTables.bootProcessor.install(istTops: [
         UInt64(skiff_bsp_ist_top(0)), UInt64(skiff_bsp_ist_top(1)), UInt64(skiff_bsp_ist_top(2)),
@@ -100,6 +101,15 @@ public func kernel_main(_ startInfoAddress: UInt64, _ entryTSC: UInt64) -> Never
 }
 
 extension Kernel {
+    /// The C stack protector's canary, before any other CPU runs and before any protected C
+    /// function is on a stack: RDRAND where the CPU has it, mixed with the TSC.
+    static func randomizeStackGuard(entryTSC: UInt64) {
+        var value: UInt64 = 0
+        if CPUFeatures.hasRDRAND { _ = x86_rdrand64(&value) }
+        value ^= (x86_rdtsc() &* 0x9E37_79B9_7F4A_7C15) ^ (entryTSC << 17)
+        skiff_set_stack_guard(UInt(value & ~0xFF))  // a zero low byte stops string overflows
+    }
+
     /// Exit status when the program is not in the image (as a shell reports "not found").
     static let notFoundStatus: Int32 = 127
     /// Exit status when the program exists but cannot be executed.

@@ -53,6 +53,11 @@ enum KernelTests {
             Kernel.announce()
             memoryTest()
         }
+        if named("stack-protector") {
+            Kernel.announce()
+            var count: UInt8 = 40
+            skiff_smash_stack(&count)
+        }
         if named("write-protect") {
             Kernel.announce()
             // Kernel text is mapped read-only (W^X): writing to it must fault.

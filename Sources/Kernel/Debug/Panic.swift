@@ -106,4 +106,10 @@ enum Panic {
         reg(" ss", f.ss); reg("cr2", x86_read_cr2()); reg("cr3", x86_read_cr3()); Console.writeLine("")
     }
 }
+
+/// Called by the C stack protector when a function's canary was overwritten on return.
+@_cdecl("skiff_stack_smashed")
+func skiffStackSmashed() -> Never {
+    Panic.halt("stack protector: a C function's stack canary was overwritten (buffer overflow)")
+}
 #endif

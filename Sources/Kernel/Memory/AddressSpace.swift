@@ -1,4 +1,5 @@
 #if SKIFF_KERNEL
+import Boot
 import CKernel
 import LinuxABI
 import Memory
@@ -14,13 +15,12 @@ import VFS
 final class AddressSpace {
     /// Lowest address an application may map (Linux's default `mmap_min_addr`).
     static let minimum: UInt64 = 0x1_0000
-    /// Top of the main thread's stack and the size reserved below it.
-    static let stackTop: UInt64 = 0x6FFF_FFFF_F000
-    static let stackSize: UInt64 = 8 << 20
-    /// `mmap` without a hint searches downwards from here (below the stack and a guard gap).
-    static let mmapTop: UInt64 = 0x6FFF_0000_0000
-    /// Where position-independent executables are loaded (Linux's ELF_ET_DYN_BASE for 47 bits).
-    static let executableBase: UInt64 = 0x5555_5555_4000
+    /// The size reserved for the main thread's stack.
+    static let stackSize: UInt64 = AddressSpaceLayout.stackReservation
+
+    /// Where the executable, heap, stack and mmap area go: randomised for each new address
+    /// space (each `execve`), fixed with `--no-aslr`; a fork keeps its parent's.
+    var layout: AddressSpaceLayout
 
     var map: AddressSpaceMap
     /// This address space's page tables: its own PML4, sharing the kernel's half (see
@@ -46,6 +46,7 @@ final class AddressSpace {
     /// Nil when there is no memory for the page-table root.
     init?() {
         map = AddressSpaceMap(minAddress: Self.minimum, maxAddress: UserMemory.limit)!
+        layout = Kernel.options.noASLR ? .fixed : .randomized { Entropy.next() }
         guard let root = KernelPageTables.newAddressSpaceRoot() else { return nil }
         tables = PageTables(root: root, memory: DirectMapTableMemory(), noExecuteSupported: CPUFeatures.hasNX)
     }
@@ -226,7 +227,7 @@ final class AddressSpace {
                     forgetUnmappedFiles(into: &released)
                     return .success(address)
                 }
-                return .success(try map.map(size: size, attributes: attributes, hint: address, below: Self.mmapTop))
+                return .success(try map.map(size: size, attributes: attributes, hint: address, below: layout.mmapTop))
             } catch {
                 forgetUnmappedFiles(into: &released)
                 return .failure(Self.errno(error))
@@ -316,7 +317,7 @@ final class AddressSpace {
                     forgetUnmappedFiles(into: &released)
                     return .success(address)
                 }
-                return .success(try map.map(size: size, attributes: attributes, hint: address, below: Self.mmapTop))
+                return .success(try map.map(size: size, attributes: attributes, hint: address, below: layout.mmapTop))
             } catch {
                 return .failure(Self.errno(error))
             }
@@ -470,6 +471,7 @@ final class AddressSpace {
             child.mappedFiles = mappedFiles
             child.heapStart = heapStart
             child.heapEnd = heapEnd
+            child.layout = layout
             for area in map.areas {
                 var va = area.start
                 while va < area.end {

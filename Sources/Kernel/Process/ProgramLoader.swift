@@ -128,16 +128,18 @@ enum ProgramLoader {
             throw .notExecutable(path, error.message)
         }
         let plan: LoadPlan
-        do throws(ELFError) { plan = try LoadPlan(elf, base: AddressSpace.executableBase) } catch {
+        do throws(ELFError) { plan = try LoadPlan(elf, base: space.layout.executableBase) } catch {
             throw .notExecutable(path, error.message)
         }
         let kernelEnd = UInt64(skiff_ksyms_start()) + UInt64(max(KernelSymbols.byteSize, 16))
-        if plan.lowest < kernelEnd || plan.highest > AddressSpace.mmapTop {
+        if plan.lowest < kernelEnd || plan.highest > space.layout.mmapTop {
             throw .notExecutable(path, "it is linked at \(hex(plan.lowest)), where Skiff's kernel or stack lives (link at 0x400000 or build a PIE)")
         }
         try mapSegments(plan, from: elf, into: space, path: path)
-        space.heapStart = plan.highest
-        space.heapEnd = plan.highest
+        // The heap starts a random number of pages after the program (none with --no-aslr).
+        let heapStart = space.layout.heapGap == 0 ? plan.highest : ((plan.highest + 4095) & ~4095) + space.layout.heapGap
+        space.heapStart = heapStart
+        space.heapEnd = heapStart
 
         var entry = plan.entry
         var interpreterBase: UInt64 = 0
@@ -155,7 +157,7 @@ enum ProgramLoader {
             } catch {
                 throw .notExecutable(interpreterPath, error.message)
             }
-            guard let base = space.lock.withLock({ space.map.findFreeRange(size: probe.span, below: AddressSpace.mmapTop) })
+            guard let base = space.lock.withLock({ space.map.findFreeRange(size: probe.span, below: space.layout.mmapTop) })
             else { throw .outOfMemory }
             let iplan: LoadPlan
             do throws(ELFError) { iplan = try LoadPlan(interpreter, base: base) } catch {
@@ -167,7 +169,7 @@ enum ProgramLoader {
         }
 
         // The stack: reserved whole, populated on demand.
-        let stackBottom = AddressSpace.stackTop - AddressSpace.stackSize
+        let stackBottom = space.layout.stackTop - AddressSpace.stackSize
         if case .failure = space.mapAnonymous(
             at: stackBottom, size: AddressSpace.stackSize, protection: [.read, .write], kind: .stack, flags: [.growsDown],
             fixed: true)
@@ -194,7 +196,7 @@ enum ProgramLoader {
             auxiliary.insert((AuxiliaryVector.programHeaders, phdr), at: 0)
         }
         let stack = InitialStack(
-            top: AddressSpace.stackTop, arguments: arguments, environment: environment, auxiliary: auxiliary,
+            top: space.layout.stackTop, arguments: arguments, environment: environment, auxiliary: auxiliary,
             random: random, executableName: path)
         let failed = stack.bytes.withUnsafeBytes { space.populate(at: stack.bottom, bytes: $0) }
         if failed != nil { throw .outOfMemory }

@@ -76,12 +76,19 @@ enum SignalDelivery {
         return changed
     }
 
+    /// Makes the interrupted system call run again when the thread returns to user mode.
+    private static func restart(_ frame: UnsafeMutablePointer<skiff_trap_frame>, _ call: InterruptedCall) {
+        frame.pointee.rip &-= 2  // back over the 2-byte SYSCALL instruction
+        frame.pointee.rax = UInt64(call.number)
+    }
+
     /// A handler is about to run for a system call that returned a restart code.
     private static func resolveRestart(_ frame: UnsafeMutablePointer<skiff_trap_frame>, call: InterruptedCall, handlerRestarts: Bool) {
         switch Errno(rawValue: -call.result) {
-        case .ERESTARTNOINTR, .ERESTARTSYS where handlerRestarts:
-            frame.pointee.rip &-= 2  // back over the 2-byte SYSCALL instruction
-            frame.pointee.rax = UInt64(call.number)
+        case .ERESTARTNOINTR:
+            restart(frame, call)
+        case .ERESTARTSYS where handlerRestarts:
+            restart(frame, call)
         case .ERESTARTSYS, .ERESTARTNOHAND:
             frame.pointee.rax = UInt64(bitPattern: Int64(Errno.EINTR.returnValue))
         default:

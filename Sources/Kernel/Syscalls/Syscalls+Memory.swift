@@ -9,7 +9,7 @@ extension Syscalls {
         let space = Scheduler.currentProcess.addressSpace
         let requested = a.a0
         let current = space.heapEnd
-        guard requested != 0, requested >= space.heapStart, requested < AddressSpace.mmapTop else {
+        guard requested != 0, requested >= space.heapStart, requested < space.layout.mmapTop else {
             return .success(Int(current))
         }
         let oldTop = (current + 4095) & ~4095
