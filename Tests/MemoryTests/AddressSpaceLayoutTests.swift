@@ -3,19 +3,8 @@ import Testing
 @testable import Memory
 
 @Suite struct AddressSpaceLayoutTests {
-    struct Generator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test func randomizedLayoutsStayInBoundsAndApart() {
-        var generator = Generator(state: 1)
+        var generator = SplitMix64(seed: 1)
         var executableBases = Set<UInt64>()
         var stackTops = Set<UInt64>()
         for _ in 0..<2000 {
