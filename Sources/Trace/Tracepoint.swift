@@ -99,7 +99,7 @@ public struct Tracepoint: Equatable, Sendable {
 
     /// Every tracepoint: the fixed ones, then entry and exit for each named system call.
     public static var all: [Tracepoint] {
-        var result = fixed.map(\.tracepoint)
+        var result = fixed.map { $0.tracepoint }
         for n in 0..<syscallLimit where SyscallNumber(rawValue: n).name != nil {
             result.append(syscallEntry(n))
             result.append(syscallExit(n))

@@ -61,3 +61,11 @@ struct WriterTests {
         #expect(CPUFlags.names(edx: 1 | 1 << 4, ecx: 1 << 31) == ["fpu", "tsc", "hypervisor"])
     }
 }
+
+struct CivilTimeTests {
+    @Test func dates() {
+        #expect(CivilTime.iso8601(epochSeconds: 0) == "1970-01-01T00:00:00Z")
+        #expect(CivilTime.iso8601(epochSeconds: 951_782_400) == "2000-02-29T00:00:00Z")
+        #expect(CivilTime.iso8601(epochSeconds: 1_714_566_896) == "2024-05-01T12:34:56Z")
+    }
+}

@@ -15,5 +15,6 @@
 #include "percpu.h"
 #include "context.h"
 #include "smp.h"
+#include "tracepoints.h"
 
 #endif
