@@ -56,7 +56,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "GuestTestRunner",
-            dependencies: ["SkiffHost"]
+            dependencies: ["SkiffHost", "Trace"]
         ),
         .executableTarget(
             name: "SkiffBench",
