@@ -16,5 +16,6 @@
 #include "context.h"
 #include "smp.h"
 #include "tracepoints.h"
+#include "debug_threads.h"
 
 #endif

@@ -61,6 +61,7 @@ enum Scheduler {
             thread.slot = slot
             threads[slot] = thread
         }
+        DebugThreads.register(thread)
         Tracing.fire(.threadCreate, UInt64(bitPattern: Int64(Tracing.id(of: thread))))
         Tracing.noteThread(thread)
     }
@@ -74,6 +75,7 @@ enum Scheduler {
     }
 
     private static func unregister(_ thread: Thread) {
+        DebugThreads.unregister(thread)
         tableLock.withLock {
             threads[thread.slot] = nil
             freeSlots.append(thread.slot)
