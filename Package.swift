@@ -35,16 +35,18 @@ let package = Package(
         .target(name: "Storage"),
         .target(name: "Randomness"),
         .target(name: "Ext4", dependencies: ["Storage", "LinuxABI", "VFS"]),
+        .target(name: "Trace", dependencies: ["LinuxABI"]),
+        .target(name: "Monitoring"),
 
         // MARK: The kernel (Embedded Swift + C/assembly at the hardware edge)
         .target(name: "CKernel"),
         .executableTarget(
             name: "Kernel",
-            dependencies: ["CKernel", "Boot", "ACPI", "ELF", "Memory", "LinuxABI", "ImageFS", "Scheduling", "VFS", "Net", "Virtio", "Storage", "Randomness", "Ext4"]
+            dependencies: ["CKernel", "Boot", "ACPI", "ELF", "Memory", "LinuxABI", "ImageFS", "Scheduling", "VFS", "Net", "Virtio", "Storage", "Randomness", "Ext4", "Trace", "Monitoring"]
         ),
 
         // MARK: Host tools
-        .target(name: "SkiffHost", dependencies: ["ELF", "ImageFS"]),
+        .target(name: "SkiffHost", dependencies: ["ELF", "ImageFS", "Trace", "Monitoring"]),
         .executableTarget(
             name: "skiff",
             dependencies: [
@@ -54,7 +56,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "GuestTestRunner",
-            dependencies: ["SkiffHost"]
+            dependencies: ["SkiffHost", "Trace"]
         ),
         .executableTarget(
             name: "SkiffBench",
@@ -75,6 +77,8 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
         .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
         .testTarget(name: "Ext4Tests", dependencies: ["Ext4", "Storage", "LinuxABI", "VFS"]),
-        .testTarget(name: "SkiffHostTests", dependencies: ["SkiffHost", "Boot", "ImageFS"]),
+        .testTarget(name: "SkiffHostTests", dependencies: ["SkiffHost", "Boot", "ImageFS", "Trace"]),
+        .testTarget(name: "TraceTests", dependencies: ["Trace"]),
+        .testTarget(name: "MonitoringTests", dependencies: ["Monitoring"]),
     ]
 )

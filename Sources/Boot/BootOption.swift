@@ -3,7 +3,7 @@ enum BootOption: CaseIterable {
     case help, bootchart, verbose, quiet, nopci, norandom, noshutdown, powerOffOnAbort, noinit
     case nomount, nopivot, disableROFSCache, noASLR, traceBacktrace, traceList, strace, leak
     case env, cwd, console, rootfs, mountFS, redirect, delay, ip, defaultgw, nameserver, maxnic
-    case trace, sampler, api, kernelTest
+    case trace, sampler, api, monitor, kernelTest
     case extraZFSPools, preloadZFSLibrary, assignNet
 
     enum Kind {
@@ -47,6 +47,7 @@ enum BootOption: CaseIterable {
         case .trace: "trace"
         case .sampler: "sampler"
         case .api: "api"
+        case .monitor: "monitor"
         case .kernelTest: "kernel-test"
         case .extraZFSPools: "extra-zfs-pools"
         case .preloadZFSLibrary: "preload-zfs-library"
@@ -59,7 +60,7 @@ enum BootOption: CaseIterable {
         case .env, .cwd, .console, .rootfs, .mountFS, .redirect, .delay, .ip, .defaultgw, .nameserver,
             .maxnic, .trace, .sampler, .kernelTest:
             .value
-        case .api: .optionalValue
+        case .api, .monitor: .optionalValue
         case .extraZFSPools, .preloadZFSLibrary: .unsupported("Skiff has no ZFS; use ext4 (--rootfs=ext)")
         case .assignNet: .unsupported("network interfaces are configured with --ip or DHCP")
         default: .flag
@@ -81,7 +82,7 @@ enum BootOption: CaseIterable {
         case .maxnic: "N"
         case .trace: "PATTERNS"
         case .sampler: "HZ"
-        case .api: "PORT"
+        case .api, .monitor: "PORT"
         case .kernelTest: "NAME"
         default: ""
         }

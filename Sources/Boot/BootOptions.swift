@@ -71,8 +71,9 @@ public struct BootOptions {
     public var samplerHz: Int? = nil
     /// `--leak`: track allocations to report leaks at exit.
     public var leakDetector = false
-    /// `--api[=PORT]` (Skiff): start the monitoring HTTP server (OSv's port 8000 by default).
-    public var apiPort: Int? = nil
+    /// `--monitor[=PORT]`, or OSv's `--api[=PORT]`: start the monitoring HTTP server (OSv's
+    /// port 8000 by default).
+    public var monitorPort: Int? = nil
 
     /// `virtio_mmio.device=SIZE@BASE:IRQ[:ID]` entries, as QEMU microvm and Firecracker pass them.
     public var virtioMMIODevices: [VirtioMMIODevice] = []

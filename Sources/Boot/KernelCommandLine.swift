@@ -234,12 +234,12 @@ public enum KernelCommandLine {
         case .sampler:
             guard let hz = parseDecimal(v), hz >= 1, hz <= 100_000 else { throw invalid("a frequency in Hz (1-100000)") }
             options.samplerHz = hz
-        case .api:
+        case .api, .monitor:
             if value == nil {
-                options.apiPort = 8000
+                options.monitorPort = 8000
             } else {
-                guard let port = parseDecimal(v), port >= 1, port <= 65535 else { throw invalid("a TCP port") }
-                options.apiPort = port
+                guard let port = parseDecimal(v), port >= 1, port <= 65535 else { throw invalid("a TCP port (1-65535)") }
+                options.monitorPort = port
             }
         case .kernelTest:
             options.kernelTest = text
@@ -387,7 +387,8 @@ public enum KernelCommandLine {
           --strace                 print enabled tracepoints as they fire
           --sampler=HZ             start the sampling profiler
           --leak                   track allocations and report leaks at exit
-          --api[=PORT]             monitoring HTTP server (default port 8000)
+          --monitor[=PORT]         monitoring HTTP server: OSv's REST paths and /metrics
+                                   (default port 8000; --api is the same)
           --delay=SECONDS          wait before continuing the boot
           --noshutdown             keep running after the application exits
           --power-off-on-abort     power off (not halt) after a kernel panic

@@ -41,13 +41,16 @@ struct GuestTest {
     /// the program is expected to be still running then, and the disks' `inspect` judges what
     /// survived. The exit status is not checked.
     var powerCut: ClosedRange<Double>? = nil
+    /// More checks of the console output (a trace dump in it, say): the problems found.
+    var consoleCheck: (@Sendable (String) -> [String])? = nil
 
     init(
         _ name: String, _ commandLine: String, machines: [VirtualMachine.Machine] = [.microvm], status: Int32,
         expect: [Expectation] = [], memoryMiB: Int = 128, cpus: Int = 1, timeout: Double = 90, programs: [String] = [],
         recipe: ImageRecipe? = nil,
         disks: [GuestDisk] = [], randomNumberGenerator: Bool = false, network: Bool = false, legacyVirtioMMIO: Bool = false,
-        qemuArguments: [String] = [], hostPeer: HostPeer? = nil, powerCut: ClosedRange<Double>? = nil
+        qemuArguments: [String] = [], hostPeer: HostPeer? = nil, powerCut: ClosedRange<Double>? = nil,
+        consoleCheck: (@Sendable (String) -> [String])? = nil
     ) {
         self.name = name
         self.commandLine = commandLine
@@ -66,6 +69,7 @@ struct GuestTest {
         self.qemuArguments = qemuArguments
         self.hostPeer = hostPeer
         self.powerCut = powerCut
+        self.consoleCheck = consoleCheck
     }
 }
 

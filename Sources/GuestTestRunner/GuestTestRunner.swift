@@ -109,10 +109,16 @@ struct GuestTestRunner {
         if let session {
             let port = session.start()
             vm.commandLine = vm.commandLine.replacingOccurrences(of: "{port}", with: String(port))
-            if case .client(let guestPort, _) = session.peer {
-                vm.forwards = [VirtualMachine.PortForward(hostPort: session.hostPort, guestPort: guestPort)]
+            vm.forwards = session.forwards
+            switch session.peer {
+            case .client:
                 vm.echo = console.sink
                 session.consoleReady = { console.contains("listening") }
+            case .monitor(_, let appPort, _):
+                vm.echo = console.sink
+                session.consoleReady = { console.contains("listening on port \(appPort)") }
+            case .echoServer:
+                break
             }
         }
         let outcome: VirtualMachine.Outcome
@@ -132,6 +138,7 @@ struct GuestTestRunner {
             let got = outcome.exitStatus.map(String.init) ?? "QEMU failure (\(outcome.qemuStatus))"
             problems.append("exit status \(got), expected \(test.status)")
         }
+        if let check = test.consoleCheck { problems += check(outcome.console) }
         let lines = outcome.console.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         for e in test.expect {
             switch e {

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import SkiffHost
 
 /// The host side of a network guest test: a server the guest connects to through QEMU's user
 /// network (the host is 10.0.2.2 and fec0::2 there), or a client that reaches a server in the
@@ -14,6 +15,26 @@ enum HostPeer {
     /// port, sends "ping from host", and expects "PING FROM HOST" back. `{port}` in the
     /// command line becomes the guest port.
     case client(guestPort: Int, connections: Int)
+    /// The monitoring API: once the guest prints "listening", runs `MonitorCheck` against
+    /// the kernel's server on `apiPort` (with `cpus` CPUs), then ends the application like
+    /// `client` with one connection to `appPort`.
+    case monitor(apiPort: Int, appPort: Int, cpus: Int)
+
+    /// A TCP connection to 127.0.0.1:`port`, or nil when it is refused.
+    static func connectLoopback(port: Int) -> Int32? {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var a = sockaddr_in()
+        a.sin_family = sa_family_t(AF_INET)
+        a.sin_port = UInt16(port).bigEndian
+        a.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let r = withUnsafeMutablePointer(to: &a) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, len) } }
+        if r != 0 {
+            close(fd)
+            return nil
+        }
+        return fd
+    }
 
     /// A port nothing listens on right now (for a forward; the small race is acceptable in
     /// tests).
@@ -36,6 +57,9 @@ final class HostPeerSession: @unchecked Sendable {
     /// The port the test's command line gets for `{port}`, and the host port of a forward.
     let port: Int
     let hostPort: Int
+    /// The host port forwarded to the monitoring API (`.monitor`).
+    let apiHostPort: Int
+    private var monitorChecked = false
     private let lock = NSLock()
     private var problems: [String] = []
     private var served = 0
@@ -51,9 +75,28 @@ final class HostPeerSession: @unchecked Sendable {
         case .echoServer, .udpEchoServer:
             port = 0
             hostPort = 0
+            apiHostPort = 0
         case .client(let guestPort, _):
             port = guestPort
             hostPort = HostPeer.freePort()
+            apiHostPort = 0
+        case .monitor(_, let appPort, _):
+            port = appPort
+            hostPort = HostPeer.freePort()
+            apiHostPort = HostPeer.freePort()
+        }
+    }
+
+    /// The port forwards the VM needs.
+    var forwards: [VirtualMachine.PortForward] {
+        switch peer {
+        case .echoServer: []
+        case .client(let guestPort, _): [VirtualMachine.PortForward(hostPort: hostPort, guestPort: guestPort)]
+        case .monitor(let apiPort, let appPort, _):
+            [
+                VirtualMachine.PortForward(hostPort: hostPort, guestPort: appPort),
+                VirtualMachine.PortForward(hostPort: apiHostPort, guestPort: apiPort),
+            ]
         }
     }
 
@@ -79,6 +122,20 @@ final class HostPeerSession: @unchecked Sendable {
             return Int(UInt16(bigEndian: bound.sin6_port))
         case .client(_, let connections):
             Thread.detachNewThread { self.connect(times: connections) }
+            return port
+        case .monitor(_, _, let cpus):
+            Thread.detachNewThread {
+                let deadline = Date().addingTimeInterval(80)
+                while !self.consoleReady() {
+                    if Date() > deadline || self.isStopped { return self.note("the guest never printed \"listening\"") }
+                    usleep(100_000)
+                }
+                for problem in MonitorCheck.run(port: self.apiHostPort, cpus: cpus) { self.note(problem) }
+                self.lock.lock()
+                self.monitorChecked = true
+                self.lock.unlock()
+                self.connect(times: 1)
+            }
             return port
         }
     }
@@ -127,18 +184,11 @@ final class HostPeerSession: @unchecked Sendable {
         }
         var done = 0
         while done < times && Date() < deadline && !isStopped {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var a = sockaddr_in()
-            a.sin_family = sa_family_t(AF_INET)
-            a.sin_port = UInt16(hostPort).bigEndian
-            a.sin_addr.s_addr = inet_addr("127.0.0.1")
-            let len = socklen_t(MemoryLayout<sockaddr_in>.size)
-            let r = withUnsafeMutablePointer(to: &a) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, len) } }
-            defer { close(fd) }
-            guard r == 0 else {
+            guard let fd = HostPeer.connectLoopback(port: hostPort) else {
                 usleep(200_000)
                 continue
             }
+            defer { close(fd) }
             let message = Array("ping from host\n".utf8)
             _ = send(fd, message, message.count, Int32(MSG_NOSIGNAL))
             var timeout = timeval(tv_sec: 20, tv_usec: 0)
@@ -189,6 +239,9 @@ final class HostPeerSession: @unchecked Sendable {
             if served == 0 { result.append("host peer: the guest never reached the host server") }
         case .client(_, let connections):
             if replies < connections { result.append("host peer: \(replies) of \(connections) replies from the guest server") }
+        case .monitor:
+            if !monitorChecked { result.append("host peer: the monitoring API checks did not finish") }
+            if replies < 1 { result.append("host peer: the application was not ended through its port") }
         }
         return result
     }

@@ -37,6 +37,10 @@ struct Run: ParsableCommand {
     @Flag(name: .customLong("gdb-wait"), help: "With --gdb: stop at the first instruction until GDB continues.")
     var gdbWait = false
     @Option(help: "Stop the VM after this many seconds (exit status 124).") var timeout: Double?
+    @Option(
+        name: .customLong("trace-file"),
+        help: ArgumentHelp("Where to save the trace dump of a traced run (--boot-option=--trace=… or --sampler=…).", valueName: "path"))
+    var traceFile = "skiff-trace.dump"
     @Option(help: "The kernel ELF (default: $SKIFF_KERNEL, or the one built next to this tool).") var kernel: String?
     @Option(help: "The image to boot; all arguments are then the command.") var image: String?
     @Flag(help: "Print a JSON summary (exit status, timings, the program's output) instead of streaming output.")
@@ -51,7 +55,7 @@ struct Run: ParsableCommand {
     /// Options that take a value (for the `--gdb [PORT]` rewrite in `Skiff.main`).
     static let valuedOptions: Set<String> = [
         "--cpus", "--memory", "--machine", "--accel", "--net", "-p", "--publish", "--share", "--disk", "--file", "--dir",
-        "--env", "--cwd", "--boot-option", "--timeout", "--kernel", "--image",
+        "--env", "--cwd", "--boot-option", "--timeout", "--kernel", "--image", "--trace-file",
     ]
 
     func validate() throws {
@@ -90,9 +94,8 @@ struct Run: ParsableCommand {
             let preparedAt = Date()
             var vm = try RunSetup.virtualMachine(
                 kernel: kernelPath, image: prepared.imagePath, config: prepared.config, options: options)
-            if !json {
-                vm.echo = FileHandle.standardOutput
-            }
+            let filter = json ? nil : ConsoleTraceFilter(output: FileHandle.standardOutput)
+            vm.echo = filter?.sink
             let decision = AcceleratorProbe.resolve(accel, kernel: kernelPath, qemu: vm.qemu)
             if verbose {
                 FileHandle.standardError.write(
@@ -102,7 +105,11 @@ struct Run: ParsableCommand {
             if let port = gdb {
                 progress.note("GDB stub on localhost:\(port)\(gdbWait ? "; the CPU waits for 'continue'" : "")")
             }
-            let result = try vm.run(accelerator: decision.accelerator)
+            var result = try vm.run(accelerator: decision.accelerator)
+            filter?.finish()
+            if let saved = try TraceDumpSaver.save(console: &result.console, to: traceFile) {
+                progress.note("trace dump (\(saved) bytes) saved to \(traceFile): skiff trace \(traceFile)")
+            }
             summary["accelerator"] = decision.accelerator.rawValue
             summary["timings"] = [
                 "prepareSeconds": preparedAt.timeIntervalSince(started),

@@ -9,7 +9,7 @@ struct Skiff: ParsableCommand {
         abstract: "Build and run Linux programs on the Skiff unikernel.",
         discussion: "Commands, file formats and exit statuses are described in docs/cli.md.",
         version: "0.1.0",
-        subcommands: [Run.self, Build.self, Images.self, Convert.self, Dev.self]
+        subcommands: [Run.self, Build.self, Images.self, Convert.self, TraceCommand.self, Dev.self]
     )
 
     static func main() {

@@ -96,8 +96,15 @@ import Testing
         #expect(error("--maxnic=-1 /x") != nil)
         #expect(try parse("--sampler=1000 /x").samplerHz == 1000)
         #expect(error("--sampler=0 /x") != nil)
-        #expect(try parse("--api /x").apiPort == 8000)
-        #expect(try parse("--api=9000 /x").apiPort == 9000)
+        #expect(try parse("--api /x").monitorPort == 8000)
+        #expect(try parse("--api=9000 /x").monitorPort == 9000)
+        #expect(try parse("--monitor /x").monitorPort == 8000)
+        #expect(try parse("--monitor=8080 /x").monitorPort == 8080)
+        #expect(error("--monitor=0 /x") == "invalid value '0' for --monitor: expected a TCP port (1-65535)")
+        #expect(error("--monitor=99999 /x") != nil)
+        #expect(error("--monitor=http /x") != nil)
+        #expect(error("--monitor= /x") == "--monitor= needs a value: --monitor=PORT")
+        #expect(error("--monitr /x") == "unknown boot option '--monitr'; did you mean '--monitor'? (--help lists them)")
         #expect(error("--api=70000 /x") != nil)
     }
 

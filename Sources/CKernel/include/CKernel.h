@@ -15,5 +15,7 @@
 #include "percpu.h"
 #include "context.h"
 #include "smp.h"
+#include "tracepoints.h"
+#include "debug_threads.h"
 
 #endif

@@ -7,6 +7,7 @@
 #define PERCPU_USER_RSP 16
 #define PERCPU_CURRENT_THREAD 24
 #define PERCPU_CPU_INDEX 32
+#define PERCPU_SYSCALLS 40
 
 #ifndef __ASSEMBLER__
 #include <stdint.h>
@@ -18,6 +19,7 @@ typedef struct skiff_percpu {
     uint64_t current_thread;     /* opaque to C */
     uint32_t cpu_index;
     uint32_t reserved;
+    uint64_t syscalls;           /* system calls entered on this CPU (monitoring) */
 } skiff_percpu;
 
 #define MSR_FS_BASE 0xC0000100
@@ -31,6 +33,11 @@ static inline skiff_percpu *skiff_this_cpu(void) {
     skiff_percpu *p;
     __asm__ volatile("mov %%gs:0, %0" : "=r"(p));
     return p;
+}
+
+/* Counts a system call on this CPU: one instruction, so an interrupt cannot split it. */
+static inline __attribute__((always_inline)) void skiff_percpu_count_syscall(void) {
+    __asm__ volatile("incq %%gs:40" ::: "memory");
 }
 
 /* Entry points in Arch/syscall_entry.S. */

@@ -67,8 +67,11 @@ public func kernel_main(_ startInfoAddress: UInt64, _ entryTSC: UInt64) -> Never
 
     Kernel.initializeMemory(info)
     Kernel.mark("memory")
+    Tracing.configure(options: options, cpuCount: Kernel.processorCount)
 
     Kernel.initializeScheduling(entryTSC: entryTSC)
+    if let hz = options.samplerHz { Sampler.start(hz: hz) }
+    if options.strace { LiveTrace.start() }
     Kernel.mark("interrupts and scheduler")
 
     Devices.probe()
@@ -96,6 +99,7 @@ public func kernel_main(_ startInfoAddress: UInt64, _ entryTSC: UInt64) -> Never
     Kernel.mark("file systems")
     Network.start(options: options)
     FileSystems.provideNameResolution()
+    if let port = options.monitorPort { MonitorServer.start(port: port) }
     Kernel.mark("network")
     Kernel.runApplication()
 }
@@ -228,6 +232,7 @@ extension Kernel {
             log("exit status \(status)")
         }
         FileSystems.shutdown()
+        TraceDumper.dumpAtExit()
         if options.noShutdown {
             log("the application exited with status \(status); staying up (--noshutdown)")
             while true { x86_sti_hlt() }
@@ -243,14 +248,19 @@ extension Kernel {
             (UInt64(skiff_ksyms_start()), UInt64(skiff_ksyms_start()) + UInt64(max(KernelSymbols.byteSize, 16))),
         ]
         for m in info.modules { reserved.append((m.address, m.address + m.size)) }
+        PhysicalMemory.initialize(memoryMap: info.memoryMap, reserved: reserved, cpuCount: processorCount)
+        KernelPageTables.build()
+        PowerControl.mapRegisters()
+        KernelHeap.startSlabHeap()
+    }
+
+    /// Enabled processors in the firmware's MADT (at least 1).
+    static var processorCount: Int {
         var cpus = 0
         if let madt = Firmware.madt {
             for p in madt.processors where p.enabled { cpus += 1 }
         }
-        PhysicalMemory.initialize(memoryMap: info.memoryMap, reserved: reserved, cpuCount: max(cpus, 1))
-        KernelPageTables.build()
-        PowerControl.mapRegisters()
-        KernelHeap.startSlabHeap()
+        return max(cpus, 1)
     }
 
     /// Prints the boot-time line (and the bootchart) just before the application starts.

@@ -99,6 +99,7 @@ enum Console {
 
 /// Kernel log line, prefixed `skiff: `.
 func log(_ message: String) {
+    KernelLog.append(message)
     Console.withLock {
         Console.write("skiff: ")
         Console.writeLine(message)

@@ -13,18 +13,31 @@ enum Backtrace {
             line(index, rip)
             index += 1
         }
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: maxFrames) { frames in
+            let n = collect(rbp: rbp, into: frames.baseAddress!, capacity: maxFrames - Int(index))
+            for i in 0..<n {
+                line(index, frames[i])
+                index += 1
+            }
+        }
+    }
+
+    /// Return addresses up the %rbp chain from `rbp` (each minus one, so it points into the
+    /// call), at most `capacity`; returns how many. Never faults and never allocates.
+    static func collect(rbp: UInt64, into frames: UnsafeMutablePointer<UInt64>, capacity: Int) -> Int {
+        var n = 0
         var frame = rbp
-        while index < UInt64(maxFrames), isPlausibleFrame(frame) {
+        while n < capacity, isPlausibleFrame(frame) {
             let pointer = UnsafePointer<UInt64>(bitPattern: UInt(frame))!
             let returnAddress = pointer[1]
             if returnAddress == 0 { break }
-            // The return address points after the call; symbolize the call itself.
-            line(index, returnAddress &- 1)
-            index += 1
+            frames[n] = returnAddress &- 1
+            n += 1
             let next = pointer[0]
-            if next <= frame { break }  // stacks grow down: callers' frames are higher
+            if next <= frame { break }
             frame = next
         }
+        return n
     }
 
     private static func line(_ index: UInt64, _ address: UInt64) {

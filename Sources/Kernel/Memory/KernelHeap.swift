@@ -1,4 +1,5 @@
 #if SKIFF_KERNEL
+import Trace
 import CKernel
 import Memory
 
@@ -26,7 +27,9 @@ enum KernelHeap {
 
     static func allocate(size: Int, alignment: Int) -> UnsafeMutableRawPointer? {
         if heap != nil {
-            return lock.withLock { heap!.allocate(byteCount: max(size, 1), alignment: max(alignment, 16)) }
+            let p = lock.withLock { heap!.allocate(byteCount: max(size, 1), alignment: max(alignment, 16)) }
+            Tracing.fire(.memoryMalloc, UInt64(size), UInt64(alignment), UInt64(UInt(bitPattern: p)))
+            return p
         }
         if next == 0 { next = UInt(skiff_early_heap_start()) }
         let align = UInt(max(alignment, 16))
@@ -41,6 +44,7 @@ enum KernelHeap {
     static func free(_ pointer: UnsafeMutableRawPointer) {
         let address = UInt(bitPattern: pointer)
         if address >= UInt(skiff_early_heap_start()) && address < UInt(skiff_early_heap_end()) { return }
+        Tracing.fire(.memoryFree, UInt64(address))
         lock.withLock {
             do throws(HeapError) { try heap!.free(pointer) } catch {
                 Panic.halt("kernel heap: free of a pointer that is not allocated (double free?)")

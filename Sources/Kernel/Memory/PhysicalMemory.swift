@@ -1,4 +1,5 @@
 #if SKIFF_KERNEL
+import Trace
 import Boot
 import CKernel
 import Memory
@@ -98,6 +99,12 @@ enum PhysicalMemory {
 
     /// A block of 2^order frames; its physical address, or nil when memory is exhausted.
     static func allocate(order: Int = 0) -> UInt64? {
+        let block = allocateBlock(order: order)
+        Tracing.fire(.memoryPageAlloc, block ?? 0, 1 << UInt64(order))
+        return block
+    }
+
+    private static func allocateBlock(order: Int) -> UInt64? {
         guard let s = state else { return nil }
         if order == 0 {
             let cpu = cpuIndex
@@ -120,6 +127,7 @@ enum PhysicalMemory {
 
     static func free(_ physical: UInt64, order: Int = 0) {
         guard let s = state else { return }
+        Tracing.fire(.memoryPageFree, physical, 1 << UInt64(order))
         let frame = physical / pageSize
         if order == 0 {
             let cpu = cpuIndex
@@ -152,11 +160,13 @@ enum PhysicalMemory {
             }
             frame = lock.withLock { s.buddy.allocate(pages: count) }
         }
+        Tracing.fire(.memoryPageAlloc, frame.map { $0 * pageSize } ?? 0, UInt64(count))
         return frame.map { $0 * pageSize }
     }
 
     static func free(_ physical: UInt64, pages count: Int) {
         guard let s = state else { return }
+        Tracing.fire(.memoryPageFree, physical, UInt64(count))
         lock.withLock {
             do throws(FrameError) { try s.buddy.free(frame: physical / pageSize, pages: count) } catch {
                 Panic.halt("freeing a page run that is not allocated")

@@ -1,4 +1,5 @@
 #if SKIFF_KERNEL
+import Trace
 import Boot
 import LinuxABI
 import Net
@@ -142,7 +143,10 @@ enum Network {
             }
             mutex.lock()
             stack.advance(to: Clock.monotonic)
-            for (frame, id) in received { stack.receive(frame: frame, on: id) }
+            for (frame, id) in received {
+                Tracing.fire(.netReceive, UInt64(id.rawValue), UInt64(frame.count))
+                stack.receive(frame: frame, on: id)
+            }
             let woken = collectChanges()
             var deadline = stack.nextTimerDeadline ?? .max
             for link in links where link.hasBacklog { deadline = min(deadline, Clock.monotonic &+ 1_000_000) }
@@ -216,6 +220,7 @@ final class NetworkLink {
             while head < backlog.count {
                 do throws(NetworkDeviceError) {
                     try device.transmit(backlog[head])
+                    Tracing.fire(.netTransmit, UInt64(interface.rawValue), UInt64(backlog[head].count))
                 } catch {
                     if error == .queueFull { break }
                     dropped += 1  // a frame the device cannot carry

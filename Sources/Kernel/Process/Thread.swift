@@ -8,6 +8,17 @@ import Scheduling
 final class Thread {
     enum State: Equatable {
         case new, runnable, running, blocked, exited
+
+        /// The `prev_state` argument of `sched_switch`.
+        var traceValue: UInt64 {
+            switch self {
+            case .new: 0
+            case .runnable: 1
+            case .running: 2
+            case .blocked: 3
+            case .exited: 4
+            }
+        }
     }
 
     /// Linux thread ID (0 for kernel threads, which applications never see).

@@ -28,6 +28,8 @@ final class CPU {
     var idleTime: UInt64 = 0
     var contextSwitches: UInt64 = 0
     var interrupts: UInt64 = 0
+    /// When the sampling profiler's next sample is due (monotonic ns); 0 when it is off.
+    var samplerDeadline: UInt64 = 0
 
     init(index: Int, apicID: UInt32, percpu: UnsafeMutablePointer<skiff_percpu>) {
         self.index = index

@@ -1,4 +1,5 @@
 #if SKIFF_KERNEL
+import Trace
 import CKernel
 import Scheduling
 
@@ -60,6 +61,9 @@ enum Scheduler {
             thread.slot = slot
             threads[slot] = thread
         }
+        DebugThreads.register(thread)
+        Tracing.fire(.threadCreate, UInt64(bitPattern: Int64(Tracing.id(of: thread))))
+        Tracing.noteThread(thread)
     }
 
     static func allocateThreadID() -> Int32 {
@@ -71,6 +75,7 @@ enum Scheduler {
     }
 
     private static func unregister(_ thread: Thread) {
+        DebugThreads.unregister(thread)
         tableLock.withLock {
             threads[thread.slot] = nil
             freeSlots.append(thread.slot)
@@ -253,6 +258,7 @@ enum Scheduler {
             x86_wrmsr(UInt32(MSR_KERNEL_GS_BASE), next.gsBase)
         }
         cpu.contextSwitches &+= 1
+        Tracing.fire(.schedSwitch, UInt64(bitPattern: Int64(Tracing.id(of: previous))), UInt64(bitPattern: Int64(Tracing.id(of: next))), previous.state.traceValue)
         previousByCPU[cpu.index] = previous
         skiff_switch_context(previous.contextSlot, next.savedStackPointer)
         finishSwitch()
@@ -269,11 +275,13 @@ enum Scheduler {
         if let (t, target) = pendingMigration, t === previous {
             pendingMigration = nil
             t.cpu = target
+            Tracing.fire(.schedMigrate, UInt64(bitPattern: Int64(Tracing.id(of: t))), UInt64(target))
             wake(t)
         }
     }
 
     private static func reap(_ t: Thread) {
+        Tracing.fire(.threadExit, UInt64(bitPattern: Int64(Tracing.id(of: t))))
         t.kernelStack?.release()
         t.kernelStack = nil
         if let f = t.fpu {
@@ -290,6 +298,7 @@ enum Scheduler {
         let deadline: UInt64? = cpu.lock.withLock {
             var deadline = cpu.timers.nextDeadline
             if let end = cpu.sliceEnd { deadline = deadline.map { min($0, end) } ?? end }
+            if cpu.samplerDeadline != 0 { deadline = min(deadline ?? .max, cpu.samplerDeadline) }
             return deadline
         }
         LocalAPIC.arm(at: deadline)
@@ -350,6 +359,7 @@ enum Scheduler {
                 t.state = .runnable
                 cpu.runQueue.enqueue(t.slot, policy: t.policy, virtualRuntime: t.virtualRuntime, wokeUp: true)
                 notify = noteNewRunnable(on: cpu, thread: t)
+                Tracing.fire(.schedWake, UInt64(bitPattern: Int64(Tracing.id(of: t))), UInt64(cpu.index))
             case .running, .runnable, .new:
                 // Not asleep yet — possibly preempted between queuing itself on something and
                 // calling block(). Remember the wake-up so that block() returns at once.
@@ -503,6 +513,7 @@ enum Scheduler {
                     let relative = entry.virtualRuntime &- min(entry.virtualRuntime, source.runQueue.minimumVirtualRuntime)
                     t.virtualRuntime = cpu.runQueue.minimumVirtualRuntime &+ relative
                     cpu.runQueue.enqueue(slot, policy: t.policy, virtualRuntime: t.virtualRuntime)
+                    Tracing.fire(.schedMigrate, UInt64(bitPattern: Int64(Tracing.id(of: t))), UInt64(cpu.index))
                     return true
                 }
                 return false

@@ -1,4 +1,5 @@
 #if SKIFF_KERNEL
+import Trace
 import CKernel
 import LinuxABI
 
@@ -9,7 +10,12 @@ import LinuxABI
 public func skiff_syscall(_ frame: UnsafeMutablePointer<skiff_trap_frame>) -> Int32 {
     let arguments = SyscallArguments(frame: frame)
     let number = arguments.number  // %rax is overwritten with the result below
+    skiff_percpu_count_syscall()
+    // One byte load and a branch when system calls are not traced.
+    let traced = skiff_trace_syscall_flags(UInt64(bitPattern: Int64(number)))
+    if traced & 1 != 0 { Tracing.syscallEntry(arguments) }
     let result = SyscallTable.dispatch(arguments)
+    if traced & 2 != 0 { Tracing.syscallExit(number, result) }
     ProcessLifecycle.leaveIfRequested()
     if Reclaim.hasWork { Reclaim.drain() }
     frame.pointee.rax = UInt64(bitPattern: Int64(result))

@@ -171,6 +171,7 @@ extension Syscalls {
         process.environment = environment
         process.executablePath = path
         me.comm = Array(path.split(separator: UInt8(ascii: "/")).last.map { Array($0.prefix(15)) } ?? [])
+        DebugThreads.register(me)
         me.fsBase = 0
         me.gsBase = 0
         x86_wrmsr(UInt32(MSR_FS_BASE), 0)

@@ -1,4 +1,5 @@
 #if SKIFF_KERNEL
+import Trace
 import CKernel
 
 /// Hardware interrupts and inter-processor interrupts (vectors 32–255).
@@ -15,8 +16,9 @@ enum Interrupts {
     static let lock = SpinLock()
 
     static func installSystemVectors() {
-        handlers[Int(LocalAPIC.timerVector)] = { _ in
+        handlers[Int(LocalAPIC.timerVector)] = { frame in
             LocalAPIC.endOfInterrupt()
+            Sampler.timerInterrupt(frame)
             Scheduler.timerInterrupt()
         }
         handlers[Int(LocalAPIC.rescheduleVector)] = { _ in
@@ -46,6 +48,7 @@ enum Interrupts {
     }
 
     static func handle(vector: Int, frame: UnsafeMutablePointer<skiff_trap_frame>) {
+        Tracing.fire(.interrupt, UInt64(vector))
         if let handler = handlers[vector] {
             handler(frame)
         } else if vector == 0x27 || vector == 0x2F {

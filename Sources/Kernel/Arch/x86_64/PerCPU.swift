@@ -13,6 +13,7 @@ enum PerCPU {
     static func initializeCurrent(_ block: UnsafeMutablePointer<skiff_percpu>, index: UInt32) {
         block.pointee.self_pointer = block
         block.pointee.cpu_index = index
+        DebugThreads.registerCPU(index, block: block)
         x86_wrmsr(UInt32(MSR_GS_BASE), UInt64(UInt(bitPattern: block)))
         x86_wrmsr(UInt32(MSR_KERNEL_GS_BASE), 0)
         // SYSCALL: kernel CS 0x10 (SS 0x18); SYSRET: base 0x23 -> CS 0x33, SS 0x2B.

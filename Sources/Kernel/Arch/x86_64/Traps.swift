@@ -1,4 +1,5 @@
 #if SKIFF_KERNEL
+import Trace
 import CKernel
 import LinuxABI
 
@@ -35,6 +36,7 @@ enum Traps {
         if vector == 14 {
             let address = x86_read_cr2()
             PageFaultReport.record(address: address)
+            Tracing.fire(.pageFault, address, frame.pointee.error_code, frame.pointee.rip)
             if address < UserMemory.limit, let thread = Scheduler.currentThread,
                 fromUser || UserMemory.fixup(for: frame.pointee.rip) != nil
             {
@@ -43,8 +45,10 @@ enum Traps {
                 if frame.pointee.rflags & 0x200 != 0 { x86_sti() }
                 defer { x86_cli() }
                 if let space = thread.process?.addressSpace, space.handleFault(address: address, errorCode: frame.pointee.error_code) {
+                    Tracing.fire(.pageFaultDone, address, 1)
                     return
                 }
+                Tracing.fire(.pageFaultDone, address, 0)
             }
             if fromUser {
                 UserFault.deliver(frame, signal: .SIGSEGV, address: address)

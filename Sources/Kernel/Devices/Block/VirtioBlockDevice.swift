@@ -1,4 +1,5 @@
 #if SKIFF_KERNEL
+import Trace
 import CKernel
 import Storage
 import Virtio
@@ -141,6 +142,13 @@ final class VirtioBlockDevice: BlockDevice {
         type: UInt32, sector: UInt64, data: UnsafeMutableRawPointer?, count: Int, deviceWrites: Bool,
         discard: (sector: UInt64, count: UInt32)? = nil
     ) throws(BlockDeviceError) {
+        Tracing.fire(.blockRequest, UInt64(type), discard?.sector ?? sector, UInt64(count))
+        let started = Clock.monotonic
+        var failed = true
+        defer {
+            BlockStatistics.count(type: type, bytes: count, nanoseconds: Clock.monotonic &- started, failed: failed)
+            Tracing.fire(.blockDone, UInt64(type), discard?.sector ?? sector, failed ? 1 : 0)
+        }
         guard !device.failed else { throw .deviceFailed }
         let index = Int(PerCPUIndex.current) % device.queues.count
         let queue = device.queues[index]
@@ -179,6 +187,7 @@ final class VirtioBlockDevice: BlockDevice {
         let status = mmio_read8(pool.status(slot))
         switch status {
         case VirtioBlockRequest.statusOK:
+            failed = false
             if let bounce, let data, deviceWrites { data.copyMemory(from: bounce.pointer, byteCount: count) }
         case VirtioBlockRequest.statusIOError:
             throw .ioError

@@ -1,0 +1,7 @@
+/* The debugger's thread registry (include/debug_threads.h). */
+#if defined(SKIFF_KERNEL)
+#include "debug_threads.h"
+
+__attribute__((used)) skiff_debug_thread skiff_debug_threads[SKIFF_DEBUG_THREAD_LIMIT];
+__attribute__((used)) uint64_t skiff_debug_percpu[SKIFF_DEBUG_CPU_LIMIT];
+#endif
