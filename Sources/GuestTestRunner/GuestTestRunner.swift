@@ -117,7 +117,7 @@ struct GuestTestRunner {
             case .monitor(_, let appPort, _):
                 vm.echo = console.sink
                 session.consoleReady = { console.contains("listening on port \(appPort)") }
-            case .echoServer:
+            case .echoServer, .udpEchoServer:
                 break
             }
         }

@@ -90,7 +90,7 @@ final class HostPeerSession: @unchecked Sendable {
     /// The port forwards the VM needs.
     var forwards: [VirtualMachine.PortForward] {
         switch peer {
-        case .echoServer: []
+        case .echoServer, .udpEchoServer: []
         case .client(let guestPort, _): [VirtualMachine.PortForward(hostPort: hostPort, guestPort: guestPort)]
         case .monitor(let apiPort, let appPort, _):
             [
