@@ -170,25 +170,24 @@ extension Syscalls {
             var empty: [UInt8] = []
             return attempt { () throws(Errno) -> Int in try withMutableBytes(&empty) { (b) throws(Errno) -> Int in try read(b) } }
         }
-        var buffer = [UInt8](repeating: 0, count: min(count, chunk))
-        var done = 0
-        while done < count {
-            let want = min(count - done, buffer.count)
-            let n: Int
-            do throws(Errno) {
-                n = try withMutableBytes(&buffer) { (b) throws(Errno) -> Int in
-                    try read(UnsafeMutableRawBufferPointer(rebasing: b[0..<want]))
+        return withTransferBuffer(min(count, chunk)) { buffer in
+            var done = 0
+            while done < count {
+                let want = min(count - done, buffer.count)
+                let n: Int
+                do throws(Errno) {
+                    n = try read(UnsafeMutableRawBufferPointer(rebasing: buffer[0..<want]))
+                } catch {
+                    return done > 0 ? .success(done) : .failure(error)
                 }
-            } catch {
-                return done > 0 ? .success(done) : .failure(error)
+                if n > 0, let e = UserMemory.copyOut(buffer.baseAddress!, to: address + UInt64(done), length: n) {
+                    return done > 0 ? .success(done) : .failure(e)
+                }
+                done += n
+                if n < want { break }
             }
-            if n > 0, let e = buffer.withUnsafeBytes({ UserMemory.copyOut($0.baseAddress!, to: address + UInt64(done), length: n) }) {
-                return done > 0 ? .success(done) : .failure(e)
-            }
-            done += n
-            if n < want { break }
+            return .success(done)
         }
-        return .success(done)
     }
 
     /// Writes user memory to a file through a kernel buffer.
@@ -200,26 +199,42 @@ extension Syscalls {
         if count == 0 {
             return attempt { () throws(Errno) -> Int in try write(UnsafeRawBufferPointer(start: nil, count: 0)) }
         }
-        var buffer = [UInt8](repeating: 0, count: min(count, chunk))
-        var done = 0
-        while done < count {
-            let want = min(count - done, buffer.count)
-            if let e = buffer.withUnsafeMutableBytes({ UserMemory.copyIn($0.baseAddress!, from: address + UInt64(done), length: want) }) {
-                return done > 0 ? .success(done) : .failure(e)
-            }
-            let n: Int
-            do throws(Errno) {
-                n = try withBytes(buffer) { (b) throws(Errno) -> Int in
-                    try write(UnsafeRawBufferPointer(rebasing: b[0..<want]))
+        return withTransferBuffer(min(count, chunk)) { buffer in
+            var done = 0
+            while done < count {
+                let want = min(count - done, buffer.count)
+                if let e = UserMemory.copyIn(buffer.baseAddress!, from: address + UInt64(done), length: want) {
+                    return done > 0 ? .success(done) : .failure(e)
                 }
-            } catch {
-                if error == .EPIPE && done == 0 { Signals.raise(.SIGPIPE) }
-                return done > 0 ? .success(done) : .failure(error)
+                let n: Int
+                do throws(Errno) {
+                    n = try write(UnsafeRawBufferPointer(rebasing: buffer[0..<want]))
+                } catch {
+                    if error == .EPIPE && done == 0 { Signals.raise(.SIGPIPE) }
+                    return done > 0 ? .success(done) : .failure(error)
+                }
+                done += n
+                if n < want { break }
             }
-            done += n
-            if n < want { break }
+            return .success(done)
         }
-        return .success(done)
+    }
+
+    /// Bytes up to which a transfer's kernel buffer is on the stack: most reads and writes are
+    /// small, and a heap allocation each would cost more than the copy.
+    static let stackTransfer = 256
+
+    /// Runs `body` with an uninitialised kernel buffer of `size` bytes (the copy in or the
+    /// file's read fills it; only filled bytes are ever copied out).
+    static func withTransferBuffer(_ size: Int, _ body: (UnsafeMutableRawBufferPointer) -> SyscallResult) -> SyscallResult {
+        if size <= stackTransfer {
+            return withUnsafeTemporaryAllocation(byteCount: stackTransfer, alignment: 16) { stack in
+                body(UnsafeMutableRawBufferPointer(rebasing: stack[0..<size]))
+            }
+        }
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 64)
+        defer { buffer.deallocate() }
+        return body(buffer)
     }
 
     // MARK: Positions and directories
