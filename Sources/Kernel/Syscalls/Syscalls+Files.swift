@@ -8,8 +8,9 @@ import VFS
 extension Syscalls {
     /// Linux caps one transfer at just under 2 GiB.
     static let maxTransfer = 0x7FFF_F000
-    /// Bounce-buffer size between user memory and files.
-    static let chunk = 64 * 1024
+    /// Largest bounce buffer between user memory and files: one disk request of 1 MiB rather
+    /// than sixteen of 64 KiB for large reads and writes.
+    static let chunk = 1 << 20
 
     static var process: Process { Scheduler.currentProcess }
 
@@ -224,17 +225,24 @@ extension Syscalls {
     /// small, and a heap allocation each would cost more than the copy.
     static let stackTransfer = 256
 
-    /// Runs `body` with an uninitialised kernel buffer of `size` bytes (the copy in or the
-    /// file's read fills it; only filled bytes are ever copied out).
+    /// Runs `body` with an uninitialised kernel buffer of up to `size` bytes (the copy in or the
+    /// file's read fills it; only filled bytes are ever copied out). When memory is short the
+    /// buffer is smaller (the transfer takes more rounds); with none at all it is ENOMEM.
     static func withTransferBuffer(_ size: Int, _ body: (UnsafeMutableRawBufferPointer) -> SyscallResult) -> SyscallResult {
         if size <= stackTransfer {
             return withUnsafeTemporaryAllocation(byteCount: stackTransfer, alignment: 16) { stack in
                 body(UnsafeMutableRawBufferPointer(rebasing: stack[0..<size]))
             }
         }
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 64)
-        defer { buffer.deallocate() }
-        return body(buffer)
+        var attempt = size
+        while true {
+            if let memory = KernelHeap.allocate(size: attempt, alignment: 64) {
+                defer { KernelHeap.free(memory) }
+                return body(UnsafeMutableRawBufferPointer(start: memory, count: attempt))
+            }
+            if attempt <= 4096 { return .failure(.ENOMEM) }
+            attempt = max(4096, attempt / 4)
+        }
     }
 
     // MARK: Positions and directories
