@@ -61,10 +61,11 @@ public struct ProcessStatus {
         }
         line(&t, "\nFDSize:\t", Int64(descriptorSlots))
         t.append("\nGroups:\t")
-        for group in groups {
+        for (index, group) in groups.enumerated() {
+            if index > 0 { t.append(byte: ProcText.space) }
             t.decimal(UInt64(group))
-            t.append(byte: ProcText.space)
         }
+        t.append(byte: ProcText.space)  // Linux's trailing space
         line(&t, "\nNStgid:\t", Int64(threadGroupID))
         line(&t, "\nNSpid:\t", Int64(pid))
         line(&t, "\nNSpgid:\t", Int64(threadGroupID))

@@ -34,7 +34,7 @@ public final class SyntheticDirectory: SyntheticNode {
         }
         for (index, entry) in entries().enumerated() {
             let order = entry.order ?? UInt64(index)
-            guard order &+ 2 >= cookie else { continue }
+            guard order &+ 2 >= cookie, !entry.isHidden else { continue }
             let item = DirectoryItem(
                 name: entry.name, inode: SyntheticInode.child(of: place.inode, named: entry.name), type: entry.type,
                 nextCookie: order &+ 3)

@@ -10,6 +10,9 @@ public struct SyntheticEntry {
     /// directory's cookies are built from it, so an entry keeps its place while others come
     /// and go (processes in /proc). Nil takes the entry's index in the list.
     public var order: UInt64?
+    /// Found by lookup but left out of readdir (Linux's /proc/TID for threads that do not
+    /// lead their process).
+    public var isHidden = false
     public var make: (SyntheticPlace) throws(Errno) -> VNode
 
     public init(
@@ -27,7 +30,14 @@ public struct SyntheticEntry {
         _ name: String, permissions: UInt32? = nil, order: UInt64? = nil,
         write: (([UInt8]) throws(Errno) -> Void)? = nil, _ contents: @escaping () throws(Errno) -> [UInt8]
     ) -> SyntheticEntry {
-        SyntheticEntry(name: Array(name.utf8), type: .regular, order: order) { place in
+        file(Array(name.utf8), permissions: permissions, order: order, write: write, contents)
+    }
+
+    public static func file(
+        _ name: [UInt8], permissions: UInt32? = nil, order: UInt64? = nil,
+        write: (([UInt8]) throws(Errno) -> Void)? = nil, _ contents: @escaping () throws(Errno) -> [UInt8]
+    ) -> SyntheticEntry {
+        SyntheticEntry(name: name, type: .regular, order: order) { place in
             SyntheticFile(
                 place: place, permissions: permissions ?? (write == nil ? 0o444 : 0o644), contents: contents,
                 write: write)
@@ -43,12 +53,14 @@ public struct SyntheticEntry {
     }
 
     public static func directory(
-        _ name: [UInt8], permissions: UInt32 = 0o555, order: UInt64? = nil,
+        _ name: [UInt8], permissions: UInt32 = 0o555, order: UInt64? = nil, hidden: Bool = false,
         _ entries: @escaping (SyntheticDirectory) -> [SyntheticEntry]
     ) -> SyntheticEntry {
-        SyntheticEntry(name: name, type: .directory, order: order) { place in
+        var entry = SyntheticEntry(name: name, type: .directory, order: order) { place in
             SyntheticDirectory(place: place, permissions: permissions, entries: entries)
         }
+        entry.isHidden = hidden
+        return entry
     }
 
     /// A symlink to the text `target` returns; with `jump`, a magic link that leads straight

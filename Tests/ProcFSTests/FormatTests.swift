@@ -68,7 +68,7 @@ import VFS
     #expect(lines[1] == "Umask:\t0022")
     #expect(lines[2] == "State:\tS (sleeping)")
     #expect(lines.contains("Tgid:\t1") && lines.contains("Pid:\t1") && lines.contains("PPid:\t0"))
-    #expect(lines.contains("Uid:\t0\t0\t0\t0") && lines.contains("Groups:\t"))
+    #expect(lines.contains("Uid:\t0\t0\t0\t0") && lines.contains("Groups:\t "))
     #expect(lines.contains("VmSize:\t    5580 kB") && lines.contains("VmRSS:\t     912 kB"))
     #expect(lines.contains("Threads:\t3"))
     #expect(lines.contains("SigBlk:\t0000000000000200") && lines.contains("SigCgt:\t0000000000010001"))

@@ -1,3 +1,3 @@
 /// Every guest test, grouped by the subsystem it checks.
 let allGuestTests: [GuestTest] =
-    foundationTests + memoryGuestTests + linuxABIGuestTests + schedulerGuestTests + applicationGuestTests + deviceGuestTests + networkGuestTests
+    foundationTests + memoryGuestTests + linuxABIGuestTests + schedulerGuestTests + applicationGuestTests + procfsGuestTests + deviceGuestTests + networkGuestTests

@@ -2,6 +2,7 @@
 import Boot
 import ImageFS
 import LinuxABI
+import ProcFS
 import VFS
 
 /// The file-system tree every application sees, assembled at boot:
@@ -10,8 +11,8 @@ import VFS
 ///     /dev       devfs: null, zero, full, random, urandom, console, tty, std* links, shm/
 ///     /dev/shm   tmpfs
 ///     /tmp       tmpfs
-///     /proc      procfs
-///     /sys       sysfs
+///     /proc      procfs (ProcFileSystem), where the image has the directory
+///     /sys       sysfs (SysFileSystem), likewise
 ///
 /// plus whatever `--mount-fs` asks for.
 enum FileSystems {
@@ -46,7 +47,10 @@ enum FileSystems {
                 return "the application image cannot be mounted (\(String(error.name)))"
             }
         }
-        let v = VirtualFileSystem(root: root, flags: rootFlags, lockFactory: lockFactory)
+        let ramRoot = rootFlags.isEmpty
+        let v = VirtualFileSystem(
+            root: root, flags: rootFlags, lockFactory: lockFactory, source: Array((ramRoot ? "rootfs" : "image").utf8),
+            typeName: Array((ramRoot ? "tmpfs" : "skiffimg").utf8))
         v.deviceOpener = devices
         vfs = v
         let context = v.makeContext()
@@ -57,13 +61,30 @@ enum FileSystems {
         }
         let memory = PhysicalMemory.totalBytes
         do throws(Errno) {
-            try v.mount(makeDevFS(), at: Array("/dev".utf8), in: context)
-            try v.mount(ramfs(limit: memory / 2, minor: 3), at: Array("/dev/shm".utf8), in: context)
-            try v.mount(ramfs(limit: memory / 2, minor: 4), at: Array("/tmp".utf8), in: context)
+            try v.mount(makeDevFS(), at: Array("/dev".utf8), in: context, source: name("devtmpfs"), typeName: name("devtmpfs"))
+            try v.mount(
+                ramfs(limit: memory / 2, minor: 3), at: Array("/dev/shm".utf8), in: context, source: name("shm"),
+                typeName: name("tmpfs"))
+            try v.mount(
+                ramfs(limit: memory / 2, minor: 4), at: Array("/tmp".utf8), in: context, source: name("tmpfs"),
+                typeName: name("tmpfs"))
         } catch {
             return "cannot mount /dev or /tmp (\(String(error.name))); does the image have those directories?"
         }
+        // procfs and sysfs where the image has the directories (every image skiff builds does).
+        let hidden: MountFlags = [.noSetuid, .noDevices, .noExec]
+        _ = try? v.mount(ProcFileSystem.make(), at: name("/proc"), in: context, flags: hidden, source: name("proc"), typeName: name("proc"))
+        _ = try? v.mount(SysFileSystem.make(), at: name("/sys"), in: context, flags: hidden, source: name("sysfs"), typeName: name("sysfs"))
         return nil
+    }
+
+    static func name(_ text: StaticString) -> [UInt8] { text.withUTF8Buffer { Array($0) } }
+
+    /// procfs or sysfs: a file system whose root lists `entries` when read.
+    static func synthetic(magic: Int64, minor: UInt32, entries: @escaping () -> [SyntheticEntry]) -> SyntheticFileSystem {
+        SyntheticFileSystem(
+            magic: magic, device: DeviceNumber(major: 0, minor: minor),
+            clock: { Timespec(totalNanoseconds: Clock.realtime) }, entries: { _ in entries() })
     }
 
     /// devfs: a small ramfs holding the device nodes and the usual links.

@@ -43,6 +43,19 @@ final class AddressSpace {
     }
     var mappedFiles = SlotMap<MappedFile>()
 
+    /// The file each part of the loaded program came from. The loader copies segments into
+    /// anonymous memory; these say what /proc/PID/maps should name them. Guarded by `lock`.
+    struct SegmentName {
+        var start: UInt64
+        var end: UInt64
+        /// The file offset of `start`.
+        var fileOffset: UInt64
+        var name: [UInt8]
+        var device: DeviceNumber
+        var inode: UInt64
+    }
+    var segmentNames: [SegmentName] = []
+
     /// Nil when there is no memory for the page-table root.
     init?() {
         map = AddressSpaceMap(minAddress: Self.minimum, maxAddress: UserMemory.limit)!
@@ -386,6 +399,7 @@ final class AddressSpace {
             do throws(AddressSpaceError) {
                 let removed = try map.unmap(start: start, size: size)
                 for r in removed { releasePages(r.start, r.end, into: &released) }
+                forgetSegmentNames(start, start &+ size)
                 forgetUnmappedFiles(into: &released)
                 return nil
             } catch {
@@ -468,6 +482,7 @@ final class AddressSpace {
         let ok: Bool = lock.withLock {
             child.map = map
             child.mappedFiles = mappedFiles
+            child.segmentNames = segmentNames
             child.heapStart = heapStart
             child.heapEnd = heapEnd
             for area in map.areas {

@@ -1,0 +1,107 @@
+#if SKIFF_KERNEL
+import LinuxABI
+import ProcFS
+import VFS
+
+/// /proc/PID and /proc/PID/task/TID: one process (or one of its threads) as files. A
+/// process's directory reports it as its main thread does, plus `task/`; a thread's reports
+/// its own ID, state, name and signal mask.
+enum ProcProcessDirectory {
+    static func entries(_ process: Process, thread: Thread?) -> [SyntheticEntry] {
+        var list: [SyntheticEntry] = []
+        if thread == nil {
+            list.append(
+                .directory("task") { _ in
+                    process.lock.withLock { process.threads }.map { t -> SyntheticEntry in
+                        .directory(ProcFileSystem.decimal(t.id), order: UInt64(UInt32(bitPattern: t.id))) { _ in
+                            entries(process, thread: t)
+                        }
+                    }
+                })
+        }
+        /// A read-only file rendered from the process while it lives.
+        func report(_ name: StaticString, _ permissions: UInt32 = 0o444, _ body: @escaping (Process) -> [UInt8]) -> SyntheticEntry {
+            .file(FileSystems.name(name), permissions: permissions) { () throws(Errno) -> [UInt8] in body(try live(process)) }
+        }
+        list.append(.directory("fd", permissions: 0o500) { _ in ProcDescriptors.links(process) })
+        list.append(.directory("fdinfo", permissions: 0o500) { _ in ProcDescriptors.information(process) })
+        list.append(report("environ", 0o400) { p in SystemReports.nulSeparated(p.lock.withLock { p.environment }) })
+        list.append(report("auxv", 0o400) { p in auxiliaryVector(p) })
+        list.append(report("status") { p in ProcProcessReports.status(p, thread: thread) })
+        list.append(report("limits") { p in ResourceLimitsReport.render(p.limits) })
+        list.append(
+            .file("comm", write: { name throws(Errno) in try rename(process, thread: thread, to: name) }) {
+                () throws(Errno) -> [UInt8] in ProcProcessReports.commandName(try live(process), thread: thread) + [ProcText.newline]
+            })
+        list.append(report("cmdline") { p in SystemReports.nulSeparated(p.lock.withLock { p.arguments }) })
+        list.append(report("stat") { p in ProcProcessReports.statLine(p, thread: thread) })
+        list.append(report("statm") { p in ProcProcessReports.memory(p).statm() })
+        list.append(report("maps") { p in ProcMemoryMaps.render(p) })
+        list.append(report("cgroup") { _ in Array("0::/\n".utf8) })
+        list.append(report("mounts") { p in ProcSystemReports.mounts(p.fileContext, info: false) })
+        list.append(report("mountinfo") { p in ProcSystemReports.mounts(p.fileContext, info: true) })
+        for (name, which) in [("cwd", ProcessLink.workingDirectory), ("root", .root), ("exe", .executable)] {
+            list.append(
+                .link(name, jump: { () throws(Errno) -> LinkJump? in try which.jump(process) }) {
+                    () throws(Errno) -> [UInt8] in try which.path(process)
+                })
+        }
+        return list
+    }
+
+    /// The process, while it is in the process table; ESRCH once it has been reaped.
+    static func live(_ process: Process) throws(Errno) -> Process {
+        guard Processes.find(process.id) === process else { throw .ESRCH }
+        return process
+    }
+
+    /// `auxv`: the (key, value) words as they lie on the stack.
+    static func auxiliaryVector(_ process: Process) -> [UInt8] {
+        var bytes: [UInt8] = []
+        for word in process.auxiliaryVector {
+            for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8(truncatingIfNeeded: word >> UInt64(shift))) }
+        }
+        return bytes
+    }
+
+    /// A write to `comm`: the new name (up to 15 bytes, to the first NUL) of the thread, or of
+    /// the main thread for the process's own file.
+    static func rename(_ process: Process, thread: Thread?, to name: [UInt8]) throws(Errno) {
+        let process = try live(process)
+        guard let target = thread ?? process.lock.withLock({ process.threads.first }) else { throw .ESRCH }
+        var comm = Array(name.prefix(15))
+        if let nul = comm.firstIndex(of: 0) { comm.removeSubrange(nul...) }
+        target.comm = comm
+    }
+}
+
+/// The magic links of a process directory: `cwd`, `root` and `exe` lead to the directory or
+/// file itself, wherever it is now and whether or not it still has a name.
+enum ProcessLink {
+    case workingDirectory, root, executable
+
+    func jump(_ process: Process) throws(Errno) -> LinkJump? {
+        let process = try ProcProcessDirectory.live(process)
+        switch self {
+        case .workingDirectory: return .location(process.fileContext.workingDirectory, origin: nil)
+        case .root: return .location(process.fileContext.root, origin: nil)
+        case .executable:
+            guard let file = process.executable, let location = file.location else { throw .ENOENT }
+            return .location(location, origin: file.origin)
+        }
+    }
+
+    func path(_ process: Process) throws(Errno) -> [UInt8] {
+        let process = try ProcProcessDirectory.live(process)
+        let vfs = FileSystems.vfs!
+        let reader = ProcFileSystem.reader.fileContext
+        switch self {
+        case .workingDirectory: return try vfs.pathName(of: process.fileContext.workingDirectory, in: reader)
+        case .root: return try vfs.pathName(of: process.fileContext.root, in: reader)
+        case .executable:
+            guard let file = process.executable else { throw .ENOENT }
+            return try vfs.pathName(of: file, in: reader)
+        }
+    }
+}
+#endif
