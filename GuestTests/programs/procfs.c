@@ -175,7 +175,9 @@ static void check_threads(void) {
         && field(text, "Tgid:\t") == getpid(), "a thread's status");
     /* /proc/TID works but only processes are listed. */
     snprintf(path, sizeof path, "/proc/%d/status", thread_ids[0]);
-    CHECK(access(path, R_OK) == 0, "/proc/TID is found");
+    CHECK(slurp(path, text, sizeof text, 4096) > 0 && field(text, "Pid:\t") == thread_ids[0], "/proc/TID is found");
+    snprintf(path, sizeof path, "/proc/%d/task", thread_ids[0]);
+    CHECK(count_entries(path, NULL, NULL) == 4, "/proc/TID/task lists the threads");
     snprintf(expect, sizeof expect, "%d", thread_ids[0]);
     int found = 1;
     count_entries("/proc", expect, &found);

@@ -56,6 +56,31 @@ public struct MemoryInfo {
         return t.bytes
     }
 
+    /// `/proc/vmstat`: the same counts in pages, one "name value" line each (the names
+    /// `vmstat` and `sar` look up; event counters Skiff does not keep are 0).
+    public func vmstat() -> [UInt8] {
+        var t = ProcText()
+        let rows: [(StaticString, UInt64)] = [
+            ("nr_free_pages", free), ("nr_zone_inactive_anon", 0), ("nr_zone_active_anon", anonymous),
+            ("nr_zone_inactive_file", cached - cached / 2), ("nr_zone_active_file", cached / 2),
+            ("nr_zone_unevictable", 0), ("nr_zone_write_pending", 0), ("nr_mlock", 0), ("nr_bounce", 0),
+            ("nr_free_cma", 0), ("nr_inactive_anon", 0), ("nr_active_anon", anonymous),
+            ("nr_inactive_file", cached - cached / 2), ("nr_active_file", cached / 2), ("nr_unevictable", 0),
+            ("nr_slab_reclaimable", 0), ("nr_slab_unreclaimable", slab), ("nr_anon_pages", anonymous),
+            ("nr_mapped", mapped), ("nr_file_pages", cached), ("nr_dirty", 0), ("nr_writeback", 0), ("nr_shmem", shared),
+            ("nr_kernel_stack", kernelStacks / 1024 * 4096), ("nr_page_table_pages", pageTables),
+            ("pgpgin", 0), ("pgpgout", 0), ("pswpin", 0), ("pswpout", 0), ("pgalloc_normal", 0), ("pgfree", 0),
+            ("pgfault", 0), ("pgmajfault", 0),
+        ]
+        for (name, bytes) in rows {
+            t.append(name)
+            t.append(byte: ProcText.space)
+            t.decimal(bytes / 4096)
+            t.newline()
+        }
+        return t.bytes
+    }
+
     private func row(_ t: inout ProcText, _ label: StaticString, _ bytes: UInt64) {
         t.leftAligned(label, width: 16)
         t.decimal(bytes / 1024, width: 8)

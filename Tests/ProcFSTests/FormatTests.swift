@@ -125,6 +125,9 @@ import VFS
     #expect(lines.contains("Hugetlb:               0 kB"))
     #expect(lines.contains("VmallocTotal:   34359738367 kB"))
     for line in lines { #expect(line.hasSuffix(" kB") || line.hasPrefix("HugePages_")) }
+    let vmstat = text(info.vmstat()).split(separator: "\n").map(String.init)
+    #expect(vmstat[0] == "nr_free_pages 25000")
+    #expect(vmstat.allSatisfy { $0.split(separator: " ").count == 2 })
 }
 
 @Test func cpuLists() {

@@ -1,3 +1,12 @@
+/// procps (ps, free, vmstat) from the host with busybox's shell: the usual /proc parsers.
+let procpsImage = ImageRecipe(
+    name: "procps",
+    hostPrograms: [
+        ("/bin/busybox", "/bin/busybox"), ("/usr/bin/ps", "/usr/bin/ps"), ("/usr/bin/free", "/usr/bin/free"),
+        ("/usr/bin/vmstat", "/usr/bin/vmstat"),
+    ],
+    symlinks: [("/bin/sh", "busybox")])
+
 /// procfs and sysfs: what programs read from /proc and /sys, and tools built on them.
 let procfsGuestTests: [GuestTest] = [
     GuestTest(
@@ -29,4 +38,15 @@ let procfsGuestTests: [GuestTest] = [
             .contains("proc on /proc type proc (rw,nosuid,nodev,noexec,relatime)"),
         ],
         recipe: busyboxImage),
+    GuestTest(
+        "procps ps -eLfww, free and vmstat (glibc dynamic)", "--quiet /bin/sh -c '/usr/bin/ps -eLfww; /usr/bin/free; /usr/bin/vmstat'",
+        status: 0,
+        expect: [
+            .matches(#"^UID\s+PID\s+PPID\s+LWP\s+C\s+NLWP\s+STIME\s+TTY\s+TIME\s+CMD$"#),
+            .matches(#"^0\s+1\s+0\s+1\s+[0-9]+\s+1 .* /bin/sh -c /usr/bin/ps -eLfww; /usr/bin/free"#),
+            .matches(#"^0\s+2\s+1\s+2\s+[0-9]+\s+1 .* /usr/bin/ps -eLfww$"#),
+            .matches(#"^Mem:\s+[0-9]+\s+[0-9]+\s+[0-9]+"#), .matches(#"^ r  b   swpd   free"#),
+            .matches(#"^\s*[0-9]+\s+0\s+0\s+[0-9]+\s+0\s+[0-9]+(\s+[0-9]+){11}$"#),
+        ],
+        recipe: procpsImage),
 ]

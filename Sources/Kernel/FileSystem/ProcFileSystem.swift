@@ -22,7 +22,9 @@ enum ProcFileSystem {
             .link("self") { decimal(reader.id) },
             .link("thread-self") { decimal(reader.id) + Array("/task/".utf8) + decimal(Scheduler.current.id) },
             .link("mounts") { Array("self/mounts".utf8) },
-            .file("meminfo") { ProcSystemReports.memoryInfo() },
+            .file("meminfo") { ProcSystemReports.memoryInfo().render() },
+            .file("vmstat") { ProcSystemReports.memoryInfo().vmstat() },
+            .file("swaps") { Array("Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n".utf8) },
             .file("cpuinfo") { ProcSystemReports.cpuInfo() },
             .file("stat") { ProcSystemReports.kernelStatistics() },
             .file("uptime") { ProcSystemReports.uptime() },
@@ -44,7 +46,7 @@ enum ProcFileSystem {
             for thread in process.lock.withLock({ process.threads }) where thread.id != process.id {
                 entries.append(
                     .directory(decimal(thread.id), order: processOrder(thread.id), hidden: true) { _ in
-                        ProcProcessDirectory.entries(process, thread: nil)
+                        ProcProcessDirectory.entries(process, thread: thread)
                     })
             }
         }

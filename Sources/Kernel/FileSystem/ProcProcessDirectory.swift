@@ -5,16 +5,17 @@ import VFS
 
 /// /proc/PID and /proc/PID/task/TID: one process (or one of its threads) as files. A
 /// process's directory reports it as its main thread does, plus `task/`; a thread's reports
-/// its own ID, state, name and signal mask.
+/// its own ID, state, name and signal mask. /proc/TID of a thread that does not lead its
+/// process is the thread's view with `task/` (as on Linux).
 enum ProcProcessDirectory {
-    static func entries(_ process: Process, thread: Thread?) -> [SyntheticEntry] {
+    static func entries(_ process: Process, thread: Thread?, tasks: Bool = true) -> [SyntheticEntry] {
         var list: [SyntheticEntry] = []
-        if thread == nil {
+        if tasks {
             list.append(
                 .directory("task") { _ in
                     process.lock.withLock { process.threads }.map { t -> SyntheticEntry in
                         .directory(ProcFileSystem.decimal(t.id), order: UInt64(UInt32(bitPattern: t.id))) { _ in
-                            entries(process, thread: t)
+                            entries(process, thread: t, tasks: false)
                         }
                     }
                 })

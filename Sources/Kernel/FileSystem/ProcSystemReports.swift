@@ -5,8 +5,9 @@ import VFS
 
 /// The system-wide files of /proc: memory, CPUs, kernel statistics, mounts, version.
 enum ProcSystemReports {
-    /// `/proc/meminfo` from the frame allocator, the kernel heap and the tmpfs mounts.
-    static func memoryInfo() -> [UInt8] {
+    /// Memory use from the frame allocator, the kernel heap and the tmpfs mounts, for
+    /// `/proc/meminfo` and `/proc/vmstat`.
+    static func memoryInfo() -> MemoryInfo {
         var info = MemoryInfo()
         info.total = PhysicalMemory.totalBytes
         info.free = PhysicalMemory.freeBytes
@@ -30,7 +31,7 @@ enum ProcSystemReports {
         info.committed = info.anonymous
         info.commitLimit = info.total / 2
         info.directMap2M = PhysicalMemory.installedBytes
-        return info.render()
+        return info
     }
 
     /// `/proc/cpuinfo`: a block per online CPU.

@@ -57,16 +57,30 @@ enum SysFileSystem {
                 .directory(Array("cpu".utf8) + ProcFileSystem.decimal(Int32(index))) { _ in
                     [
                         .file("online") { SystemReports.number(Scheduler.cpus[index].online ? 1 : 0) },
-                        .directory("topology") { _ in
-                            [
-                                .file("core_id") { SystemReports.number(Int64(index)) },
-                                .file("physical_package_id") { SystemReports.number(0) },
-                            ]
-                        },
+                        .directory("topology") { _ in topology(cpu: index, of: all) },
                     ]
                 })
         }
         return entries
+    }
+
+    /// `cpuN/topology`: every CPU is a core of its own in one package (one thread per core),
+    /// which is how lscpu and runtimes that size thread pools read it.
+    static func topology(cpu: Int, of all: [Int]) -> [SyntheticEntry] {
+        let count = all.count
+        func set(_ name: String, _ cpus: [Int]) -> [SyntheticEntry] {
+            [
+                .file(name) { SystemReports.line(CPUList.mask(cpus, count: count)) },
+                .file(name + "_list") { SystemReports.line(CPUList.ranges(cpus)) },
+            ]
+        }
+        return [
+            .file("core_id") { SystemReports.number(Int64(cpu)) },
+            .file("physical_package_id") { SystemReports.number(0) },
+            .file("die_id") { SystemReports.number(0) },
+            .file("cluster_id") { SystemReports.number(0) },
+        ] + set("thread_siblings", [cpu]) + set("core_cpus", [cpu]) + set("core_siblings", all)
+            + set("package_cpus", all) + set("die_cpus", all) + set("cluster_cpus", [cpu])
     }
 
     /// A directory per network interface: its MAC address, MTU, state and index.
