@@ -31,6 +31,9 @@ final class AddressSpace {
     var users = 1
     var heapStart: UInt64 = 0
     var heapEnd: UInt64 = 0
+    /// `destroy()` has begun: the page tables are going or gone. The last thread of an exiting
+    /// process still runs kernel code after that, and must then run on the kernel's tables.
+    private(set) var isDestroyed = false
     /// Frames owned by this address space, for /proc and the memory statistics.
     var residentPages = 0
 
@@ -517,6 +520,7 @@ final class AddressSpace {
     /// Unmaps everything and frees the page tables (the last process using it is gone). No
     /// CPU may still have this root loaded afterwards; `KernelPageTables.retire` sees to that.
     func destroy() {
+        isDestroyed = true
         var released = Released()
         lock.withLock {
             for area in map.areas { releasePages(area.start, area.end, into: &released) }
