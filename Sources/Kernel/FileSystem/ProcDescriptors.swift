@@ -5,23 +5,27 @@ import VFS
 
 /// /proc/PID/fd and fdinfo: a magic link and an information file per open descriptor.
 enum ProcDescriptors {
-    static func links(_ process: Process) -> [SyntheticEntry] {
-        process.files.openDescriptors.map { fd in
+    static func links(_ processID: Int32) -> [SyntheticEntry] {
+        let task = ProcTask(processID: processID, threadID: nil)
+        guard let process = try? task.process() else { return [] }
+        return process.files.openDescriptors.map { fd in
             let permissions = linkPermissions(process, fd)
             return .link(ProcFileSystem.decimal(fd), permissions: permissions, order: UInt64(fd), jump: { () throws(Errno) -> LinkJump? in
-                let file = try process.files.file(fd)
+                let file = try task.process().files.file(fd)
                 if let location = file.location { return .location(location, origin: file.origin) }
                 return .node(file.node)
             }) { () throws(Errno) -> [UInt8] in
-                name(of: try process.files.file(fd), in: ProcFileSystem.reader.fileContext)
+                name(of: try task.process().files.file(fd), in: ProcFileSystem.reader.fileContext)
             }
         }
     }
 
-    static func information(_ process: Process) -> [SyntheticEntry] {
-        process.files.openDescriptors.map { fd in
+    static func information(_ processID: Int32) -> [SyntheticEntry] {
+        let task = ProcTask(processID: processID, threadID: nil)
+        guard let process = try? task.process() else { return [] }
+        return process.files.openDescriptors.map { fd in
             .file(ProcFileSystem.decimal(fd), order: UInt64(fd)) { () throws(Errno) -> [UInt8] in
-                try information(process, fd)
+                try information(task.process(), fd)
             }
         }
     }

@@ -39,14 +39,16 @@ enum ProcFileSystem {
         for process in processes {
             entries.append(
                 .directory(decimal(process.id), order: processOrder(process.id)) { _ in
-                    ProcProcessDirectory.entries(process, thread: nil)
+                    ProcProcessDirectory.entries(ProcTask(processID: process.id, threadID: nil))
                 })
         }
         for process in processes {
-            for thread in process.lock.withLock({ process.threads }) where thread.id != process.id {
+            let id = process.id
+            for thread in process.lock.withLock({ process.threads }) where thread.id != id {
+                let threadID = thread.id
                 entries.append(
-                    .directory(decimal(thread.id), order: processOrder(thread.id), hidden: true) { _ in
-                        ProcProcessDirectory.entries(process, thread: thread)
+                    .directory(decimal(threadID), order: processOrder(threadID), hidden: true) { _ in
+                        ProcProcessDirectory.entries(ProcTask(processID: id, threadID: threadID))
                     })
             }
         }

@@ -8,52 +8,53 @@ import VFS
 /// its own ID, state, name and signal mask. /proc/TID of a thread that does not lead its
 /// process is the thread's view with `task/` (as on Linux).
 enum ProcProcessDirectory {
-    static func entries(_ process: Process, thread: Thread?, tasks: Bool = true) -> [SyntheticEntry] {
+    static func entries(_ task: ProcTask, tasks: Bool = true) -> [SyntheticEntry] {
         var list: [SyntheticEntry] = []
         if tasks {
             list.append(
                 .directory("task") { _ in
-                    process.lock.withLock { process.threads }.map { t -> SyntheticEntry in
+                    guard let process = try? task.process() else { return [] }
+                    return process.lock.withLock { process.threads }.map { t -> SyntheticEntry in
                         .directory(ProcFileSystem.decimal(t.id), order: UInt64(UInt32(bitPattern: t.id))) { _ in
-                            entries(process, thread: t, tasks: false)
+                            entries(ProcTask(processID: task.processID, threadID: t.id), tasks: false)
                         }
                     }
                 })
         }
-        /// A read-only file rendered from the process while it lives.
-        func report(_ name: StaticString, _ permissions: UInt32 = 0o444, _ body: @escaping (Process) -> [UInt8]) -> SyntheticEntry {
-            .file(FileSystems.name(name), permissions: permissions) { () throws(Errno) -> [UInt8] in body(try live(process)) }
+        /// A read-only file rendered from the process (and thread) while they live.
+        func report(
+            _ name: StaticString, _ permissions: UInt32 = 0o444, _ body: @escaping (Process, Thread?) -> [UInt8]
+        ) -> SyntheticEntry {
+            .file(FileSystems.name(name), permissions: permissions) { () throws(Errno) -> [UInt8] in
+                let (process, thread) = try task.resolve()
+                return body(process, thread)
+            }
         }
-        list.append(.directory("fd", permissions: 0o500) { _ in ProcDescriptors.links(process) })
-        list.append(.directory("fdinfo", permissions: 0o500) { _ in ProcDescriptors.information(process) })
-        list.append(report("environ", 0o400) { p in SystemReports.nulSeparated(p.lock.withLock { p.environment }) })
-        list.append(report("auxv", 0o400) { p in auxiliaryVector(p) })
-        list.append(report("status") { p in ProcProcessReports.status(p, thread: thread) })
-        list.append(report("limits") { p in ResourceLimitsReport.render(p.limits) })
+        list.append(.directory("fd", permissions: 0o500) { _ in ProcDescriptors.links(task.processID) })
+        list.append(.directory("fdinfo", permissions: 0o500) { _ in ProcDescriptors.information(task.processID) })
+        list.append(report("environ", 0o400) { p, _ in SystemReports.nulSeparated(p.lock.withLock { p.environment }) })
+        list.append(report("auxv", 0o400) { p, _ in auxiliaryVector(p) })
+        list.append(report("status") { p, t in ProcProcessReports.status(p, thread: t) })
+        list.append(report("limits") { p, _ in ResourceLimitsReport.render(p.limits) })
         list.append(
-            .file("comm", write: { name throws(Errno) in try rename(process, thread: thread, to: name) }) {
-                () throws(Errno) -> [UInt8] in ProcProcessReports.commandName(try live(process), thread: thread) + [ProcText.newline]
+            .file("comm", write: { name throws(Errno) in try rename(task, to: name) }) { () throws(Errno) -> [UInt8] in
+                let (process, thread) = try task.resolve()
+                return ProcProcessReports.commandName(process, thread: thread) + [ProcText.newline]
             })
-        list.append(report("cmdline") { p in SystemReports.nulSeparated(p.lock.withLock { p.arguments }) })
-        list.append(report("stat") { p in ProcProcessReports.statLine(p, thread: thread) })
-        list.append(report("statm") { p in ProcProcessReports.memory(p).statm() })
-        list.append(report("maps") { p in ProcMemoryMaps.render(p) })
-        list.append(report("cgroup") { _ in Array("0::/\n".utf8) })
-        list.append(report("mounts") { p in ProcSystemReports.mounts(p.fileContext, info: false) })
-        list.append(report("mountinfo") { p in ProcSystemReports.mounts(p.fileContext, info: true) })
+        list.append(report("cmdline") { p, _ in SystemReports.nulSeparated(p.lock.withLock { p.arguments }) })
+        list.append(report("stat") { p, t in ProcProcessReports.statLine(p, thread: t) })
+        list.append(report("statm") { p, _ in ProcProcessReports.memory(p).statm() })
+        list.append(report("maps") { p, _ in ProcMemoryMaps.render(p) })
+        list.append(report("cgroup") { _, _ in Array("0::/\n".utf8) })
+        list.append(report("mounts") { p, _ in ProcSystemReports.mounts(p.fileContext, info: false) })
+        list.append(report("mountinfo") { p, _ in ProcSystemReports.mounts(p.fileContext, info: true) })
         for (name, which) in [("cwd", ProcessLink.workingDirectory), ("root", .root), ("exe", .executable)] {
             list.append(
-                .link(name, jump: { () throws(Errno) -> LinkJump? in try which.jump(process) }) {
-                    () throws(Errno) -> [UInt8] in try which.path(process)
+                .link(name, jump: { () throws(Errno) -> LinkJump? in try which.jump(task.process()) }) {
+                    () throws(Errno) -> [UInt8] in try which.path(task.process())
                 })
         }
         return list
-    }
-
-    /// The process, while it is in the process table; ESRCH once it has been reaped.
-    static func live(_ process: Process) throws(Errno) -> Process {
-        guard Processes.find(process.id) === process else { throw .ESRCH }
-        return process
     }
 
     /// `auxv`: the (key, value) words as they lie on the stack.
@@ -67,12 +68,32 @@ enum ProcProcessDirectory {
 
     /// A write to `comm`: the new name (up to 15 bytes, to the first NUL) of the thread, or of
     /// the main thread for the process's own file.
-    static func rename(_ process: Process, thread: Thread?, to name: [UInt8]) throws(Errno) {
-        let process = try live(process)
+    static func rename(_ task: ProcTask, to name: [UInt8]) throws(Errno) {
+        let (process, thread) = try task.resolve()
         guard let target = thread ?? process.lock.withLock({ process.threads.first }) else { throw .ESRCH }
         var comm = Array(name.prefix(15))
         if let nul = comm.firstIndex(of: 0) { comm.removeSubrange(nul...) }
         target.comm = comm
+    }
+}
+
+/// The process (and thread) a /proc directory shows, by ID: nodes hold IDs rather than the
+/// objects, so a working directory or open file inside /proc never keeps a process alive, and
+/// once the process is reaped (or the thread gone) its files answer ESRCH. IDs are never reused.
+struct ProcTask {
+    let processID: Int32
+    let threadID: Int32?
+
+    func process() throws(Errno) -> Process {
+        guard let process = Processes.find(processID) else { throw .ESRCH }
+        return process
+    }
+
+    func resolve() throws(Errno) -> (Process, Thread?) {
+        let process = try process()
+        guard let threadID else { return (process, nil) }
+        guard let thread = process.lock.withLock({ process.threads.first { $0.id == threadID } }) else { throw .ESRCH }
+        return (process, thread)
     }
 }
 
@@ -82,7 +103,6 @@ enum ProcessLink {
     case workingDirectory, root, executable
 
     func jump(_ process: Process) throws(Errno) -> LinkJump? {
-        let process = try ProcProcessDirectory.live(process)
         switch self {
         case .workingDirectory: return .location(process.fileContext.workingDirectory, origin: nil)
         case .root: return .location(process.fileContext.root, origin: nil)
@@ -93,7 +113,6 @@ enum ProcessLink {
     }
 
     func path(_ process: Process) throws(Errno) -> [UInt8] {
-        let process = try ProcProcessDirectory.live(process)
         let vfs = FileSystems.vfs!
         let reader = ProcFileSystem.reader.fileContext
         switch self {

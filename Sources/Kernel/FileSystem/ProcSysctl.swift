@@ -6,7 +6,7 @@ import VFS
 /// be written; the rest describe what Skiff does and cannot be changed (EACCES).
 enum ProcSysctl {
     /// Made once, at the first read: the same for the whole boot.
-    nonisolated(unsafe) static var bootID: [UInt8] = []
+    static let bootID = randomUUID()
 
     static func entries() -> [SyntheticEntry] {
         [
@@ -48,10 +48,7 @@ enum ProcSysctl {
             .file("cap_last_cap") { SystemReports.number(40) },
             .directory("random") { _ in
                 [
-                    .file("boot_id") {
-                        if bootID.isEmpty { bootID = randomUUID() }
-                        return bootID
-                    },
+                    .file("boot_id") { bootID },
                     .file("uuid") { randomUUID() },
                     .file("entropy_avail") { SystemReports.number(256) },
                     .file("poolsize") { SystemReports.number(256) },
