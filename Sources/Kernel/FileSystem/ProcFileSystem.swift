@@ -1,4 +1,5 @@
 #if SKIFF_KERNEL
+import Boot
 import LinuxABI
 import ProcFS
 import VFS
@@ -31,7 +32,7 @@ enum ProcFileSystem {
             .file("loadavg") { ProcSystemReports.loadAverage() },
             .file("version") { ProcSystemReports.version() },
             .file("filesystems") { ProcSystemReports.fileSystems() },
-            .file("cmdline") { Array("skiff\n".utf8) },
+            .file("cmdline") { SystemReports.line(Array((Kernel.startInfo?.commandLine ?? "").utf8)) },
             .directory("sys") { _ in ProcSysctl.entries() },
         ]
         // Processes by ID; other threads are found by lookup but not listed (as on Linux).
