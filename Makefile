@@ -20,7 +20,7 @@ JOBS ?= 2
 # Debian packages: command (or absolute path, or glob) -> package. The Linux kernel is the guest
 # `make bench` compares Skiff with.
 APT_PACKAGES := qemu-system-x86_64:qemu-system-x86 qemu-img:qemu-utils musl-gcc:musl-tools gcc:gcc \
-  busybox:busybox-static python3:python3-minimal sqlite3:sqlite3 perl:perl-base /usr/lib/python3.11/json/__init__.py:libpython3.11-stdlib \
+  busybox:busybox-static ps:procps python3:python3-minimal sqlite3:sqlite3 perl:perl-base /usr/lib/python3.11/json/__init__.py:libpython3.11-stdlib \
   /boot/vmlinuz-*:linux-image-amd64 mke2fs:e2fsprogs
 # Only for the plots of a full `make bench`.
 BENCH_APT_PACKAGES := /usr/lib/python3/dist-packages/matplotlib/__init__.py:python3-matplotlib

@@ -30,6 +30,7 @@ let package = Package(
         .target(name: "ImageFS"),
         .target(name: "Scheduling"),
         .target(name: "VFS", dependencies: ["LinuxABI", "ImageFS"]),
+        .target(name: "ProcFS", dependencies: ["VFS", "LinuxABI"]),
         .target(name: "Net"),
         .target(name: "Virtio"),
         .target(name: "Storage"),
@@ -42,7 +43,7 @@ let package = Package(
         .target(name: "CKernel"),
         .executableTarget(
             name: "Kernel",
-            dependencies: ["CKernel", "Boot", "ACPI", "ELF", "Memory", "LinuxABI", "ImageFS", "Scheduling", "VFS", "Net", "Virtio", "Storage", "Randomness", "Ext4", "Trace", "Monitoring"]
+            dependencies: ["CKernel", "Boot", "ACPI", "ELF", "Memory", "LinuxABI", "ImageFS", "Scheduling", "VFS", "Net", "Virtio", "Storage", "Randomness", "Ext4", "Trace", "Monitoring", "ProcFS"]
         ),
 
         // MARK: Host tools
@@ -72,6 +73,7 @@ let package = Package(
         .testTarget(name: "ImageFSTests", dependencies: ["ImageFS"]),
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling"]),
         .testTarget(name: "VFSTests", dependencies: ["VFS", "ImageFS", "LinuxABI"]),
+        .testTarget(name: "ProcFSTests", dependencies: ["ProcFS", "VFS", "LinuxABI"]),
         .testTarget(name: "NetTests", dependencies: ["Net"]),
         .testTarget(name: "VirtioTests", dependencies: ["Virtio"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),

@@ -13,6 +13,9 @@ public struct InitialStack {
     public var bytes: [UInt8]
     /// The initial stack pointer: 16-byte aligned, pointing at argc.
     public var stackPointer: UInt64
+    /// The whole auxiliary vector as it lies on the stack, (key, value) words ending with
+    /// AT_NULL: what /proc/PID/auxv shows.
+    public var auxiliaryWords: [UInt64] = []
 
     /// - Parameters:
     ///   - auxiliary: entries other than AT_RANDOM, AT_EXECFN and AT_PLATFORM, which are added
@@ -58,6 +61,8 @@ public struct InitialStack {
         for (k, v) in aux {
             table.append(k)
             table.append(v)
+            auxiliaryWords.append(k)
+            auxiliaryWords.append(v)
         }
 
         var out = [UInt8](repeating: 0, count: Int(top - pointerStart))

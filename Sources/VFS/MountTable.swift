@@ -26,11 +26,13 @@ final class MountTable {
     }
 
     /// Adds a mount of `fileSystem`; the root mount when `at` is nil.
-    func add(_ fileSystem: any FileSystem, flags: MountFlags, at location: Location?) -> Mount {
+    func add(
+        _ fileSystem: any FileSystem, flags: MountFlags, at location: Location?, source: [UInt8], typeName: [UInt8]
+    ) -> Mount {
         exclusively(lock) {
             let mount = Mount(
                 id: nextID, fileSystem: fileSystem, flags: flags, parent: location?.mount,
-                mountpoint: location?.node)
+                mountpoint: location?.node, source: source, typeName: typeName)
             nextID &+= 1
             mounts.append(mount)
             location?.node.mountedCount.wrappingAdd(1, ordering: .releasing)

@@ -85,6 +85,13 @@ struct PathWalk {
         return target[0] == Self.slash
     }
 
+    /// Counts a magic link followed by jumping to its object rather than splicing in its
+    /// text; ELOOP after too many links, as for `follow`.
+    mutating func countJump() throws(Errno) {
+        symlinksFollowed += 1
+        guard symlinksFollowed <= VFSLimits.maxSymlinks else { throw .ELOOP }
+    }
+
     /// Whether `path` starts at the root.
     static func isAbsolute(_ path: [UInt8]) -> Bool {
         !path.isEmpty && path[0] == slash

@@ -125,6 +125,12 @@ open class VNode {
     /// The target of a symlink; EINVAL for anything else.
     open func readLink() throws(Errno) -> [UInt8] { throw .EINVAL }
 
+    /// Where following this symlink leads when it is a "magic link" (procfs `fd/N`, `exe`,
+    /// `cwd`, `root`): straight to an object, whatever its name says or whether it has one
+    /// (a deleted file, a pipe). Nil for ordinary symlinks, which are followed through the
+    /// text `readLink()` returns.
+    open func linkJump() throws(Errno) -> LinkJump? { nil }
+
     // MARK: Data
 
     /// Whether the file has a position: `lseek`, `pread` and `pwrite` are ESPIPE otherwise.
@@ -185,6 +191,13 @@ open class VNode {
     }
 
     // MARK: Open file lifecycle
+
+    /// The node that serves the I/O of a new open file description of this node (not for
+    /// O_PATH, device nodes or FIFOs, which the `DeviceOpener` serves). Nodes serve themselves;
+    /// a synthetic file (procfs, sysfs) returns a snapshot of its contents taken now, so reads
+    /// in small pieces and seeks see one consistent text. Called after the permission checks
+    /// and before `opened(flags:)`, which the result receives.
+    open func openHandler(flags: OpenFlags) throws(Errno) -> VNode { self }
 
     /// Called when an open file description is created on this node (not for O_PATH).
     /// Devices and FIFOs use it to count readers and writers or refuse the open.

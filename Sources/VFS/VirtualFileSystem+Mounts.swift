@@ -2,14 +2,16 @@ import LinuxABI
 
 extension VirtualFileSystem {
     /// Mounts `fileSystem` on the directory `path` names (on top of whatever is mounted there
-    /// already). ENOTDIR when it is not a directory; EPERM for non-root callers.
+    /// already). ENOTDIR when it is not a directory; EPERM for non-root callers. `source` and
+    /// `typeName` are what `/proc/mounts` shows ("tmpfs", "tmpfs").
     @discardableResult
     public func mount(
-        _ fileSystem: any FileSystem, at path: [UInt8], in context: FileContext, flags: MountFlags = []
+        _ fileSystem: any FileSystem, at path: [UInt8], in context: FileContext, flags: MountFlags = [],
+        source: [UInt8] = [], typeName: [UInt8] = []
     ) throws(Errno) -> Mount {
         guard context.credentials.isSuperuser else { throw .EPERM }
         let location = try lookup(path, in: context, options: .directory)
-        return mountTable.add(fileSystem, flags: flags, at: location)
+        return mountTable.add(fileSystem, flags: flags, at: location, source: source, typeName: typeName)
     }
 
     /// `umount2`: removes the mount whose root `path` names. EINVAL when `path` is not a mount

@@ -96,6 +96,8 @@ extension VirtualFileSystem {
         if node.type.isSpecial {
             guard let opener = deviceOpener else { throw .ENXIO }
             handler = try opener.open(node, attributes: attributes, flags: flags)
+        } else {
+            handler = try node.openHandler(flags: flags)
         }
         if truncate && node.type == .regular {
             try node.setAttributes(AttributeChanges(size: 0, modificationTime: .now))
@@ -124,6 +126,11 @@ extension VirtualFileSystem {
                 let location = crossMounts(Location(mount: parent.mount, node: existing))
                 guard location.node.type == .symlink else { return (location, origin, false) }
                 if flags.contains(FileConstants.O_NOFOLLOW) { throw .ELOOP }
+                if let jump = try location.node.linkJump() {
+                    try walk.countJump()
+                    let (destination, jumpOrigin) = jump.resolved(linkMount: location.mount)
+                    return (destination, jumpOrigin, false)
+                }
                 let target = try location.node.readLink()
                 start = try walk.follow(target) ? context.root : parent
                 continue

@@ -20,11 +20,15 @@ public final class VirtualFileSystem {
     /// while other threads use the tree.
     public var deviceOpener: (any DeviceOpener)?
 
-    /// A tree with `root` mounted at `/`.
-    public init(root: any FileSystem, flags: MountFlags = [], lockFactory: any VFSLockFactory) {
+    /// A tree with `root` mounted at `/`; `source` and `typeName` are what `/proc/mounts`
+    /// shows for it.
+    public init(
+        root: any FileSystem, flags: MountFlags = [], lockFactory: any VFSLockFactory, source: [UInt8] = [],
+        typeName: [UInt8] = []
+    ) {
         self.lockFactory = lockFactory
         mountTable = MountTable(lock: lockFactory.makeLock())
-        rootMount = mountTable.add(root, flags: flags, at: nil)
+        rootMount = mountTable.add(root, flags: flags, at: nil, source: source, typeName: typeName)
     }
 
     /// `/` of the tree.
@@ -157,6 +161,12 @@ public final class VirtualFileSystem {
             }
             let child = try step(from: current, component, in: context)
             if child.node.type == .symlink && (!component.isLast || followLast || component.trailingSlash) {
+                if let jump = try child.node.linkJump() {
+                    try walk.countJump()
+                    (current, origin) = jump.resolved(linkMount: child.mount)
+                    if component.isLast && component.trailingSlash && current.node.type != .directory { throw .ENOTDIR }
+                    continue
+                }
                 let target = try child.node.readLink()
                 if try walk.follow(target) { current = context.root }
                 continue

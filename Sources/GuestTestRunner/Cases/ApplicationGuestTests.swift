@@ -9,7 +9,10 @@ let words = "pear\napple\nfig\nbanana\ncherry\n"
 let busyboxImage = ImageRecipe(
     name: "busybox",
     hostPrograms: [("/bin/busybox", "/bin/busybox")],
-    symlinks: ["sh", "echo", "ls", "cat", "sort", "sha256sum", "gzip", "gunzip", "wc", "cmp", "rm", "mkdir", "cp", "head", "tr"]
+    symlinks: [
+        "sh", "echo", "ls", "cat", "sort", "sha256sum", "gzip", "gunzip", "wc", "cmp", "rm", "mkdir", "cp", "head", "tr",
+        "ps", "free", "df", "uptime", "top", "mount",
+    ]
         .map { ("/bin/" + $0, "busybox") },
     files: [("/data/words.txt", words)])
 

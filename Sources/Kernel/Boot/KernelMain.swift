@@ -169,6 +169,8 @@ extension Kernel {
             case .outOfMemory: PowerControl.exit(status: Panic.exitStatus)
             }
         }
+        process.executable = loaded.executable
+        process.auxiliaryVector = loaded.auxiliaryVector
         announce()
         UserMode.prepare(thread, entry: loaded.entry, stackPointer: loaded.stackPointer)
         Scheduler.makeRunnable(thread)

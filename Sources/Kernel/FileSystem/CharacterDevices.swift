@@ -22,7 +22,12 @@ final class CharacterDevices: DeviceOpener {
     let consoleDevice = ConsoleDevice()
 
     func open(_ node: VNode, attributes: FileAttributes, flags: OpenFlags) throws(Errno) -> VNode {
-        if attributes.type == .fifo { throw .ENXIO }  // named pipes arrive with pipe support
+        if attributes.type == .fifo {
+            // A pipe reached through /proc/PID/fd/N: the same pipe, the end the access mode asks
+            // for. (Named pipes in file systems arrive with FIFO support.)
+            guard let end = node as? PipeEnd else { throw .ENXIO }
+            return PipeEnd(pipe: end.pipe, isReadEnd: flags.accessMode == FileConstants.O_RDONLY)
+        }
         if attributes.type == .blockDevice {
             guard let disk = FileSystems.diskNode(attributes.specialDevice) else { throw .ENXIO }
             return disk

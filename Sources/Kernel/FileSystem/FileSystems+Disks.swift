@@ -76,6 +76,7 @@ extension FileSystems {
         for request in requests {
             let type = Array(request.type.utf8)
             let fileSystem: any FileSystem
+            var typeName = Array("ext4".utf8)
             if type == Array("ext4".utf8) || type == Array("ext3".utf8) || type == Array("ext2".utf8) {
                 guard let disk = disk(named: request.source) else {
                     return "--mount-fs: no disk " + request.source + " (disks: " + diskList() + ")"
@@ -86,11 +87,14 @@ extension FileSystems {
                 }
             } else if type == Array("tmpfs".utf8) || type == Array("ramfs".utf8) {
                 fileSystem = ramfs(limit: PhysicalMemory.totalBytes / 2, minor: nextAnonymousMinor())
+                typeName = Array("tmpfs".utf8)
             } else {
                 return "--mount-fs: unknown file system type " + request.type + " (ext4 and tmpfs are supported)"
             }
             do throws(Errno) {
-                try vfs.mount(fileSystem, at: Array(request.path.utf8), in: context)
+                try vfs.mount(
+                    fileSystem, at: Array(request.path.utf8), in: context, source: Array(request.source.utf8),
+                    typeName: typeName)
             } catch {
                 return "--mount-fs: cannot mount on " + request.path + " (" + String(error.name) + ")"
                     + (error == .ENOENT ? "; the directory must exist in the image" : "")

@@ -31,7 +31,7 @@ extension FileSystems {
             write(resolvConf, to: Array("/resolv.conf".utf8), in: copy, context: copyContext)
             write(hosts, to: Array("/hosts".utf8), in: copy, context: copyContext)
             do throws(Errno) {
-                try vfs.mount(etc, at: Array("/etc".utf8), in: context)
+                try vfs.mount(etc, at: Array("/etc".utf8), in: context, source: name("tmpfs"), typeName: name("tmpfs"))
             } catch {
                 log("/etc: cannot provide resolv.conf and hosts (\(String(error.name)))")
             }

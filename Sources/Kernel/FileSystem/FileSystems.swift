@@ -3,6 +3,7 @@ import Boot
 import ImageFS
 import Storage
 import LinuxABI
+import ProcFS
 import VFS
 
 /// The file-system tree every application sees, assembled at boot:
@@ -12,8 +13,8 @@ import VFS
 ///     /dev       devfs: null, zero, full, random, urandom, console, tty, std* links, shm/
 ///     /dev/shm   tmpfs
 ///     /tmp       tmpfs
-///     /proc      procfs
-///     /sys       sysfs
+///     /proc      procfs (ProcFileSystem), where the image has the directory
+///     /sys       sysfs (SysFileSystem), likewise
 ///
 /// plus whatever `--mount-fs` asks for (`FileSystems+Disks.swift`).
 enum FileSystems {
@@ -63,7 +64,10 @@ enum FileSystems {
                 return "the application image cannot be mounted (\(String(error.name)))"
             }
         }
-        let v = VirtualFileSystem(root: root, flags: rootFlags, lockFactory: lockFactory)
+        let (source, typeName): (StaticString, StaticString) =
+            rootIsExt4 ? ("/dev/vda", "ext4") : rootIsImage ? ("image", "skiffimg") : ("rootfs", "tmpfs")
+        let v = VirtualFileSystem(
+            root: root, flags: rootFlags, lockFactory: lockFactory, source: name(source), typeName: name(typeName))
         v.deviceOpener = devices
         vfs = v
         let context = v.makeContext()
@@ -74,13 +78,30 @@ enum FileSystems {
         }
         let memory = PhysicalMemory.totalBytes
         do throws(Errno) {
-            try v.mount(makeDevFS(), at: Array("/dev".utf8), in: context)
-            try v.mount(ramfs(limit: memory / 2, minor: 3), at: Array("/dev/shm".utf8), in: context)
-            try v.mount(ramfs(limit: memory / 2, minor: 4), at: Array("/tmp".utf8), in: context)
+            try v.mount(makeDevFS(), at: Array("/dev".utf8), in: context, source: name("devtmpfs"), typeName: name("devtmpfs"))
+            try v.mount(
+                ramfs(limit: memory / 2, minor: 3), at: Array("/dev/shm".utf8), in: context, source: name("shm"),
+                typeName: name("tmpfs"))
+            try v.mount(
+                ramfs(limit: memory / 2, minor: 4), at: Array("/tmp".utf8), in: context, source: name("tmpfs"),
+                typeName: name("tmpfs"))
         } catch {
             return "cannot mount /dev or /tmp (\(String(error.name))); does the image have those directories?"
         }
+        // procfs and sysfs where the image has the directories (every image skiff builds does).
+        let hidden: MountFlags = [.noSetuid, .noDevices, .noExec]
+        _ = try? v.mount(ProcFileSystem.make(), at: name("/proc"), in: context, flags: hidden, source: name("proc"), typeName: name("proc"))
+        _ = try? v.mount(SysFileSystem.make(), at: name("/sys"), in: context, flags: hidden, source: name("sysfs"), typeName: name("sysfs"))
         return mountRequested(options.mounts, vfs: v, context: context)
+    }
+
+    static func name(_ text: StaticString) -> [UInt8] { text.withUTF8Buffer { Array($0) } }
+
+    /// procfs or sysfs: a file system whose root lists `entries` when read.
+    static func synthetic(magic: Int64, minor: UInt32, entries: @escaping () -> [SyntheticEntry]) -> SyntheticFileSystem {
+        SyntheticFileSystem(
+            magic: magic, device: DeviceNumber(major: 0, minor: minor),
+            clock: { Timespec(totalNanoseconds: Clock.realtime) }, entries: { _ in entries() })
     }
 
     /// devfs: a small ramfs holding the device nodes and the usual links.

@@ -31,6 +31,9 @@ final class AddressSpace {
     var users = 1
     var heapStart: UInt64 = 0
     var heapEnd: UInt64 = 0
+    /// `destroy()` has begun: the page tables are going or gone. The last thread of an exiting
+    /// process still runs kernel code after that, and must then run on the kernel's tables.
+    private(set) var isDestroyed = false
     /// Frames owned by this address space, for /proc and the memory statistics.
     var residentPages = 0
 
@@ -42,6 +45,19 @@ final class AddressSpace {
         var name: [UInt8]
     }
     var mappedFiles = SlotMap<MappedFile>()
+
+    /// The file each part of the loaded program came from. The loader copies segments into
+    /// anonymous memory; these say what /proc/PID/maps should name them. Guarded by `lock`.
+    struct SegmentName {
+        var start: UInt64
+        var end: UInt64
+        /// The file offset of `start`.
+        var fileOffset: UInt64
+        var name: [UInt8]
+        var device: DeviceNumber
+        var inode: UInt64
+    }
+    var segmentNames: [SegmentName] = []
 
     /// Nil when there is no memory for the page-table root.
     init?() {
@@ -387,6 +403,7 @@ final class AddressSpace {
             do throws(AddressSpaceError) {
                 let removed = try map.unmap(start: start, size: size)
                 for r in removed { releasePages(r.start, r.end, into: &released) }
+                forgetSegmentNames(start, start &+ size)
                 forgetUnmappedFiles(into: &released)
                 return nil
             } catch {
@@ -469,6 +486,7 @@ final class AddressSpace {
         let ok: Bool = lock.withLock {
             child.map = map
             child.mappedFiles = mappedFiles
+            child.segmentNames = segmentNames
             child.heapStart = heapStart
             child.heapEnd = heapEnd
             child.layout = layout
@@ -504,6 +522,7 @@ final class AddressSpace {
     /// Unmaps everything and frees the page tables (the last process using it is gone). No
     /// CPU may still have this root loaded afterwards; `KernelPageTables.retire` sees to that.
     func destroy() {
+        isDestroyed = true
         var released = Released()
         lock.withLock {
             for area in map.areas { releasePages(area.start, area.end, into: &released) }

@@ -17,6 +17,9 @@ struct DirectMapTableMemory: PageTableMemory {
 /// application's (user) share it, as the address-space layout in DEVELOPERS.md describes.
 enum KernelPageTables {
     nonisolated(unsafe) static var tables: PageTables<DirectMapTableMemory>? = nil
+
+    /// The kernel's own PML4 (what kernel threads and dying processes run on).
+    static var kernelRoot: UInt64 { tables!.root }
     static let lock = SpinLock()
 
     /// Builds the final kernel mappings and switches CR3 to them:

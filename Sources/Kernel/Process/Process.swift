@@ -18,6 +18,13 @@ final class Process {
     var arguments: [[UInt8]] = []
     var environment: [[UInt8]] = []
     var executablePath: [UInt8] = []
+    /// The program file execve loaded (the interpreter of a #! script): /proc/PID/exe.
+    var executable: OpenFile? = nil
+    /// The auxiliary vector the program started with, as (key, value) words ending with
+    /// AT_NULL: /proc/PID/auxv.
+    var auxiliaryVector: [UInt64] = []
+    /// When the process was created (monotonic ns), for /proc/PID/stat.
+    let startTime = Clock.monotonic
     var exitStatus: Int32? = nil
 
     // MARK: Family

@@ -12,6 +12,10 @@ enum ProgramLoader {
     struct Loaded {
         var entry: UInt64
         var stackPointer: UInt64
+        /// The program file (the interpreter of a #! script), for /proc/PID/exe.
+        var executable: OpenFile
+        /// The auxiliary vector on the new stack, for /proc/PID/auxv.
+        var auxiliaryVector: [UInt64]
     }
 
     enum Failure: Error {
@@ -37,18 +41,21 @@ enum ProgramLoader {
     }
 
     /// A program file's bytes: in place for files of the image (zero copy), or read into a
-    /// buffer this object owns.
+    /// buffer this object owns; and the file they came from.
     final class ProgramBytes {
         let bytes: UnsafeRawBufferPointer
+        let file: OpenFile
         private let owned: UnsafeMutableRawBufferPointer?
 
-        init(mapped: UnsafeRawBufferPointer) {
+        init(mapped: UnsafeRawBufferPointer, file: OpenFile) {
             bytes = mapped
+            self.file = file
             owned = nil
         }
 
-        init(owned: UnsafeMutableRawBufferPointer, count: Int) {
+        init(owned: UnsafeMutableRawBufferPointer, count: Int, file: OpenFile) {
             self.owned = owned
+            self.file = file
             bytes = UnsafeRawBufferPointer(rebasing: owned[0..<count])
         }
 
@@ -63,7 +70,7 @@ enum ProgramLoader {
             throw .notExecutable(path, String(error.name))
         }
         guard file.node.type == .regular else { throw .notExecutable(path, "it is not a regular file") }
-        if let mapped = file.node.mappedContents() { return ProgramBytes(mapped: mapped) }
+        if let mapped = file.node.mappedContents() { return ProgramBytes(mapped: mapped, file: file) }
         let size: Int
         do throws(Errno) { size = Int(try file.attributes().size) } catch { throw .notExecutable(path, String(error.name)) }
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(size, 1), alignment: 16)
@@ -79,7 +86,7 @@ enum ProgramLoader {
             if n == 0 { break }
             done += n
         }
-        return ProgramBytes(owned: buffer, count: done)
+        return ProgramBytes(owned: buffer, count: done, file: file)
     }
 
     static func load(
@@ -115,16 +122,16 @@ enum ProgramLoader {
                 depth: depth + 1)
         }
         return try load(
-            path: path, bytes: program.bytes, arguments: arguments, environment: environment, into: space,
+            path: path, program: program, arguments: arguments, environment: environment, into: space,
             context: context)
     }
 
     static func load(
-        path: [UInt8], bytes: UnsafeRawBufferPointer, arguments: [[UInt8]], environment: [[UInt8]],
+        path: [UInt8], program: ProgramBytes, arguments: [[UInt8]], environment: [[UInt8]],
         into space: AddressSpace, context: FileContext
     ) throws(Failure) -> Loaded {
         let elf: ELFFile
-        do throws(ELFError) { elf = try ELFFile(bytes) } catch {
+        do throws(ELFError) { elf = try ELFFile(program.bytes) } catch {
             throw .notExecutable(path, error.message)
         }
         let plan: LoadPlan
@@ -136,6 +143,7 @@ enum ProgramLoader {
             throw .notExecutable(path, "it is linked at \(hex(plan.lowest)), where Skiff's kernel or stack lives (link at 0x400000 or build a PIE)")
         }
         try mapSegments(plan, from: elf, into: space, path: path)
+        space.nameSegments(plan.segments, file: program.file, context: context)
         // The heap starts a random number of pages after the program (none with --no-aslr).
         let heapStart = space.layout.heapGap == 0 ? plan.highest : ((plan.highest + 4095) & ~4095) + space.layout.heapGap
         space.heapStart = heapStart
@@ -164,6 +172,7 @@ enum ProgramLoader {
                 throw .notExecutable(interpreterPath, error.message)
             }
             try mapSegments(iplan, from: interpreter, into: space, path: interpreterPath)
+            space.nameSegments(iplan.segments, file: interpreterProgram.file, context: context)
             entry = iplan.entry
             interpreterBase = iplan.bias
         }
@@ -200,7 +209,9 @@ enum ProgramLoader {
             random: random, executableName: path)
         let failed = stack.bytes.withUnsafeBytes { space.populate(at: stack.bottom, bytes: $0) }
         if failed != nil { throw .outOfMemory }
-        return Loaded(entry: entry, stackPointer: stack.stackPointer)
+        return Loaded(
+            entry: entry, stackPointer: stack.stackPointer, executable: program.file,
+            auxiliaryVector: stack.auxiliaryWords)
     }
 
     /// Maps each PT_LOAD and copies its file bytes in; the rest of each segment (.bss) is zero.

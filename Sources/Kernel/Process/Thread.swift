@@ -82,6 +82,8 @@ final class Thread {
     var killRequested = false
     /// `prctl(PR_SET_NAME)`: up to 15 bytes.
     var comm: [UInt8] = []
+    /// When the thread was created (monotonic ns), for /proc/PID/task/TID/stat.
+    let startTime = Clock.monotonic
     /// The descriptor of the current I/O system call is O_NONBLOCK (see `IOContext`).
     var nonblockingIO = false
     /// The system call changed the user context in a way only IRETQ restores.

@@ -251,8 +251,11 @@ enum Scheduler {
         }
         if let process = next.process {
             // Kernel threads keep whatever address space was loaded (they only touch the
-            // kernel's half); application threads need their process's.
-            let root = process.addressSpace.root
+            // kernel's half); application threads need their process's — unless it is being
+            // destroyed: the last thread of an exiting process, preempted after releasing its
+            // memory (when waking its parent), resumes on the kernel's tables, not a freed root.
+            let space = process.addressSpace
+            let root = space.isDestroyed ? KernelPageTables.kernelRoot : space.root
             if x86_read_cr3() & ~0xFFF != root { x86_write_cr3(root) }
             x86_wrmsr(UInt32(MSR_FS_BASE), next.fsBase)
             x86_wrmsr(UInt32(MSR_KERNEL_GS_BASE), next.gsBase)

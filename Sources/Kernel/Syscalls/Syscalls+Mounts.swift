@@ -41,10 +41,10 @@ extension Syscalls {
         return attempt { () throws(Errno) -> Int in
             guard context.credentials.isSuperuser else { throw .EPERM }
             let fileSystem: any FileSystem
+            var source = type
             switch type {
             case Array("ext4".utf8), Array("ext3".utf8), Array("ext2".utf8):
                 guard a.a0 != 0 else { throw .ENOTBLK }
-                let source: [UInt8]
                 switch path(a.a0) {
                 case .success(let p): source = p
                 case .failure(let e): throw e
@@ -70,7 +70,8 @@ extension Syscalls {
                 throw .ENODEV
             }
             do throws(Errno) {
-                try vfs.mount(fileSystem, at: target, in: context, flags: mountFlags)
+                let typeName = type == Array("ramfs".utf8) ? Array("tmpfs".utf8) : type == Array("tmpfs".utf8) ? type : Array("ext4".utf8)
+                try vfs.mount(fileSystem, at: target, in: context, flags: mountFlags, source: source, typeName: typeName)
             } catch {
                 fileSystem.unmounted()
                 throw error

@@ -61,6 +61,8 @@ extension Syscalls {
         child.arguments = parent.arguments
         child.environment = parent.environment
         child.executablePath = parent.executablePath
+        child.executable = parent.executable
+        child.auxiliaryVector = parent.auxiliaryVector
 
         let thread = Thread(id: id, process: child, name: "main")
         guard let kernelStack = KernelStack.allocate() else {
@@ -167,9 +169,13 @@ extension Syscalls {
         for i in 1..<process.signalActions.count where process.signalActions[i].handler != Signals.SIG_IGN {
             process.signalActions[i] = SignalAction()
         }
-        process.arguments = arguments
-        process.environment = environment
-        process.executablePath = path
+        process.lock.withLock {
+            process.arguments = arguments
+            process.environment = environment
+            process.executablePath = path
+            process.executable = loaded.executable
+            process.auxiliaryVector = loaded.auxiliaryVector
+        }
         me.comm = Array(path.split(separator: UInt8(ascii: "/")).last.map { Array($0.prefix(15)) } ?? [])
         DebugThreads.register(me)
         me.fsBase = 0

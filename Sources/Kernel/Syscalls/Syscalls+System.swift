@@ -132,7 +132,7 @@ extension Syscalls {
             t.comm = Array(name.prefix(15))
             return .success(0)
         case 16:  // PR_GET_NAME
-            var name = t.comm.isEmpty ? Array(process.name.utf8.suffix(15)) : t.comm
+            var name = ProcProcessReports.commandName(process, thread: t)
             while name.count < 16 { name.append(0) }
             if let e = UserMemory.copyOut(name, to: a.a1) { return .failure(e) }
             return .success(0)
