@@ -5,8 +5,12 @@ let memoryGuestTests: [GuestTest] = [
         status: 0, expect: [.contains("memory: frames ok, 2 MiB block ok, heap ok, stacks ok"), .matches(#"memory: [0-9]+ KiB managed"#)]),
     GuestTest(
         "a static program runs in 3 MiB of memory (OSv needs 11 MB)", "--quiet /bin/hello-static floor",
-        machines: [.q35, .microvm], status: 0, expect: [.contains("arg 1: floor")], memoryMiB: 3,
-        programs: ["hello-static"]),
+        status: 0, expect: [.contains("arg 1: floor")], memoryMiB: 3, programs: ["hello-static"]),
+    // q35's firmware puts the image below a 160 KiB ACPI area at the top of RAM, which in a
+    // 3 MiB VM is where the kernel ends.
+    GuestTest(
+        "a static program runs in 4 MiB of memory on q35", "--quiet /bin/hello-static floor", machines: [.q35],
+        status: 0, expect: [.contains("arg 1: floor")], memoryMiB: 4, programs: ["hello-static"]),
     GuestTest(
         "ASLR: a static-pie's code, stack, heap and mmap move on every execve", "--quiet /bin/aslr-static-pie",
         status: 0, expect: [.contains("aslr: code 4 stack 4 heap 4 mmap 4")], programs: ["aslr-static-pie"]),

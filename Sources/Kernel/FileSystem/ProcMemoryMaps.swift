@@ -35,7 +35,7 @@ enum ProcMemoryMaps {
                 entry.name = Array("[heap]".utf8)
                 result.append(entry)
             case .stack:
-                if area.end == AddressSpace.stackTop { entry.name = Array("[stack]".utf8) }
+                if area.end == report.stackTop { entry.name = Array("[stack]".utf8) }
                 result.append(entry)
             case .anonymous:
                 appendNamed(entry, names: report.segmentNames, to: &result)

@@ -112,7 +112,7 @@ enum ProcProcessReports {
                 stat.startCode = code.map { $0.start }.min() ?? 0
                 stat.endCode = code.map { $0.end }.max() ?? 0
             }
-            stat.startStack = AddressSpace.stackTop
+            stat.startStack = report.stackTop
             stat.startBreak = report.heapStart
         }
         stat.pending = (subject?.pendingSignals ?? 0) | process.sharedPendingSignals

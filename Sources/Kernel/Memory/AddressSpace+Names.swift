@@ -38,13 +38,15 @@ extension AddressSpace {
         var heapStart: UInt64
         var heapEnd: UInt64
         var residentPages: Int
+        /// Top of the main thread's stack (randomised per address space).
+        var stackTop: UInt64
     }
 
     var report: Report {
         lock.withLock {
             Report(
                 areas: map.areas, files: mappedFiles, segmentNames: segmentNames, heapStart: heapStart, heapEnd: heapEnd,
-                residentPages: residentPages)
+                residentPages: residentPages, stackTop: layout.stackTop)
         }
     }
 }
