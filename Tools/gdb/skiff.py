@@ -17,7 +17,7 @@ import struct
 
 import gdb
 
-THREAD_LIMIT = 1024
+THREAD_LIMIT = 512
 CPU_LIMIT = 64
 ENTRY_SIZE = 48          # skiff_debug_thread
 PERCPU_CURRENT = 24      # skiff_percpu.current_thread

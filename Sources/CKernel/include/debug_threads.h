@@ -6,7 +6,7 @@
 
 #include <stdint.h>
 
-#define SKIFF_DEBUG_THREAD_LIMIT 1024
+#define SKIFF_DEBUG_THREAD_LIMIT 512
 #define SKIFF_DEBUG_CPU_LIMIT 64
 
 typedef struct skiff_debug_thread {
