@@ -1,6 +1,6 @@
 /* /init of the Linux guest `make bench` compares Skiff with: mounts /proc, /dev and /sys, loads
  * the kernel modules listed in /etc/modules (dependencies first, as the host wrote them), brings
- * up the loopback interface, runs
+ * up the loopback interface and eth0 (if any), runs
  * the program given after `--` on the kernel command line, prints its exit status and powers off.
  *
  * Lines it prints (the host parses them):
@@ -12,7 +12,9 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <arpa/inet.h>
 #include <net/if.h>
+#include <net/route.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
@@ -45,6 +47,43 @@ static void loopback_up(void) {
         if (ioctl(fd, SIOCSIFFLAGS, &r) != 0) say("lo up", strerror(errno));
     }
     if (fd >= 0) close(fd);
+}
+
+/* eth0, when there is one, gets what QEMU's user network would hand out by DHCP (Skiff asks
+ * its DHCP server; this /init has no client): 10.0.2.15/24, gateway 10.0.2.2. */
+static void set_address(int fd, unsigned long request, const char *address) {
+    struct ifreq r;
+    memset(&r, 0, sizeof r);
+    strcpy(r.ifr_name, "eth0");
+    struct sockaddr_in *a = (struct sockaddr_in *)&r.ifr_addr;
+    a->sin_family = AF_INET;
+    inet_pton(AF_INET, address, &a->sin_addr);
+    if (ioctl(fd, request, &r) != 0) say("eth0 address", strerror(errno));
+}
+
+static void ethernet_up(void) {
+    if (if_nametoindex("eth0") == 0) return;
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    if (fd < 0) return;
+    set_address(fd, SIOCSIFADDR, "10.0.2.15");
+    set_address(fd, SIOCSIFNETMASK, "255.255.255.0");
+    struct ifreq r;
+    memset(&r, 0, sizeof r);
+    strcpy(r.ifr_name, "eth0");
+    if (ioctl(fd, SIOCGIFFLAGS, &r) == 0) {
+        r.ifr_flags |= IFF_UP;
+        if (ioctl(fd, SIOCSIFFLAGS, &r) != 0) say("eth0 up", strerror(errno));
+    }
+    struct rtentry route;
+    memset(&route, 0, sizeof route);
+    struct sockaddr_in *gateway = (struct sockaddr_in *)&route.rt_gateway;
+    gateway->sin_family = AF_INET;
+    inet_pton(AF_INET, "10.0.2.2", &gateway->sin_addr);
+    ((struct sockaddr_in *)&route.rt_dst)->sin_family = AF_INET;
+    ((struct sockaddr_in *)&route.rt_genmask)->sin_family = AF_INET;
+    route.rt_flags = RTF_UP | RTF_GATEWAY;
+    if (ioctl(fd, SIOCADDRT, &route) != 0) say("default route", strerror(errno));
+    close(fd);
 }
 
 /* Each line of /etc/modules is a path to a .ko file; load them in order. */
@@ -83,6 +122,7 @@ int main(int argc, char **argv) {
     mount_or_say("tmpfs", "/tmp", "tmpfs");
     load_modules();
     loopback_up();
+    ethernet_up();
     printf("skiff-bench-init: boot-us %lld\n", boot_us);
     fflush(stdout);
 

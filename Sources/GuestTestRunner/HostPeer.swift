@@ -246,28 +246,3 @@ final class HostPeerSession: @unchecked Sendable {
         return result
     }
 }
-
-/// The console as it arrives, for host peers that must wait for the guest.
-final class ConsoleWatch: @unchecked Sendable {
-    private let pipe = Pipe()
-    private let lock = NSLock()
-    private var text = ""
-
-    init() {
-        pipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            guard let self, !data.isEmpty else { return }
-            self.lock.lock()
-            self.text += String(decoding: data, as: UTF8.self)
-            self.lock.unlock()
-        }
-    }
-
-    var sink: FileHandle { pipe.fileHandleForWriting }
-
-    func contains(_ s: String) -> Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return text.contains(s)
-    }
-}

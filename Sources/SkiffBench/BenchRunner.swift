@@ -21,11 +21,33 @@ struct BenchRunner {
             guard made.status == 0 else { throw SkiffError("mke2fs failed: \(made.errorText)") }
             attached = ext4Disk
         }
-        let vm = system.virtualMachine(
+        var vm = system.virtualMachine(
             image: workload.image, arguments: workload.arguments, settings: settings, disk: attached, timeout: timeout)
+        let load = Outcome<Result<Double, SkiffBenchError>>()
+        let loadDone = DispatchSemaphore(value: 0)
+        if let http = workload.httpLoad {
+            let hostPort = HTTPLoad.freePort()
+            vm.network = .user
+            vm.forwards = [VirtualMachine.PortForward(hostPort: hostPort, guestPort: http.guestPort)]
+            let deadline = Date().addingTimeInterval(timeout)
+            Thread.detachNewThread {
+                load.value = HTTPLoad(hostPort: hostPort, seconds: http.seconds, connections: http.connections)
+                    .run(deadline: deadline)
+                loadDone.signal()
+            }
+        }
         let outcome = try vm.run(accelerator: settings.accelerator)
         let status = system.status(of: outcome)
         var result = WorkloadResult.parse(console: outcome.console)
+        if workload.httpLoad != nil {
+            loadDone.wait()
+            switch load.value {
+            case .success(let rate)?: result.values["http-requests"] = rate
+            case .failure(let error)?:
+                if result.unavailable["http-requests"] == nil { result.unavailable["http-requests"] = "(" + error.message + ")" }
+            case nil: break
+            }
+        }
         result.totalSeconds = outcome.elapsed
         if let marker = workload.bootMarker { result.bootSeconds = outcome.timeline.elapsed(untilLineContaining: marker) }
         var problems: [String] = []

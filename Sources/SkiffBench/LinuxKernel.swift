@@ -27,7 +27,7 @@ struct LinuxKernel {
         return LinuxKernel(path: "/boot/vmlinuz-" + newest, version: newest)
     }
 
-    /// The modules to load for a virtio-blk disk with ext4 on `machine`, dependencies first
+    /// The modules to load for a virtio-blk disk with ext4 and virtio-net on `machine`, dependencies first
     /// (`modprobe --show-depends`), as host paths.
     func blockModules(machine: VirtualMachine.Machine) throws -> [String] {
         let transport = machine == .microvm ? "virtio_mmio" : "virtio_pci"
@@ -35,7 +35,7 @@ struct LinuxKernel {
             throw SkiffError("modprobe is missing: install kmod", exitStatus: ExitStatus.unavailable)
         }
         var modules: [String] = []
-        for module in [transport, "virtio_blk", "ext4"] {
+        for module in [transport, "virtio_blk", "virtio_net", "ext4"] {
             let result = try Subprocess(modprobe, ["-S", version, "--show-depends", module]).run()
             guard result.status == 0 else {
                 throw SkiffError("modprobe cannot resolve \(module) for Linux \(version): \(result.errorText)")

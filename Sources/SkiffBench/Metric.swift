@@ -23,6 +23,7 @@ struct Metric {
         Metric(id: "file-read-4t", title: "file read, 4 threads", unit: "MiB/s", lowerIsBetter: false),
         Metric(id: "tcp-loopback-throughput", title: "TCP over loopback, one stream", unit: "MiB/s", lowerIsBetter: false),
         Metric(id: "tcp-loopback-round-trips", title: "TCP over loopback, 1-byte round trips", unit: "round trips/s", lowerIsBetter: false),
+        Metric(id: "http-requests", title: "HTTP requests from the host, 4 connections", unit: "req/s", lowerIsBetter: false),
         Metric(id: "block-random-read-4k", title: "virtio-blk random 4 KiB reads", unit: "IOPS", lowerIsBetter: false),
         Metric(id: "block-sequential-read", title: "virtio-blk sequential reads", unit: "MiB/s", lowerIsBetter: false),
         Metric(id: "ext4-small-files", title: "ext4: create, write 4 KiB, fsync", unit: "files/s", lowerIsBetter: false),

@@ -5,6 +5,9 @@ struct Workload {
     var arguments: [String]
     /// What is attached as virtio-blk.
     var disk: BenchDisk = .none
+    /// Load the host puts on a server the program runs (it gets virtio-net on QEMU's user
+    /// network and a forward of the port to the host); its rate is the metric `http-requests`.
+    var httpLoad: (guestPort: Int, seconds: Double, connections: Int)? = nil
     /// Time the boot to the line containing this text (host clock, from QEMU's start).
     var bootMarker: String? = nil
     /// The `bench:` results the program must print.
@@ -25,6 +28,7 @@ struct Workload {
         let writeMiB = quick ? 4 : 32
         let streamMiB = quick ? 8 : 256
         let tcpRounds = quick ? 200 : 5_000
+        let httpSeconds: Double = quick ? 1 : 5
         return [
             Workload(
                 name: "boot", image: .hello, arguments: ["/bin/hello"], bootMarker: helloMarker, metrics: ["boot-clock"]),
@@ -40,6 +44,9 @@ struct Workload {
             Workload(
                 name: "tcp-loopback", image: .suite, arguments: ["/bin/tcploop", "\(streamMiB)", "\(tcpRounds)"],
                 metrics: ["tcp-loopback-throughput", "tcp-loopback-round-trips"]),
+            Workload(
+                name: "http", image: .suite, arguments: ["/bin/httpd", "8080"],
+                httpLoad: (guestPort: 8080, seconds: httpSeconds, connections: 4), metrics: ["http-requests"]),
             Workload(
                 name: "block-read", image: .suite, arguments: ["/bin/blockread", "/dev/vda", "\(reads)", "\(diskPasses)"],
                 disk: .raw, metrics: ["block-random-read-4k", "block-sequential-read"]),
