@@ -87,7 +87,7 @@ struct Run: ParsableCommand {
 
             let prepared = try PreparedRun.prepare(
                 image: image, arguments: args, files: file, directories: dir, interpreterData: !noInterpreterData,
-                kernelOnly: !bootOptions.isEmpty, cache: ImageCache(), progress: progress)
+                kernelOnly: !bootOptions.isEmpty, bootOptions: bootOptions, cache: ImageCache(), progress: progress)
             options.arguments = prepared.arguments
             var summary: [String: Any] = ["cacheHit": prepared.cacheHit]
             summary["image"] = prepared.imagePath

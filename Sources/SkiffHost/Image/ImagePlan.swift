@@ -33,6 +33,8 @@ public struct ImagePlan {
     public var programs: [HostProgram] = []
     public var files: [Mapping] = []
     public var directories: [Mapping] = []
+    /// Empty directories to create (mount points for `--mount-fs` volumes).
+    public var mountPoints: [String] = []
     public var manifests: [(manifest: Manifest, baseDirectory: String)] = []
     public var config = ImageConfig()
     /// Add the data directories of known interpreters (`InterpreterData.table`).
@@ -106,6 +108,7 @@ public struct ImagePlan {
             }
             try ManifestExpander.addTree(host: mapping.hostPath, guest: mapping.guestPath, resolveSymlinks: true, into: &spec)
         }
+        for path in mountPoints where spec[path] == nil { spec.set(path, .directory) }
         if let program = config.command.first, program.hasPrefix("/"), spec[program] == nil {
             note("the command's program \(program) is not in the image: add it with programs, --program or a manifest line")
         }

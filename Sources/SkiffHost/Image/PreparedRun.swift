@@ -12,7 +12,7 @@ public struct PreparedRun {
     /// `HOST[:GUEST]`) through the cache.
     public static func prepare(
         image: String?, arguments: [String], files: [String] = [], directories: [String] = [], interpreterData: Bool = true,
-        kernelOnly: Bool = false, cache: ImageCache, progress: ProgressReporter = ProgressReporter(style: .silent)
+        kernelOnly: Bool = false, bootOptions: [String] = [], cache: ImageCache, progress: ProgressReporter = ProgressReporter(style: .silent)
     ) throws -> PreparedRun {
         var args = arguments
         let target: RunTarget
@@ -44,12 +44,24 @@ public struct PreparedRun {
             plan.files = try files.map { try ImagePlan.Mapping.parse($0, option: "--file") }
             plan.directories = try directories.map { try ImagePlan.Mapping.parse($0, option: "--dir") }
             plan.addsInterpreterData = interpreterData
+            plan.mountPoints = mountPoints(in: bootOptions)
             // The image records how to start the program; the arguments are this run's, so one
             // image serves every argument list.
             plan.config.command = program.commandPrefix
             let built = try ImageBuild.build(plan: plan, name: nil, source: program.hostPath, cache: cache, progress: progress)
             return PreparedRun(
                 imagePath: built.path, config: plan.config, arguments: program.commandPrefix + args, cacheHit: built.cacheHit)
+        }
+    }
+
+    /// The directories `--mount-fs=TYPE,SOURCE,PATH` boot options mount on, which an image built
+    /// for the run must have (the image is read-only, so the kernel cannot make them).
+    public static func mountPoints(in bootOptions: [String]) -> [String] {
+        bootOptions.compactMap { option in
+            guard option.hasPrefix("--mount-fs=") else { return nil }
+            let parts = option.dropFirst("--mount-fs=".count).split(separator: ",", omittingEmptySubsequences: false)
+            guard parts.count == 3, parts[2].hasPrefix("/"), parts[2].count > 1 else { return nil }
+            return String(parts[2])
         }
     }
 }
