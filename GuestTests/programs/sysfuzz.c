@@ -14,7 +14,8 @@
  * would legitimately end or escape the test are never made: exit, exit_group, kill/tkill/tgkill,
  * reboot, fork/vfork/clone/clone3 (a fuzzing child would multiply), mount/umount2/pivot_root
  * (they would change the tree for everyone: one file-system namespace) and real-time scheduling
- * (a spinning SCHED_FIFO child could starve the parent). Children write to /dev/null.
+ * (a spinning SCHED_FIFO child could starve the parent). Children's stdin, stdout and stderr
+ * are /dev/null; the pipe, sockets and eventfd are non-blocking.
  *
  * Afterwards the parent checks the kernel still answers: getpid, a write to stdout, a file
  * created, written and read back, the program's own file read, a thread created and joined, a child forked
@@ -112,6 +113,7 @@ static void fuzz(uint64_t seed, int calls, struct progress *progress) {
     rng = seed;
     int null = open("/dev/null", O_RDWR);
     if (null >= 0) {
+        dup2(null, 0); /* the console is stdin too */
         dup2(null, 1);
         dup2(null, 2);
     }
@@ -204,6 +206,8 @@ int main(int argc, char **argv) {
     fds[fd_count++] = 0;
     fds[fd_count++] = 1;
     fds[fd_count++] = 1000;
+    /* Non-blocking, so more calls do something than wait for the time limit. */
+    for (int i = 2; i < fd_count - 3; i++) fcntl(fds[i], F_SETFL, O_NONBLOCK);
 
     int ok = 1;
     for (int a = first; a < argc; a++) {
