@@ -1,9 +1,9 @@
 /* Resources running out: the application gets an error, the kernel keeps going.
  *
- *   faults oom         in a small VM: populated mappings until ENOMEM, the memory comes back
- *                      when unmapped; a child touching lazily allocated memory past the end dies
- *                      by a signal, not the kernel; descriptors, pipes and fork fail cleanly or
- *                      work while memory is short
+ *   faults oom         in a small VM: a child touching memory until none is left dies by a
+ *                      signal, not the kernel, and its memory comes back; fork of a process
+ *                      holding most of memory is ENOMEM (fork copies eagerly); pipes and files
+ *                      fail cleanly or work while memory is short
  *   faults tmpfs-full  write /tmp until ENOSPC: nothing written is lost, the space comes back
  *                      after unlink
  */
@@ -18,85 +18,88 @@
 #include <unistd.h>
 
 #define CHUNK (1 << 20)
-#define MAX_CHUNKS 4096
 
-static void *chunks[MAX_CHUNKS];
+/* Shared with the children: how many MiB they have touched. */
+static volatile long *touched;
 
-/* Populated 1 MiB mappings until one fails; returns how many succeeded. */
-static int fill_memory(int *error) {
-    int n = 0;
-    *error = 0;
-    while (n < MAX_CHUNKS) {
-        void *p = mmap(0, CHUNK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-        if (p == MAP_FAILED) {
-            *error = errno;
-            break;
-        }
-        ((volatile char *)p)[0] = 1;
-        ((volatile char *)p)[CHUNK - 1] = 1;
-        chunks[n++] = p;
+/* Touches fresh memory 1 MiB at a time, every page, up to `limit` MiB (or until the kernel runs
+ * out and the process dies). */
+static void touch_memory(long limit) {
+    for (*touched = 0; *touched < limit; (*touched)++) {
+        char *p = mmap(0, CHUNK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (p == MAP_FAILED) _exit(4);
+        for (long i = 0; i < CHUNK; i += 4096) p[i] = 1;
     }
-    return n;
 }
 
-static void release(int n) {
-    for (int i = 0; i < n; i++) munmap(chunks[i], CHUNK);
-}
-
-static int oom(void) {
-    int error;
-    int first = fill_memory(&error);
-    CHECK(error == ENOMEM, "populated mappings end with ENOMEM after %d MiB (errno %d)", first, error);
-    CHECK(first > 4 && first < MAX_CHUNKS, "%d MiB before running out", first);
-
-    /* With memory exhausted, kernel objects fail cleanly (or still work). */
-    int p[2];
-    int r = pipe(p);
-    CHECK(r == 0 || errno == ENOMEM || errno == ENFILE || errno == EMFILE, "pipe: %d", r);
-    if (r == 0) { close(p[0]); close(p[1]); }
-    int fd = open("/tmp/oom-file", O_CREAT | O_RDWR, 0644);
-    if (fd >= 0) {
-        char page[4096] = {1};
-        ssize_t w = write(fd, page, sizeof page);
-        CHECK(w == (ssize_t)sizeof page || errno == ENOMEM || errno == ENOSPC, "write to tmpfs: %zd", w);
-        close(fd);
-        unlink("/tmp/oom-file");
-    } else {
-        CHECK(errno == ENOMEM || errno == ENOSPC, "open while out of memory");
-    }
+/* A child touching memory until it dies; returns the MiB it got, or -1. */
+static long exhaust(void) {
     pid_t child = fork();
-    if (child == 0) _exit(3);
-    if (child > 0) {
-        int status = 0;
-        CHECK(waitpid(child, &status, 0) == child, "reap the child forked while memory is short");
-    } else {
-        CHECK(errno == ENOMEM || errno == EAGAIN, "fork while out of memory");
-    }
-    void *big = malloc(64 << 20);
-    CHECK(big == 0, "malloc(64 MiB) fails when memory is gone");
-
-    release(first);
-    int again = fill_memory(&error);
-    CHECK(again >= first - 2, "the memory came back: %d MiB then %d MiB", first, again);
-    release(again);
-
-    /* Lazily allocated memory past the end: the child dies, the parent and kernel go on. */
-    child = fork();
     if (child == 0) {
-        size_t size = (size_t)(first + 64) * CHUNK;
-        char *lazy = mmap(0, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-        if (lazy == MAP_FAILED) _exit(4);
-        for (size_t i = 0; i < size; i += 4096) lazy[i] = 1;
+        touch_memory(1 << 20);
         _exit(5);
     }
     int status = 0;
     CHECK(child > 0 && waitpid(child, &status, 0) == child, "reap the child that ran out");
-    CHECK(WIFSIGNALED(status) || (WIFEXITED(status) && WEXITSTATUS(status) == 4),
-          "the child touching too much memory is killed by a signal (status %#x)", status);
-    int after = fill_memory(&error);
-    CHECK(after >= first - 2, "its memory came back too: %d MiB", after);
-    release(after);
-    printf("faults: out of memory: ENOMEM after %d MiB, memory back after unmap\n", first);
+    CHECK(WIFSIGNALED(status), "the child touching too much memory is killed by a signal (status %#x)", status);
+    return WIFSIGNALED(status) ? *touched : -1;
+}
+
+static int oom(void) {
+    touched = mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    long capacity = exhaust();
+    CHECK(capacity > 4, "%ld MiB before running out", capacity);
+    long again = exhaust();
+    CHECK(again >= capacity - 2, "the memory came back: %ld MiB then %ld MiB", capacity, again);
+
+    /* fork copies private memory eagerly: a process holding most of memory cannot be copied. */
+    long held = capacity * 2 / 3;
+    char **mine = malloc(sizeof(char *) * (size_t)held);
+    for (long m = 0; m < held; m++) {
+        mine[m] = mmap(0, CHUNK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        for (long i = 0; i < CHUNK; i += 4096) mine[m][i] = 1;
+    }
+    pid_t child = fork();
+    if (child == 0) _exit(3);
+    int status = 0;
+    if (child > 0) waitpid(child, &status, 0);
+    CHECK(child < 0 && errno == ENOMEM, "fork of a process holding %ld of %ld MiB is ENOMEM (pid %d)", held, capacity,
+          (int)child);
+
+    for (long m = 0; m < held; m++) munmap(mine[m], CHUNK);
+    free(mine);
+
+    /* Nearly all memory held by a child that then waits: kernel objects fail cleanly or work. */
+    pid_t filler = fork();
+    if (filler == 0) {
+        touch_memory(capacity - 1);
+        pause();
+        _exit(0);
+    }
+    for (int i = 0; i < 200 && *touched < capacity - 1; i++) usleep(20000);
+    int p[2];
+    int r = pipe(p);
+    CHECK(r == 0 || errno == ENOMEM || errno == ENFILE, "pipe while memory is short: %d", r);
+    if (r == 0) {
+        CHECK(write(p[1], "x", 1) == 1 || errno == ENOMEM, "write to the pipe");
+        close(p[0]);
+        close(p[1]);
+    }
+    int fd = open("/tmp/oom-file", O_CREAT | O_RDWR, 0644);
+    CHECK(fd >= 0 || errno == ENOMEM || errno == ENOSPC, "open while memory is short");
+    if (fd >= 0) {
+        static char page[65536];
+        ssize_t w = write(fd, page, sizeof page);
+        CHECK(w > 0 || errno == ENOMEM || errno == ENOSPC, "write to tmpfs while memory is short: %zd", w);
+        close(fd);
+        unlink("/tmp/oom-file");
+    }
+    kill(filler, SIGKILL);
+    CHECK(waitpid(filler, &status, 0) == filler && WIFSIGNALED(status), "the filler is killed");
+    long after = exhaust();
+    CHECK(after >= capacity - 2, "all memory came back: %ld MiB", after);
+    printf("faults: out of memory: a child got %ld MiB then died, fork of %ld MiB is ENOMEM, memory comes back\n",
+           capacity, held);
     return check_summary();
 }
 
