@@ -25,7 +25,7 @@ APT_PACKAGES := qemu-system-x86_64:qemu-system-x86 qemu-img:qemu-utils musl-gcc:
 # Only for the plots of a full `make bench`.
 BENCH_APT_PACKAGES := /usr/lib/python3/dist-packages/matplotlib/__init__.py:python3-matplotlib
 
-.PHONY: all deps bench-deps kernel host run check test-host test-guest guest-programs clean bench bench-programs
+.PHONY: all deps bench-deps kernel host run check test-host test-guest guest-programs clean bench bench-programs fuzz fuzz-build
 
 # Guest test programs: C sources built three ways (musl static, musl static-pie, glibc dynamic).
 GUEST_SOURCES := $(wildcard GuestTests/programs/*.c)
@@ -103,8 +103,42 @@ run: deps kernel host guest-programs
 
 check: deps
 	$(MAKE) test-host
+	$(MAKE) fuzz FUZZ_SECONDS=$(CHECK_FUZZ_SECONDS)
 	$(MAKE) test-guest
 	$(MAKE) bench BENCH_QUICK=1
+
+# Fuzzing (docs/security.md): libFuzzer harnesses of the parsers that read outside data, built
+# with AddressSanitizer and coverage instrumentation into one binary, skiff-fuzz NAME. Each harness
+# runs FUZZ_SECONDS from its seed corpus Fuzz/corpus/NAME (new inputs go to build/fuzz/NAME, not
+# into the repository); any crash or timeout fails (not leaks: a stack or volume dropped at the end
+# of an input may leave reference cycles the kernel, which never drops them, does not have), and the crashing input is left in
+# build/fuzz as crash-*. FUZZ_HARNESSES picks some; FUZZ_ARGS adds libFuzzer options.
+FUZZ_SECONDS ?= 20
+CHECK_FUZZ_SECONDS ?= 5
+FUZZ_HARNESSES ?= cmdline elf image ext4 net http
+FUZZ_ARGS ?=
+FUZZ_BIN := .build/release/skiff-fuzz
+FUZZER_LIB = $(firstword $(wildcard $(SWIFT_ROOT)/usr/lib/clang/*/lib/linux/libclang_rt.fuzzer_no_main-x86_64.a))
+FUZZ_BUILD_FLAGS = -c release --product skiff-fuzz -Xswiftc -DFUZZING -Xswiftc -sanitize=address \
+  -Xswiftc -sanitize-coverage=edge,trace-cmp,inline-8bit-counters,pc-table -Xlinker $(FUZZER_LIB) -Xlinker -lstdc++
+
+fuzz-build:
+	@test -n "$(FUZZER_LIB)" || { echo "error: libFuzzer (libclang_rt.fuzzer_no_main) not found under $(SWIFT_ROOT)"; exit 1; }
+	$(SWIFT) build $(FUZZ_BUILD_FLAGS)
+
+fuzz: fuzz-build
+	@mkdir -p $(BUILD)/fuzz
+	@for h in $(FUZZ_HARNESSES); do \
+	  mkdir -p $(BUILD)/fuzz/$$h; \
+	  max=$$($(FUZZ_BIN) list | awk -v h=$$h '$$1 == h { sub("-max_len=", "", $$2); print $$2 }'); \
+	  dict=""; [ -f Fuzz/dict/$$h.dict ] && dict="-dict=Fuzz/dict/$$h.dict"; \
+	  echo "fuzz: $$h for $(FUZZ_SECONDS) s"; \
+	  SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0 $(FUZZ_BIN) $$h -max_total_time=$(FUZZ_SECONDS) -max_len=$$max \
+	    -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix=$(BUILD)/fuzz/ $$dict $(FUZZ_ARGS) \
+	    $(BUILD)/fuzz/$$h Fuzz/corpus/$$h > $(BUILD)/fuzz/$$h.log 2>&1; \
+	  status=$$?; grep -E '^(Done|stat::number_of_executed_units|stat::new_units_added)' $(BUILD)/fuzz/$$h.log | tr '\n' ' '; echo; \
+	  if [ $$status != 0 ]; then tail -60 $(BUILD)/fuzz/$$h.log; echo "fuzz: $$h failed (log $(BUILD)/fuzz/$$h.log)"; exit 1; fi; \
+	done
 
 # Benchmarks: Skiff beside Debian's Linux kernel under the same QEMU settings (docs/benchmarks.md).
 #   make bench                  median of BENCH_RUNS runs per system, table, results and plots in build/bench

@@ -22,6 +22,7 @@ let package = Package(
         .executable(name: "Kernel", targets: ["Kernel"]),
         .executable(name: "skiff-guest-tests", targets: ["GuestTestRunner"]),
         .executable(name: "skiff-bench", targets: ["SkiffBench"]),
+        .executable(name: "skiff-fuzz", targets: ["SkiffFuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
@@ -69,6 +70,9 @@ let package = Package(
             name: "SkiffBench",
             dependencies: ["SkiffHost"]
         ),
+        // libFuzzer harnesses of the parsers that read outside data (`make fuzz`).
+        .target(name: "Fuzzing", dependencies: ["Boot", "ELF", "ImageFS", "Ext4", "Storage", "Net", "Monitoring"]),
+        .executableTarget(name: "SkiffFuzz", dependencies: ["Fuzzing"]),
 
         // MARK: Host tests
         .testTarget(name: "BootTests", dependencies: ["Boot"]),
@@ -88,5 +92,6 @@ let package = Package(
         .testTarget(name: "SkiffHostTests", dependencies: ["SkiffHost", "Boot", "ImageFS", "Trace"]),
         .testTarget(name: "TraceTests", dependencies: ["Trace"]),
         .testTarget(name: "MonitoringTests", dependencies: ["Monitoring"]),
+        .testTarget(name: "FuzzingTests", dependencies: ["Fuzzing"]),
     ]
 )

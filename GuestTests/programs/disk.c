@@ -7,6 +7,8 @@
  *   disk churn DIR     write, fsync, rename and delete forever; "durable N" once round N is
  *                      fsynced (the host kills the VM at a random moment)
  *   disk raw DEV       read and write the block device itself
+ *   disk ioerror DEV   the host's disk fails reads of sector 2048 and writes of sector 4096
+ *                      (QEMU blkdebug): EIO for those, the rest of the disk keeps working
  *   disk mount DEV DIR mount(2) and umount2(2) of ext4, read-write then read-only; leaves
  *                      DIR/mounted.txt
  */
@@ -279,6 +281,24 @@ static int raw(const char *dev) {
     return check_summary();
 }
 
+static int io_errors(const char *dev) {
+    int fd = open(dev, O_RDWR);
+    CHECK(fd >= 0, "open %s", dev);
+    unsigned char buf[4096];
+    CHECK(pread(fd, buf, 4096, 0) == 4096 && matches(buf, 4096, 3, 0), "sector 0 reads");
+    for (int i = 0; i < 3; i++) CHECK_ERRNO(pread(fd, buf, 4096, 1 << 20), EIO);
+    CHECK_ERRNO(pread(fd, buf, 512, (1 << 20) + 0), EIO);
+    fill(buf, 4096, 9, 0);
+    CHECK_ERRNO(pwrite(fd, buf, 4096, 2 << 20), EIO);
+    CHECK(pwrite(fd, buf, 4096, 3 << 20) == 4096, "a write elsewhere succeeds");
+    CHECK(fsync(fd) == 0, "fsync");
+    CHECK(pread(fd, buf, 4096, 3 << 20) == 4096 && matches(buf, 4096, 9, 0), "and reads back");
+    CHECK(pread(fd, buf, 4096, 4096) == 4096 && matches(buf, 4096, 3, 4096), "sector 8 still reads");
+    close(fd);
+    printf("disk: I/O errors: ok\n");
+    return check_summary();
+}
+
 static int mount_calls(const char *dev, const char *dir) {
     char p[600];
     struct statfs sf;
@@ -309,6 +329,7 @@ int main(int argc, char **argv) {
     if (argc == 3 && strcmp(argv[1], "fill") == 0) return fill_volume(argv[2]);
     if (argc == 3 && strcmp(argv[1], "churn") == 0) return churn(argv[2]);
     if (argc == 3 && strcmp(argv[1], "raw") == 0) return raw(argv[2]);
+    if (argc == 3 && strcmp(argv[1], "ioerror") == 0) return io_errors(argv[2]);
     if (argc == 4 && strcmp(argv[1], "mount") == 0) return mount_calls(argv[2], argv[3]);
     fprintf(stderr, "usage: disk tree|fill|churn DIR, disk raw DEVICE\n");
     return 2;

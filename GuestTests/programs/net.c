@@ -4,7 +4,9 @@
  *
  *   net               all loopback checks, then "N passed, M failed"
  *   net client HOST PORT [udp]   connect to a host server, send "ping from skiff", print the reply
- *   net server PORT N            accept N connections on 0.0.0.0:PORT, echo each upper-cased */
+ *   net server PORT N            accept N connections on 0.0.0.0:PORT, echo each upper-cased
+ *   net storm TCPPORT UDPPORT    serve TCP (echo upper-cased) and count UDP datagrams while the
+ *                                host sends garbage, until a connection says "quit" */
 #define _GNU_SOURCE
 #include "../include/check.h"
 #include <arpa/inet.h>
@@ -416,16 +418,23 @@ static int client_mode(const char *host, int port, int udp) {
     return 0;
 }
 
-static int server_mode(int port, int count) {
+/* A TCP socket listening on 0.0.0.0:port, or -1 (said why). */
+static int listen_on(int port, int backlog) {
     int fd = socket(AF_INET, SOCK_STREAM, 0);
     int one = 1;
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     struct sockaddr_storage ss;
     socklen_t len = make_address(AF_INET, "0.0.0.0", port, &ss);
-    if (bind(fd, (struct sockaddr *)&ss, len) != 0 || listen(fd, 16) != 0) {
+    if (bind(fd, (struct sockaddr *)&ss, len) != 0 || listen(fd, backlog) != 0) {
         printf("listen: %s\n", strerror(errno));
-        return 1;
+        return -1;
     }
+    return fd;
+}
+
+static int server_mode(int port, int count) {
+    int fd = listen_on(port, 16);
+    if (fd < 0) return 1;
     printf("listening on port %d\n", port);
     fflush(stdout);
     for (int i = 0; i < count; i++) {
@@ -450,6 +459,61 @@ static int server_mode(int port, int count) {
         close(c);
     }
     close(fd);
+    return 0;
+}
+
+/* A service under a storm of garbage from the host: every connection is read once (within two
+ * seconds) and answered upper-cased; datagrams are counted. Only "ping from host" is printed;
+ * "quit" ends the program. */
+static int storm_mode(int tcp_port, int udp_port) {
+    int fd = listen_on(tcp_port, 64);
+    if (fd < 0) return 1;
+    int udp = socket(AF_INET, SOCK_DGRAM, 0);
+    struct sockaddr_storage ss;
+    socklen_t len = make_address(AF_INET, "0.0.0.0", udp_port, &ss);
+    if (bind(udp, (struct sockaddr *)&ss, len) != 0) {
+        printf("bind udp: %s\n", strerror(errno));
+        return 1;
+    }
+    printf("listening on port %d\n", tcp_port);
+    long connections = 0, datagrams = 0, garbage = 0, errors = 0;
+    for (;;) {
+        struct pollfd p[2] = {{.fd = fd, .events = POLLIN}, {.fd = udp, .events = POLLIN}};
+        if (poll(p, 2, -1) < 0) {
+            printf("poll: %s\n", strerror(errno));
+            return 1;
+        }
+        if (p[1].revents & POLLIN) {
+            char d[65536];
+            while (recv(udp, d, sizeof d, MSG_DONTWAIT) >= 0) datagrams++;
+        }
+        if (!(p[0].revents & POLLIN)) continue;
+        int c = accept(fd, NULL, NULL);
+        if (c < 0) {
+            errors++;
+            continue;
+        }
+        connections++;
+        struct pollfd cp = {.fd = c, .events = POLLIN};
+        char buf[4096];
+        ssize_t n = poll(&cp, 1, 2000) == 1 ? recv(c, buf, sizeof buf - 1, 0) : -1;
+        if (n <= 0) {
+            close(c);
+            continue;
+        }
+        buf[n] = 0;
+        if (strcmp(buf, "quit\n") == 0) {
+            close(c);
+            break;
+        }
+        if (strcmp(buf, "ping from host\n") == 0) printf("received: %s", buf);
+        else garbage++;
+        for (ssize_t k = 0; k < n; k++) buf[k] = toupper((unsigned char)buf[k]);
+        send(c, buf, n, MSG_NOSIGNAL);
+        close(c);
+    }
+    printf("storm: %ld connections (%ld with garbage), %ld datagrams, %ld accept errors\n", connections, garbage,
+           datagrams, errors);
     return 0;
 }
 
@@ -483,6 +547,7 @@ int main(int argc, char **argv) {
     if (argc >= 3 && strcmp(argv[1], "resolver") == 0) return resolver_mode(argv[2]);
     if (argc >= 4 && strcmp(argv[1], "client") == 0) return client_mode(argv[2], atoi(argv[3]), argc > 4);
     if (argc >= 4 && strcmp(argv[1], "server") == 0) return server_mode(atoi(argv[2]), atoi(argv[3]));
+    if (argc >= 4 && strcmp(argv[1], "storm") == 0) return storm_mode(atoi(argv[2]), atoi(argv[3]));
     tcp_loopback(AF_INET, "127.0.0.1");
     tcp_loopback(AF_INET6, "::1");
     udp_loopback(AF_INET, "127.0.0.1");

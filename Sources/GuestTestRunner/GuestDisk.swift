@@ -13,6 +13,9 @@ struct GuestDisk: Sendable {
     var check: @Sendable (_ bytes: [UInt8], _ console: String) -> [String]
     var make: (@Sendable (_ path: String, _ build: String) throws -> Void)? = nil
     var inspect: (@Sendable (_ path: String, _ console: String) -> [String])? = nil
+    /// A QEMU blkdebug configuration (`[inject-error]` sections) the disk is attached through,
+    /// so reads or writes of chosen sectors fail as a broken disk's would.
+    var faults: String? = nil
 
     init(
         sectors: Int, contents: @escaping @Sendable (Int) -> UInt8 = { _ in 0 },
@@ -45,6 +48,14 @@ struct GuestDisk: Sendable {
         for i in 0..<bytes.count { bytes[i] = contents(i) }
         try Data(bytes).write(to: URL(fileURLWithPath: path))
         return path
+    }
+
+    /// How QEMU opens the image at `path`: through blkdebug when the disk has `faults` (its
+    /// configuration written beside the image).
+    func attachment(path: String) throws -> String {
+        guard let faults else { return path }
+        try Data(faults.utf8).write(to: URL(fileURLWithPath: path + ".blkdebug"))
+        return "blkdebug:\(path).blkdebug:\(path)"
     }
 
     /// What is wrong with the disk at `path` after the VM ended.

@@ -98,12 +98,22 @@ struct GuestTestRunner {
         vm.network = test.network ? .user : .none
         vm.legacyVirtioMMIO = test.legacyVirtioMMIO
         vm.extraArguments = test.qemuArguments
+        var diskPaths: [String] = []
+        defer {
+            for path in diskPaths {
+                try? FileManager.default.removeItem(atPath: path)
+                try? FileManager.default.removeItem(atPath: path + ".blkdebug")
+            }
+        }
         do {
-            for disk in test.disks { vm.disks.append(VirtualMachine.Disk(path: try disk.create(label: test.name, build: build))) }
+            for disk in test.disks {
+                let path = try disk.create(label: test.name, build: build)
+                diskPaths.append(path)
+                vm.disks.append(VirtualMachine.Disk(path: try disk.attachment(path: path)))
+            }
         } catch {
             return ("cannot create a disk image: \(error)", 0)
         }
-        defer { for disk in vm.disks { try? FileManager.default.removeItem(atPath: disk.path) } }
         let session = test.hostPeer.map { HostPeerSession($0) }
         let console = ConsoleWatch()
         if let session {
@@ -111,7 +121,7 @@ struct GuestTestRunner {
             vm.commandLine = vm.commandLine.replacingOccurrences(of: "{port}", with: String(port))
             vm.forwards = session.forwards
             switch session.peer {
-            case .client:
+            case .client, .storm:
                 vm.echo = console.sink
                 session.consoleReady = { console.contains("listening") }
             case .monitor(_, let appPort, _):
@@ -127,7 +137,7 @@ struct GuestTestRunner {
             return ("cannot run QEMU: \(error)", 0)
         }
         var problems: [String] = session?.finish() ?? []
-        for (disk, path) in zip(test.disks, vm.disks.map(\.path)) {
+        for (disk, path) in zip(test.disks, diskPaths) {
             problems += disk.problems(path: path, console: outcome.console)
         }
         if test.powerCut != nil {

@@ -19,6 +19,13 @@ enum HostPeer {
     /// the kernel's server on `apiPort` (with `cpus` CPUs), then ends the application like
     /// `client` with one connection to `appPort`.
     case monitor(apiPort: Int, appPort: Int, cpus: Int)
+    /// A storm of garbage at a guest service (`net storm`): once the guest prints "listening",
+    /// thousands of random UDP datagrams (some large enough to arrive as IP fragments) to the
+    /// forwarded `udpPort`, and TCP connections to `tcpPort` that send random bytes, reset at
+    /// once, or say nothing; then the service must still answer "ping from host" like
+    /// `client`, and "quit" ends it. (QEMU's user network carries payloads, not raw frames: the
+    /// `net` fuzzing harness covers malformed headers.)
+    case storm(tcpPort: Int, udpPort: Int)
 
     /// A TCP connection to 127.0.0.1:`port`, or nil when it is refused.
     static func connectLoopback(port: Int) -> Int32? {
@@ -57,7 +64,7 @@ final class HostPeerSession: @unchecked Sendable {
     /// The port the test's command line gets for `{port}`, and the host port of a forward.
     let port: Int
     let hostPort: Int
-    /// The host port forwarded to the monitoring API (`.monitor`).
+    /// The host port forwarded to the monitoring API (`.monitor`), or to the UDP port (`.storm`).
     let apiHostPort: Int
     private var monitorChecked = false
     private let lock = NSLock()
@@ -84,6 +91,10 @@ final class HostPeerSession: @unchecked Sendable {
             port = appPort
             hostPort = HostPeer.freePort()
             apiHostPort = HostPeer.freePort()
+        case .storm(let tcpPort, _):
+            port = tcpPort
+            hostPort = HostPeer.freePort()
+            apiHostPort = HostPeer.freePort()
         }
     }
 
@@ -96,6 +107,11 @@ final class HostPeerSession: @unchecked Sendable {
             [
                 VirtualMachine.PortForward(hostPort: hostPort, guestPort: appPort),
                 VirtualMachine.PortForward(hostPort: apiHostPort, guestPort: apiPort),
+            ]
+        case .storm(let tcpPort, let udpPort):
+            [
+                VirtualMachine.PortForward(hostPort: hostPort, guestPort: tcpPort),
+                VirtualMachine.PortForward(proto: "udp", hostPort: apiHostPort, guestPort: udpPort),
             ]
         }
     }
@@ -137,6 +153,69 @@ final class HostPeerSession: @unchecked Sendable {
                 self.connect(times: 1)
             }
             return port
+        case .storm:
+            Thread.detachNewThread {
+                let deadline = Date().addingTimeInterval(80)
+                while !self.consoleReady() {
+                    if Date() > deadline || self.isStopped { return self.note("the guest never printed \"listening\"") }
+                    usleep(100_000)
+                }
+                self.storm()
+                self.connect(times: 1)
+                self.say("quit\n")
+            }
+            return port
+        }
+    }
+
+    /// Garbage at the guest's forwarded ports.
+    private func storm() {
+        var random = SystemRandomNumberGenerator()
+        let udp = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+        defer { close(udp) }
+        var a = sockaddr_in()
+        a.sin_family = sa_family_t(AF_INET)
+        a.sin_port = UInt16(apiHostPort).bigEndian
+        a.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        for round in 0..<20 {
+            for i in 0..<100 {
+                let size = i % 25 == 0 ? Int.random(in: 1500...20000, using: &random) : Int.random(in: 0...1400, using: &random)
+                let bytes = (0..<size).map { _ in UInt8.random(in: 0...255, using: &random) }
+                _ = withUnsafePointer(to: &a) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { sendto(udp, bytes, bytes.count, 0, $0, len) }
+                }
+            }
+            for i in 0..<5 {
+                guard let fd = HostPeer.connectLoopback(port: hostPort) else { continue }
+                switch (round + i) % 3 {
+                case 0:
+                    let bytes = (0..<Int.random(in: 1...4000, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
+                    _ = send(fd, bytes, bytes.count, Int32(MSG_NOSIGNAL))
+                case 1:
+                    // Reset at once: SO_LINGER with a zero timeout.
+                    var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
+                    setsockopt(fd, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
+                default:
+                    break
+                }
+                close(fd)
+            }
+            usleep(50_000)
+        }
+    }
+
+    /// Sends `text` on a fresh connection to the guest and closes it.
+    private func say(_ text: String) {
+        for _ in 0..<20 {
+            if let fd = HostPeer.connectLoopback(port: hostPort) {
+                let bytes = Array(text.utf8)
+                _ = send(fd, bytes, bytes.count, Int32(MSG_NOSIGNAL))
+                usleep(200_000)
+                close(fd)
+                return
+            }
+            usleep(200_000)
         }
     }
 
@@ -237,6 +316,8 @@ final class HostPeerSession: @unchecked Sendable {
         switch peer {
         case .echoServer, .udpEchoServer:
             if served == 0 { result.append("host peer: the guest never reached the host server") }
+        case .storm:
+            if replies < 1 { result.append("host peer: the guest service did not answer after the storm") }
         case .client(_, let connections):
             if replies < connections { result.append("host peer: \(replies) of \(connections) replies from the guest server") }
         case .monitor:

@@ -1,4 +1,4 @@
 /// Every guest test, grouped by the subsystem it checks.
 let allGuestTests: [GuestTest] =
     foundationTests + memoryGuestTests + linuxABIGuestTests + schedulerGuestTests + applicationGuestTests + procfsGuestTests + deviceGuestTests + diskGuestTests
-    + networkGuestTests + observabilityGuestTests
+    + networkGuestTests + observabilityGuestTests + securityGuestTests

@@ -521,16 +521,29 @@ final class AddressSpace {
 
     /// Unmaps everything and frees the page tables (the last process using it is gone). No
     /// CPU may still have this root loaded afterwards; `KernelPageTables.retire` sees to that.
+    ///
+    /// Nothing here allocates, and frames are freed at once rather than after a TLB shootdown:
+    /// a process that used up all memory must still be torn down (collecting its frames in an
+    /// array needed heap memory and panicked — found by the out-of-memory guest test), and no
+    /// thread runs in this space any more (or ever did, after a failed fork), so no CPU reaches
+    /// the frames through it before `retire` switches away from it.
     func destroy() {
         isDestroyed = true
-        var released = Released()
-        lock.withLock {
-            for area in map.areas { releasePages(area.start, area.end, into: &released) }
-            if let all = try? map.unmap(start: Self.minimum, size: UserMemory.limit - Self.minimum) { _ = all }
-            mappedFiles.forEach { _, object in released.objects.append(object) }
+        let objects: SlotMap<MappedFile> = lock.withLock {
+            for area in map.areas {
+                try? tables.unmapRange(area.start, area.end) { _, m in
+                    if !m.flags.contains(.borrowed) {
+                        PhysicalMemory.free(m.physical & ~4095)
+                        residentPages -= 1
+                    }
+                }
+            }
+            map = AddressSpaceMap(minAddress: Self.minimum, maxAddress: UserMemory.limit)!
+            let old = mappedFiles
             mappedFiles = SlotMap()
+            return old
         }
-        released.complete()
+        withExtendedLifetime(objects) {}  // mapped objects go outside the lock
         KernelPageTables.retire(root: root)
         KernelPageTables.freeAddressSpaceRoot(root)
     }

@@ -4,6 +4,16 @@ import Memory
 import VFS
 
 extension Syscalls {
+    /// The page-rounded size of `length` bytes at `address`, or nil when the range does not lie
+    /// inside user space. Arguments are anything the caller passed: every sum is checked, so a
+    /// length near 2^64 is an error, not an overflow trap (a kernel panic).
+    static func userRange(_ address: UInt64, _ length: UInt64) -> UInt64? {
+        guard address <= UserMemory.limit, length <= UserMemory.limit - address else { return nil }
+        let size = (length + 4095) & ~4095
+        guard size <= UserMemory.limit - address else { return nil }
+        return size
+    }
+
     /// brk(addr): moves the end of the heap; returns the (possibly unchanged) end.
     static func brk(_ a: SyscallArguments) -> SyscallResult {
         let space = Scheduler.currentProcess.addressSpace
@@ -50,7 +60,7 @@ extension Syscalls {
         let fixed = flags & (MemoryConstants.MAP_FIXED | MemoryConstants.MAP_FIXED_NOREPLACE) != 0
         if fixed {
             guard address & 4095 == 0 else { return .failure(.EINVAL) }
-            guard address >= AddressSpace.minimum, address + size <= UserMemory.limit else { return .failure(.ENOMEM) }
+            guard address >= AddressSpace.minimum, userRange(address, size) != nil else { return .failure(.ENOMEM) }
         }
         let space = Scheduler.currentProcess.addressSpace
         if flags & MemoryConstants.MAP_ANONYMOUS == 0 {
@@ -95,9 +105,7 @@ extension Syscalls {
 
     /// munmap(addr, length)
     static func munmap(_ a: SyscallArguments) -> SyscallResult {
-        guard a.a0 & 4095 == 0, a.a1 > 0, a.a1 <= UserMemory.limit else { return .failure(.EINVAL) }
-        let size = (a.a1 + 4095) & ~4095
-        guard a.a0 + size <= UserMemory.limit else { return .failure(.EINVAL) }
+        guard a.a0 & 4095 == 0, a.a1 > 0, let size = userRange(a.a0, a.a1) else { return .failure(.EINVAL) }
         if let e = Scheduler.currentProcess.addressSpace.unmap(a.a0, size: size) { return .failure(e) }
         return .success(0)
     }
@@ -110,8 +118,7 @@ extension Syscalls {
             | MemoryConstants.PROT_GROWSDOWN | MemoryConstants.PROT_GROWSUP) == 0
         else { return .failure(.EINVAL) }
         if a.a1 == 0 { return .success(0) }
-        let size = (a.a1 + 4095) & ~4095
-        guard a.a0 + size <= UserMemory.limit else { return .failure(.ENOMEM) }
+        guard let size = userRange(a.a0, a.a1) else { return .failure(.ENOMEM) }
         let protection = MemoryProtection(rawValue: UInt8(prot & 7))
         if let e = Scheduler.currentProcess.addressSpace.protect(a.a0, size: size, protection: protection) {
             return .failure(e)
@@ -126,8 +133,7 @@ extension Syscalls {
     /// madvise(addr, length, advice): DONTNEED and FREE drop pages; the hints are accepted.
     static func madvise(_ a: SyscallArguments) -> SyscallResult {
         guard a.a0 & 4095 == 0 else { return .failure(.EINVAL) }
-        let size = (a.a1 + 4095) & ~4095
-        guard a.a0 + size <= UserMemory.limit else { return .failure(.ENOMEM) }
+        guard let size = userRange(a.a0, a.a1) else { return .failure(.ENOMEM) }
         switch a.int(2) {
         case MemoryConstants.MADV_DONTNEED, MemoryConstants.MADV_FREE:
             let space = Scheduler.currentProcess.addressSpace
@@ -148,7 +154,7 @@ extension Syscalls {
     static func msync(_ a: SyscallArguments) -> SyscallResult {
         guard a.a0 & 4095 == 0, a.int(2) & ~7 == 0 else { return .failure(.EINVAL) }
         let space = Scheduler.currentProcess.addressSpace
-        let size = max((a.a1 + 4095) & ~4095, 4096)
+        guard let size = userRange(a.a0, max(a.a1, 1)) else { return .failure(.ENOMEM) }
         let mapped = space.lock.withLock { space.map.isMapped(start: a.a0, size: size) }
         return mapped ? .success(0) : .failure(.ENOMEM)
     }
@@ -156,8 +162,8 @@ extension Syscalls {
     /// mincore(addr, length, vec): one byte per page, 1 when resident.
     static func mincore(_ a: SyscallArguments) -> SyscallResult {
         guard a.a0 & 4095 == 0 else { return .failure(.EINVAL) }
-        let pages = Int((a.a1 + 4095) / 4096)
-        guard pages <= 1 << 20, a.a0 + UInt64(pages) * 4096 <= UserMemory.limit else { return .failure(.ENOMEM) }
+        guard let size = userRange(a.a0, a.a1), size <= 1 << 32 else { return .failure(.ENOMEM) }
+        let pages = Int(size / 4096)
         let space = Scheduler.currentProcess.addressSpace
         let mapped = space.lock.withLock { space.map.isMapped(start: a.a0, size: UInt64(pages) * 4096) }
         guard mapped else { return .failure(.ENOMEM) }
@@ -174,9 +180,7 @@ extension Syscalls {
         let old = a.a0
         let flags = a.int(3)
         guard old & 4095 == 0, flags & ~7 == 0 else { return .failure(.EINVAL) }
-        guard a.a2 > 0 else { return .failure(.EINVAL) }
-        let oldSize = (a.a1 + 4095) & ~4095
-        let newSize = (a.a2 + 4095) & ~4095
+        guard a.a2 > 0, let oldSize = userRange(old, a.a1), let newSize = userRange(0, a.a2) else { return .failure(.EINVAL) }
         guard flags & MemoryConstants.MREMAP_FIXED == 0 || flags & MemoryConstants.MREMAP_MAYMOVE != 0 else {
             return .failure(.EINVAL)
         }
