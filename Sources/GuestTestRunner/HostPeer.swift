@@ -26,36 +26,6 @@ enum HostPeer {
     /// `client`, and "quit" ends it. (QEMU's user network carries payloads, not raw frames: the
     /// `net` fuzzing harness covers malformed headers.)
     case storm(tcpPort: Int, udpPort: Int)
-
-    /// A TCP connection to 127.0.0.1:`port`, or nil when it is refused.
-    static func connectLoopback(port: Int) -> Int32? {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var a = sockaddr_in()
-        a.sin_family = sa_family_t(AF_INET)
-        a.sin_port = UInt16(port).bigEndian
-        a.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let r = withUnsafeMutablePointer(to: &a) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, len) } }
-        if r != 0 {
-            close(fd)
-            return nil
-        }
-        return fd
-    }
-
-    /// A port nothing listens on right now (for a forward; the small race is acceptable in
-    /// tests).
-    static func freePort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var a = sockaddr_in()
-        a.sin_family = sa_family_t(AF_INET)
-        a.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &a) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(fd, $0, len) } }
-        _ = withUnsafeMutablePointer(to: &a) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
-        return Int(UInt16(bigEndian: a.sin_port))
-    }
 }
 
 /// A running host peer; `finish()` stops it and says what went wrong, if anything.
@@ -85,16 +55,16 @@ final class HostPeerSession: @unchecked Sendable {
             apiHostPort = 0
         case .client(let guestPort, _):
             port = guestPort
-            hostPort = HostPeer.freePort()
+            hostPort = Loopback.freePort()
             apiHostPort = 0
         case .monitor(_, let appPort, _):
             port = appPort
-            hostPort = HostPeer.freePort()
-            apiHostPort = HostPeer.freePort()
+            hostPort = Loopback.freePort()
+            apiHostPort = Loopback.freePort()
         case .storm(let tcpPort, _):
             port = tcpPort
-            hostPort = HostPeer.freePort()
-            apiHostPort = HostPeer.freePort()
+            hostPort = Loopback.freePort()
+            apiHostPort = Loopback.freePort()
         }
     }
 
@@ -187,7 +157,7 @@ final class HostPeerSession: @unchecked Sendable {
                 }
             }
             for i in 0..<5 {
-                guard let fd = HostPeer.connectLoopback(port: hostPort) else { continue }
+                guard let fd = Loopback.connect(port: hostPort) else { continue }
                 switch (round + i) % 3 {
                 case 0:
                     let bytes = (0..<Int.random(in: 1...4000, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
@@ -208,7 +178,7 @@ final class HostPeerSession: @unchecked Sendable {
     /// Sends `text` on a fresh connection to the guest and closes it.
     private func say(_ text: String) {
         for _ in 0..<20 {
-            if let fd = HostPeer.connectLoopback(port: hostPort) {
+            if let fd = Loopback.connect(port: hostPort) {
                 let bytes = Array(text.utf8)
                 _ = send(fd, bytes, bytes.count, Int32(MSG_NOSIGNAL))
                 usleep(200_000)
@@ -263,7 +233,7 @@ final class HostPeerSession: @unchecked Sendable {
         }
         var done = 0
         while done < times && Date() < deadline && !isStopped {
-            guard let fd = HostPeer.connectLoopback(port: hostPort) else {
+            guard let fd = Loopback.connect(port: hostPort) else {
                 usleep(200_000)
                 continue
             }

@@ -16,7 +16,7 @@ enum MonitorCheck {
     /// Sends `request` raw to 127.0.0.1:`port` (then closes the sending side with
     /// `halfClose`); the whole answer (the server closes after it).
     static func exchange(port: Int, _ request: [UInt8], halfClose: Bool = false) -> Response? {
-        guard let fd = HostPeer.connectLoopback(port: port) else { return nil }
+        guard let fd = Loopback.connect(port: port) else { return nil }
         defer { close(fd) }
         var timeout = timeval(tv_sec: 20, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))

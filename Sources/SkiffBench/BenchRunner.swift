@@ -17,7 +17,7 @@ struct BenchRunner {
         case .raw: attached = disk
         case .ext4:
             try? FileManager.default.removeItem(atPath: ext4Disk)
-            let made = try Subprocess(Subprocess.find("mke2fs") ?? "/sbin/mke2fs", ["-q", "-F", "-t", "ext4", ext4Disk, "256M"]).run()
+            let made = try Subprocess(E2fsprogs.path("mke2fs") ?? "mke2fs", ["-q", "-F", "-t", "ext4", ext4Disk, "256M"]).run()
             guard made.status == 0 else { throw SkiffError("mke2fs failed: \(made.errorText)") }
             attached = ext4Disk
         }
@@ -26,7 +26,7 @@ struct BenchRunner {
         let load = Outcome<Result<Double, SkiffBenchError>>()
         let loadDone = DispatchSemaphore(value: 0)
         if let http = workload.httpLoad {
-            let hostPort = HTTPLoad.freePort()
+            let hostPort = Loopback.freePort()
             vm.network = .user
             vm.forwards = [VirtualMachine.PortForward(hostPort: hostPort, guestPort: http.guestPort)]
             let deadline = Date().addingTimeInterval(timeout)

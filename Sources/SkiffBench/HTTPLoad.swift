@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import SkiffHost
 
 /// The host side of the HTTP benchmark: `connections` keep-alive clients, each sending
 /// `GET /` and reading the whole response before the next, for `seconds`, through QEMU's port
@@ -36,40 +37,35 @@ struct HTTPLoad {
         return .success(Double(total) / elapsed)
     }
 
-    /// Whether one request gets a whole response.
+    /// Whether one request on a fresh connection gets a whole response.
     private func answers() -> Bool {
         guard let fd = connect() else { return false }
         defer { close(fd) }
-        guard send(fd, Self.request, Self.request.count, Int32(MSG_NOSIGNAL)) == Self.request.count else { return false }
-        var have: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
-        while !Self.isComplete(have) {
-            let n = recv(fd, &buffer, buffer.count, 0)
-            if n <= 0 { return false }
-            have += buffer[0..<n]
-        }
-        return true
+        return Self.exchange(fd, &buffer)
     }
 
-    /// One client's loop; the number of complete responses.
+    /// One client's loop on one connection; the number of complete responses.
     private func client(until end: Date) -> Int {
         guard let fd = connect() else { return 0 }
         defer { close(fd) }
         var done = 0
         var buffer = [UInt8](repeating: 0, count: 4096)
-        while Date() < end {
-            guard send(fd, Self.request, Self.request.count, Int32(MSG_NOSIGNAL)) == Self.request.count else { break }
-            var have: [UInt8] = []
-            var complete = false
-            while !complete {
-                let n = recv(fd, &buffer, buffer.count, 0)
-                if n <= 0 { return done }
-                have += buffer[0..<n]
-                complete = Self.isComplete(have)
-            }
-            done += 1
-        }
+        while Date() < end && Self.exchange(fd, &buffer) { done += 1 }
         return done
+    }
+
+    /// Sends `GET /` on `fd` and reads until the whole response is in; false when the
+    /// connection fails or ends first.
+    private static func exchange(_ fd: Int32, _ buffer: inout [UInt8]) -> Bool {
+        guard send(fd, request, request.count, Int32(MSG_NOSIGNAL)) == request.count else { return false }
+        var have: [UInt8] = []
+        while !isComplete(have) {
+            let n = recv(fd, &buffer, buffer.count, 0)
+            if n <= 0 { return false }
+            have += buffer[0..<n]
+        }
+        return true
     }
 
     /// Whether `bytes` hold a whole response: headers and `Content-Length` bytes of body.
@@ -84,20 +80,9 @@ struct HTTPLoad {
         return bytes.count >= headerEnd + 4 + length
     }
 
+    /// A connection through the forward, with Nagle off and a receive timeout.
     private func connect() -> Int32? {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(hostPort).bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let connected = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, length) }
-        }
-        guard connected == 0 else {
-            close(fd)
-            return nil
-        }
+        guard let fd = Loopback.connect(port: hostPort) else { return nil }
         var one: Int32 = 1
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(4))
         var timeout = timeval(tv_sec: 20, tv_usec: 0)
@@ -110,23 +95,6 @@ struct HTTPLoad {
         let quit = Array("GET /quit HTTP/1.1\r\nHost: bench\r\n\r\n".utf8)
         _ = send(fd, quit, quit.count, Int32(MSG_NOSIGNAL))
         close(fd)
-    }
-
-    /// A host port nothing listens on now (the race with other programs is acceptable here).
-    static func freePort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(fd, $0, length) }
-        }
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
 

@@ -5,9 +5,7 @@ import Testing
 
 /// `skiff convert --format ext4`: the image's files in an ext4 volume e2fsck accepts.
 @Suite struct ImageConverterTests {
-    static func e2fsprogs(_ tool: String) -> String {
-        ["/usr/sbin/", "/sbin/"].map { $0 + tool }.first { FileManager.default.isExecutableFile(atPath: $0) } ?? tool
-    }
+    static func e2fsprogs(_ tool: String) -> String { E2fsprogs.path(tool) ?? tool }
 
     @Test func ext4VolumeHoldsTheImageFiles() throws {
         let dir = try TemporaryDirectory()

@@ -56,7 +56,7 @@ public enum ImageConverter {
     }
 
     private static func writeExt4(_ inspector: ImageInspector, to output: String, sizeMiB: Int?) throws {
-        guard let mke2fs = Subprocess.find("mke2fs") ?? Subprocess.find("/sbin/mke2fs") else {
+        guard let mke2fs = E2fsprogs.path("mke2fs") else {
             throw SkiffError("mke2fs is not installed: run 'apt-get install e2fsprogs'", exitStatus: ExitStatus.unavailable)
         }
         let folder = NSTemporaryDirectory() + "skiff-ext4-\(getpid())-\(UUID().uuidString)"
