@@ -99,16 +99,10 @@ public final class Ext4Volume: FileSystem {
 
     /// Like `perform`, and returns the node of the inode `body` answers.
     func performNode(_ body: (Ext4FileSystem) throws(Ext4Error) -> UInt32) throws(Errno) -> Ext4Node {
-        lock.lock()
-        defer { lock.unlock() }
-        guard !detached else { throw .EIO }
-        do {
+        try perform { (fs) throws(Ext4Error) -> Ext4Node in
             let number = try body(fs)
             if let existing = table.existing(number) { return existing }
-            let type = try fs.attributes(number).type
-            return table.node(number, type: VNodeType(type), volume: self)
-        } catch {
-            throw error.errno
+            return table.node(number, type: VNodeType(try fs.attributes(number).type), volume: self)
         }
     }
 

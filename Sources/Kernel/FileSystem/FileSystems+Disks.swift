@@ -74,10 +74,10 @@ extension FileSystems {
     /// Mounts each `--mount-fs` request in order.
     static func mountRequested(_ requests: [MountRequest], vfs: VirtualFileSystem, context: FileContext) -> String? {
         for request in requests {
-            let type = Array(request.type.utf8)
+            let type = MountableType(name: Array(request.type.utf8))
             let fileSystem: any FileSystem
-            var typeName = Array("ext4".utf8)
-            if type == Array("ext4".utf8) || type == Array("ext3".utf8) || type == Array("ext2".utf8) {
+            switch type {
+            case .ext4?:
                 guard let disk = disk(named: request.source) else {
                     return "--mount-fs: no disk " + request.source + " (disks: " + diskList() + ")"
                 }
@@ -85,16 +85,15 @@ extension FileSystems {
                 case .success(let volume): fileSystem = volume
                 case .failure(let failure): return "--mount-fs: " + failure.message
                 }
-            } else if type == Array("tmpfs".utf8) || type == Array("ramfs".utf8) {
-                fileSystem = ramfs(limit: PhysicalMemory.totalBytes / 2, minor: nextAnonymousMinor())
-                typeName = Array("tmpfs".utf8)
-            } else {
+            case .tmpfs?:
+                fileSystem = newTmpfs()
+            case .kernelTree?, nil:
                 return "--mount-fs: unknown file system type " + request.type + " (ext4 and tmpfs are supported)"
             }
             do throws(Errno) {
                 try vfs.mount(
                     fileSystem, at: Array(request.path.utf8), in: context, source: Array(request.source.utf8),
-                    typeName: typeName)
+                    typeName: type?.typeName ?? [])
             } catch {
                 return "--mount-fs: cannot mount on " + request.path + " (" + String(error.name) + ")"
                     + (error == .ENOENT ? "; the directory must exist in the image" : "")
@@ -105,6 +104,11 @@ extension FileSystems {
 
     nonisolated(unsafe) private static var anonymousMinors: UInt32 = 16
 
+    /// A tmpfs for `--mount-fs` or `mount(2)`, which may fill half of memory.
+    static func newTmpfs() -> RamFileSystem {
+        ramfs(limit: PhysicalMemory.totalBytes / 2, minor: nextAnonymousMinor())
+    }
+
     /// A fresh minor number for another in-memory file system (major 0, as Linux's anonymous
     /// devices); the boot-time ones use 1 to 15.
     static func nextAnonymousMinor() -> UInt32 {
@@ -114,10 +118,8 @@ extension FileSystems {
 
     static func diskList() -> String {
         if Devices.blockDevices.isEmpty { return "none" }
-        var names: [String] = []
-        for disk in Devices.blockDevices { names.append("/dev/" + disk.name) }
         var text = ""
-        for (i, n) in names.enumerated() { text += (i == 0 ? "" : ", ") + n }
+        for disk in Devices.blockDevices { text += (text.isEmpty ? "/dev/" : ", /dev/") + disk.name }
         return text
     }
 

@@ -15,9 +15,6 @@ extension Syscalls {
     static let MS_REMOUNT: UInt64 = 32
     static let MS_BIND: UInt64 = 4096
     static let MS_MOVE: UInt64 = 8192
-    /// Flags that change nothing here (access-time policy, sync writes, silence).
-    static let ignoredMountFlags: UInt64 = 16 | 1024 | 2048 | 32768 | 1 << 21 | 1 << 24 | 1 << 25
-
     /// mount(source, target, type, flags, data)
     static func mount(_ a: SyscallArguments) -> SyscallResult {
         let flags = a.a3
@@ -42,8 +39,9 @@ extension Syscalls {
             guard context.credentials.isSuperuser else { throw .EPERM }
             let fileSystem: any FileSystem
             var source = type
-            switch type {
-            case Array("ext4".utf8), Array("ext3".utf8), Array("ext2".utf8):
+            let kind = MountableType(name: type)
+            switch kind {
+            case .ext4?:
                 guard a.a0 != 0 else { throw .ENOTBLK }
                 switch path(a.a0) {
                 case .success(let p): source = p
@@ -59,19 +57,18 @@ extension Syscalls {
                     log(failure.message)
                     throw failure.errno
                 }
-            case Array("tmpfs".utf8), Array("ramfs".utf8):
-                fileSystem = FileSystems.ramfs(limit: PhysicalMemory.totalBytes / 2, minor: FileSystems.nextAnonymousMinor())
-            case Array("proc".utf8), Array("sysfs".utf8), Array("devtmpfs".utf8):
+            case .tmpfs?:
+                fileSystem = FileSystems.newTmpfs()
+            case .kernelTree?:
                 // Already mounted by the kernel: fine where they are, refused elsewhere.
                 let location = try vfs.lookup(target, in: context, options: .directory)
                 if location.node === location.mount.root { return 0 }
                 throw .EBUSY
-            default:
+            case nil:
                 throw .ENODEV
             }
             do throws(Errno) {
-                let typeName = type == Array("ramfs".utf8) ? Array("tmpfs".utf8) : type == Array("tmpfs".utf8) ? type : Array("ext4".utf8)
-                try vfs.mount(fileSystem, at: target, in: context, flags: mountFlags, source: source, typeName: typeName)
+                try vfs.mount(fileSystem, at: target, in: context, flags: mountFlags, source: source, typeName: kind?.typeName ?? [])
             } catch {
                 fileSystem.unmounted()
                 throw error
