@@ -114,10 +114,12 @@ struct BenchReport {
 
     /// Metrics without a Linux number, or without a Skiff number or the reason Skiff cannot give
     /// one: a run that has any fails (`make check` runs the QUICK mode for this).
-    /// Metrics not measured on purpose (`--no-memory-search`) are `skipped`.
-    func missing(skipping skipped: [String] = []) -> [String] {
+    /// Metrics not measured on purpose (`--no-memory-search`) are `skipped`; with
+    /// `linuxMayFail`, a Linux number given up with its reason (a failed Linux guest) is not missing.
+    func missing(skipping skipped: [String] = [], linuxMayFail: Bool = false) -> [String] {
         rows.compactMap { row in
-            skipped.contains(row.id) || (row.linux != nil && (row.skiff != nil || row.skiffUnavailable != nil)) ? nil : row.id
+            let linux = row.linux != nil || (linuxMayFail && row.linuxUnavailable != nil)
+            return skipped.contains(row.id) || (linux && (row.skiff != nil || row.skiffUnavailable != nil)) ? nil : row.id
         }
     }
 }

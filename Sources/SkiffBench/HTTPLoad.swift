@@ -20,8 +20,15 @@ struct HTTPLoad {
     /// second. QEMU accepts forwarded connections before the guest does, so readiness is a
     /// whole response, not a connection.
     func run(deadline: Date) -> Result<Double, SkiffBenchError> {
-        while !answers() {
-            if Date() > deadline { return .failure(SkiffBenchError("the guest's HTTP server never answered")) }
+        var probes = 0
+        var last = Probe.refused
+        while true {
+            probes += 1
+            last = probe()
+            if last == .answered { break }
+            if Date() > deadline {
+                return .failure(SkiffBenchError("the guest's HTTP server never answered: \(probes) tries, the last \(last.rawValue)"))
+            }
             usleep(100_000)
         }
         let responses = Tally()
@@ -37,12 +44,20 @@ struct HTTPLoad {
         return .success(Double(total) / elapsed)
     }
 
-    /// Whether one request on a fresh connection gets a whole response.
-    private func answers() -> Bool {
-        guard let fd = connect() else { return false }
+    /// What one readiness probe found.
+    enum Probe: String {
+        case answered
+        case refused = "refused (QEMU not listening yet)"
+        case silent = "accepted by QEMU but not answered within 2 s"
+    }
+
+    /// One request on a fresh connection. The wait is short: a connection QEMU accepted while
+    /// the guest was still booting may never be answered, and a new one is.
+    private func probe() -> Probe {
+        guard let fd = connect(receiveTimeout: 2) else { return .refused }
         defer { close(fd) }
         var buffer = [UInt8](repeating: 0, count: 4096)
-        return Self.exchange(fd, &buffer)
+        return Self.exchange(fd, &buffer) ? .answered : .silent
     }
 
     /// One client's loop on one connection; the number of complete responses.
@@ -81,11 +96,11 @@ struct HTTPLoad {
     }
 
     /// A connection through the forward, with Nagle off and a receive timeout.
-    private func connect() -> Int32? {
+    private func connect(receiveTimeout: Int = 20) -> Int32? {
         guard let fd = Loopback.connect(port: hostPort) else { return nil }
         var one: Int32 = 1
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(4))
-        var timeout = timeval(tv_sec: 20, tv_usec: 0)
+        var timeout = timeval(tv_sec: receiveTimeout, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         return fd
     }
