@@ -75,10 +75,28 @@ deps:
 bench-deps: deps
 	$(call apt_install,$(BENCH_APT_PACKAGES))
 
+# The vDSO (VDSO/): a freestanding shared object the kernel carries and maps into every process.
+# It must need no relocations: its pages are shared and never patched.
+VDSO_DIR := $(BUILD)/vdso
+VDSO := $(VDSO_DIR)/vdso.so
+$(VDSO): VDSO/vdso.c VDSO/vdso.lds VDSO/vdso.map Sources/CKernel/include/vdso.h
+	@mkdir -p $(dir $@)
+	gcc -O2 -Wall -fPIC -ffreestanding -fno-builtin -fno-stack-protector -fcf-protection=none -ISources/CKernel/include \
+	  -nostdlib -shared -Wl,-T,VDSO/vdso.lds -Wl,--version-script=VDSO/vdso.map -Wl,-soname=linux-vdso.so.1 \
+	  -Wl,--hash-style=both -Wl,--build-id=none -Wl,-z,max-page-size=4096 -Wl,-z,noexecstack -o $@ VDSO/vdso.c
+	@if readelf -r $@ | grep -q R_X86_64; then echo "error: $@ needs relocations"; readelf -r $@; rm -f $@; exit 1; fi
+
+# Included by Sources/CKernel/Runtime/vdso_image.S; its hash line changes with the image, which
+# is what makes SwiftPM rebuild that file.
+$(VDSO_DIR)/vdso_image.inc: $(VDSO)
+	printf '/* %s */\n.incbin "%s"\n' "$$(sha256sum $< | cut -d' ' -f1)" "$(abspath $<)" > $@.tmp
+	@cmp -s $@.tmp $@ && rm $@.tmp || mv $@.tmp $@
+
 # The kernel: SwiftPM cross build with the embedded toolset, then the symbol table appended.
 kernel: $(KERNEL)
-$(KERNEL): host FORCE
-	$(SWIFT) build -c release --triple x86_64-unknown-none-elf --toolset Toolchain/kernel-toolset.json --product Kernel
+$(KERNEL): host $(VDSO_DIR)/vdso_image.inc FORCE
+	$(SWIFT) build -c release --triple x86_64-unknown-none-elf --toolset Toolchain/kernel-toolset.json --product Kernel \
+	  -Xcc -I$(abspath $(VDSO_DIR))
 	@mkdir -p $(BUILD)
 	$(SKIFF) dev embed-symbols $(KERNEL_LINKED) -o $@
 	@# Kernel code must not use the FPU: it holds the interrupted application's registers.

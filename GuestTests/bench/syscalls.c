@@ -1,8 +1,10 @@
-/* System-call latency: getppid() and a 1-byte read() of /dev/zero in a loop, in ns per call.
+/* System-call latency: getppid() and a 1-byte read() of /dev/zero in a loop, and libc's
+ * clock_gettime(CLOCK_MONOTONIC) (a vDSO call on both systems), in ns per call.
  * Usage: syscalls [ITERATIONS] */
 #include "bench.h"
 #include <fcntl.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 int main(int argc, char **argv) {
@@ -26,5 +28,15 @@ int main(int argc, char **argv) {
     }
     bench_report("read-dev-zero", (double)(bench_now_ns() - start) / n, "ns/op");
     close(fd);
+
+    struct timespec t, last = {0, 0};
+    for (long i = 0; i < n / 10; i++) clock_gettime(CLOCK_MONOTONIC, &t);
+    start = bench_now_ns();
+    for (long i = 0; i < n; i++) {
+        clock_gettime(CLOCK_MONOTONIC, &t);
+        if (t.tv_sec < last.tv_sec || (t.tv_sec == last.tv_sec && t.tv_nsec < last.tv_nsec)) bench_fail("clock went back");
+        last = t;
+    }
+    bench_report("clock-gettime", (double)(bench_now_ns() - start) / n, "ns/op");
     return 0;
 }

@@ -1,7 +1,7 @@
 /// The boot options Skiff knows, with how each takes its value.
 enum BootOption: CaseIterable {
     case help, bootchart, verbose, quiet, nopci, norandom, noshutdown, powerOffOnAbort, noinit
-    case nomount, nopivot, disableROFSCache, noASLR, traceBacktrace, traceList, strace, leak
+    case nomount, nopivot, disableROFSCache, noASLR, noVDSO, traceBacktrace, traceList, strace, leak
     case env, cwd, console, rootfs, mountFS, redirect, delay, ip, defaultgw, nameserver, maxnic
     case trace, sampler, api, monitor, kernelTest
     case extraZFSPools, preloadZFSLibrary, assignNet
@@ -29,6 +29,7 @@ enum BootOption: CaseIterable {
         case .nopivot: "nopivot"
         case .disableROFSCache: "disable_rofs_cache"
         case .noASLR: "no-aslr"
+        case .noVDSO: "no-vdso"
         case .traceBacktrace: "trace-backtrace"
         case .traceList: "trace-list"
         case .strace: "strace"

@@ -34,6 +34,8 @@ public struct BootOptions {
     public var disableImageCache = false
     /// `--no-aslr` (Skiff): load the application, its stack and mmap areas at fixed addresses.
     public var noASLR = false
+    /// `--no-vdso` (Skiff, Linux's `vdso=0`): no vDSO; programs make every clock call a system call.
+    public var noVDSO = false
 
     /// `--env=NAME=VALUE`, repeatable, in command-line order.
     public var environment: [EnvironmentVariable] = []

@@ -157,6 +157,7 @@ public enum KernelCommandLine {
         case .nopivot: options.noPivot = true
         case .disableROFSCache: options.disableImageCache = true
         case .noASLR: options.noASLR = true
+        case .noVDSO: options.noVDSO = true
         case .traceBacktrace: options.traceBacktrace = true
         case .traceList: options.traceList = true
         case .strace: options.strace = true
@@ -395,6 +396,7 @@ public enum KernelCommandLine {
           --noinit                 skip the /init command files
           --disable_rofs_cache     read the image without the read-around cache
           --no-aslr                no address-space randomization
+          --no-vdso                no vDSO: clock calls enter the kernel
         """
 }
 

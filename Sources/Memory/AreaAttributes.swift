@@ -6,7 +6,8 @@ public struct AreaAttributes: Equatable, Sendable {
     /// The mapped file as an opaque identity (e.g. a vnode number) for file-backed kinds; 0
     /// otherwise.
     public var file: UInt64
-    /// The file offset of the area's first byte for file-backed kinds; 0 otherwise.
+    /// The file offset of the area's first byte for file-backed kinds, the offset into the
+    /// kernel's pages for kernel-shared kinds; 0 otherwise.
     public var fileOffset: UInt64
 
     /// Attributes for an area; `file` and `fileOffset` are dropped for kinds that are not
@@ -19,13 +20,13 @@ public struct AreaAttributes: Equatable, Sendable {
         self.kind = kind
         self.flags = flags
         self.file = kind.isFileBacked ? file : 0
-        self.fileOffset = kind.isFileBacked ? fileOffset : 0
+        self.fileOffset = kind.tracksOffset ? fileOffset : 0
     }
 
     /// The attributes of the part of an area that starts `bytes` into it.
     public func advanced(by bytes: UInt64) -> AreaAttributes {
         var result = self
-        if kind.isFileBacked { result.fileOffset &+= bytes }
+        if kind.tracksOffset { result.fileOffset &+= bytes }
         return result
     }
 

@@ -17,12 +17,16 @@ struct BenchOptions {
     /// Linux's kernel: the newest /boot/vmlinuz-* unless given.
     var linuxKernel: String? = nil
     var memorySearch = true
+    /// Only these workloads (`--only boot,http`); all when empty. The report then lacks the
+    /// others' numbers, so such a run is for investigating, not for the record.
+    var only: [String] = []
 
     var outputDirectory: String { buildDirectory + "/bench" }
 
     static let usage = """
         usage: skiff-bench [--runs N] [--quick] [--accel auto|kvm|tcg] [--machine microvm|q35] [--memory MiB]
                            [--cpus N] [--build DIR] [--skiff-kernel PATH] [--linux-kernel PATH] [--no-memory-search]
+                           [--only WORKLOAD,...]
         """
 
     static func parse(_ arguments: [String]) throws -> BenchOptions {
@@ -61,6 +65,7 @@ struct BenchOptions {
             case "--skiff-kernel": options.skiffKernel = try value(arg)
             case "--linux-kernel": options.linuxKernel = try value(arg)
             case "--no-memory-search": options.memorySearch = false
+            case "--only": options.only = try value(arg).split(separator: ",").map(String.init)
             case "--help", "-h":
                 print(usage)
                 exit(0)

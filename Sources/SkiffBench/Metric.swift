@@ -16,6 +16,7 @@ struct Metric {
         Metric(id: "image-size", title: "kernel + hello image", unit: "KiB", lowerIsBetter: true),
         Metric(id: "getppid", title: "getppid()", unit: "ns/op", lowerIsBetter: true),
         Metric(id: "read-dev-zero", title: "read(/dev/zero, 1 byte)", unit: "ns/op", lowerIsBetter: true),
+        Metric(id: "clock-gettime", title: "clock_gettime(MONOTONIC), vDSO", unit: "ns/op", lowerIsBetter: true),
         Metric(id: "futex-pingpong", title: "futex ping-pong, 2 threads", unit: "round trips/s", lowerIsBetter: false),
         Metric(id: "thread-create-join", title: "pthread create + join", unit: "µs/op", lowerIsBetter: true),
         Metric(id: "file-read-1t", title: "file read, 1 thread", unit: "MiB/s", lowerIsBetter: false),

@@ -70,7 +70,16 @@ struct SkiffBench {
         var results = BenchResults()
         let runner = BenchRunner(
             settings: settings, disk: disk, ext4Disk: output + "/ext4-256M.img", timeout: options.quick ? 120 : 600)
-        let workloads = Workload.all(quick: options.quick)
+        var workloads = Workload.all(quick: options.quick)
+        if !options.only.isEmpty {
+            let unknown = options.only.filter { name in !workloads.contains { $0.name == name } }
+            guard unknown.isEmpty else {
+                throw SkiffError(
+                    "--only: no workload \(unknown.joined(separator: ", ")) (there are \(workloads.map(\.name).joined(separator: ", ")))",
+                    exitStatus: ExitStatus.usage)
+            }
+            workloads = workloads.filter { options.only.contains($0.name) }
+        }
         for run in 0..<runs {
             for workload in workloads {
                 // Alternate which system goes first, so neither always follows the other.
@@ -121,7 +130,7 @@ struct SkiffBench {
         let minutes = Date().timeIntervalSince(started) / 60
         say(String(format: "skiff-bench: %.1f minutes; results in %@/results%@.{json,md}", minutes, output, suffix))
         let missing = report.missing(skipping: options.memorySearch ? [] : ["memory-floor"], linuxMayFail: options.quick)
-        if !missing.isEmpty {
+        if !missing.isEmpty && options.only.isEmpty {
             say("error: no numbers for \(missing.joined(separator: ", "))")
             exit(1)
         }

@@ -34,7 +34,7 @@ struct Workload {
                 name: "boot", image: .hello, arguments: ["/bin/hello"], bootMarker: helloMarker, metrics: ["boot-clock"]),
             Workload(
                 name: "syscalls", image: .suite, arguments: ["/bin/syscalls", "\(syscalls)"],
-                metrics: ["getppid", "read-dev-zero"]),
+                metrics: ["getppid", "read-dev-zero", "clock-gettime"]),
             Workload(
                 name: "threads", image: .suite, arguments: ["/bin/threads", "\(roundTrips)", "\(threads)"],
                 metrics: ["futex-pingpong", "thread-create-join"]),

@@ -186,3 +186,23 @@ func spans(_ map: AddressSpaceMap) -> [[UInt64]] {
         #expect(pieces.map { [$0.start / page, $0.end / page] } == [[102, 104], [106, 108]])
     }
 }
+
+@Suite struct KernelSharedAreaTests {
+    /// A vDSO area punched in the middle keeps, in its second half, the offset into the
+    /// kernel's pages that its page faults map from.
+    @Test func splitKeepsTheOffsetIntoTheKernelPages() throws {
+        var map = AddressSpaceMapTests.makeMap()
+        let vdso = AreaAttributes(protection: [.read, .execute], kind: .vdso, file: 7, fileOffset: 0)
+        #expect(vdso.file == 0)
+        try map.map(at: 200 * page, size: 4 * page, attributes: vdso)
+        try map.unmap(start: 201 * page, size: page)
+        #expect(spans(map) == [[200, 201], [202, 204]])
+        #expect(map.area(containing: 202 * page)?.attributes.fileOffset == 2 * page)
+    }
+
+    @Test func anonymousKindsDropOffsets() {
+        #expect(AreaAttributes(protection: .read, kind: .anonymous, fileOffset: 8192).fileOffset == 0)
+        #expect(AreaAttributes(protection: .read, kind: .vvar, fileOffset: 8192).fileOffset == 8192)
+        #expect(MemoryAreaKind.vvar.isKernelShared && !MemoryAreaKind.vvar.isFileBacked)
+    }
+}

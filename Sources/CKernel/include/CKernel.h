@@ -17,5 +17,6 @@
 #include "smp.h"
 #include "tracepoints.h"
 #include "debug_threads.h"
+#include "vdso.h"
 
 #endif

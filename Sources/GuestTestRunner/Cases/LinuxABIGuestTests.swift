@@ -48,6 +48,21 @@ let linuxABIGuestTests: [GuestTest] = [
         "poll, select, epoll, eventfd, timerfd, signalfd (glibc dynamic) on 2 CPUs", "--quiet /bin/events-dynamic",
         status: 0, expect: [.matches(#"^[0-9]+ passed, 0 failed$"#)], cpus: 2, programs: ["events-dynamic"]),
     GuestTest(
+        "vDSO: clocks beside the system calls, getcpu, clock_settime, maps, protections (musl static)",
+        "--quiet /bin/vdso-static", machines: [.q35, .microvm], status: 0,
+        expect: [.matches(#"^[0-9]+ passed, 0 failed$"#)], cpus: 2, programs: ["vdso-static"]),
+    GuestTest(
+        "vDSO (glibc dynamic)", "--quiet /bin/vdso-dynamic", status: 0,
+        expect: [.matches(#"^[0-9]+ passed, 0 failed$"#)], cpus: 2, programs: ["vdso-dynamic"]),
+    GuestTest(
+        "vDSO (static-pie)", "--quiet /bin/vdso-static-pie", status: 0,
+        expect: [.matches(#"^[0-9]+ passed, 0 failed$"#)], programs: ["vdso-static-pie"]),
+    clockCallsStayOut("musl's clock calls stay out of the kernel: the tracer sees only the CPU-time clock", "vdso-static"),
+    clockCallsStayOut("glibc's clock calls stay out of the kernel", "vdso-dynamic"),
+    GuestTest(
+        "--no-vdso: no AT_SYSINFO_EHDR, the clocks by system call", "--no-vdso --quiet /bin/vdso-static absent", status: 0,
+        expect: [.matches(#"^3 passed, 0 failed$"#)], programs: ["vdso-static"]),
+    GuestTest(
         "program exit status is the VM's", "--quiet /bin/hello-static exit 42", status: 42,
         expect: [.contains("arg 2: 42")], programs: ["hello-static"]),
     GuestTest(
@@ -73,3 +88,16 @@ let linuxABIGuestTests: [GuestTest] = [
         "the stack is not executable", "--quiet /bin/crash-static exec-stack", status: 139,
         expect: [.contains("killed by SIGSEGV (page fault")], programs: ["crash-static"]),
 ]
+
+/// `program loop 1000` under the tracer: a thousand clock_gettime(CLOCK_MONOTONIC), one
+/// gettimeofday and one time through libc, then one CPU-time clock, which only the kernel has and
+/// which shows the tracer is on.
+func clockCallsStayOut(_ title: String, _ program: String) -> GuestTest {
+    GuestTest(
+        title, "--trace=syscall_clock_gettime,syscall_gettimeofday,syscall_time --strace /bin/\(program) loop 1000", status: 0,
+        expect: [
+            .contains("vdso: loop ends"), .matches(#"t1 syscall_clock_gettime\(0x2, "#), .lacks("syscall_clock_gettime(0x1,"),
+            .lacks("syscall_gettimeofday("), .lacks("syscall_time("), .matches(#"^1 passed, 0 failed$"#),
+        ],
+        programs: [program])
+}

@@ -91,6 +91,7 @@ public func kernel_main(_ startInfoAddress: UInt64, _ entryTSC: UInt64) -> Never
         log("no application given: pass the program and its arguments after the options (--help lists the options)")
         PowerControl.exit(status: Kernel.badCommandLineStatus)
     }
+    VDSO.initialize()
     BootImage.open(modules: info.modules)
     if let failure = FileSystems.mountAll(options: options) {
         log(failure)

@@ -5,7 +5,7 @@ import Scheduling
 import VFS
 
 /// /proc/PID/maps: the areas of a process's address space, split where the program's segment
-/// names start and end, named by file path, `[heap]` or `[stack]`.
+/// names start and end, named by file path, `[heap]`, `[stack]`, `[vdso]` or `[vvar]`.
 enum ProcMemoryMaps {
     static func render(_ process: Process) -> [UInt8] {
         if process.isZombie { return [] }
@@ -14,7 +14,7 @@ enum ProcMemoryMaps {
 
     static func entries(_ report: AddressSpace.Report) -> [MapsEntry] {
         var result: [MapsEntry] = []
-        for area in report.areas {
+        for area in report.areas where !area.attributes.flags.contains(.unmapping) {
             let a = area.attributes
             var entry = MapsEntry(
                 start: area.start, end: area.end, readable: a.protection.contains(.read),
@@ -36,6 +36,12 @@ enum ProcMemoryMaps {
                 result.append(entry)
             case .stack:
                 if area.end == report.stackTop { entry.name = Array("[stack]".utf8) }
+                result.append(entry)
+            case .vdso:
+                entry.name = Array("[vdso]".utf8)
+                result.append(entry)
+            case .vvar:
+                entry.name = Array("[vvar]".utf8)
                 result.append(entry)
             case .anonymous:
                 appendNamed(entry, names: report.segmentNames, to: &result)

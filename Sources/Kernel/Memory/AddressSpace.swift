@@ -119,7 +119,7 @@ final class AddressSpace {
             let page = address & ~4095
             if present {
                 // Write to a page mapped read-only: copy-on-write of a borrowed page.
-                guard write, area.attributes.kind == .privateFile, let m = translate(page), m.flags.contains(.borrowed) else {
+                guard write, area.attributes.kind.isCopiedOnWrite, let m = translate(page), m.flags.contains(.borrowed) else {
                     // A stale TLB entry after a protection upgrade resolves itself.
                     if let m = translate(page), m.flags.contains(.writable) || !write {
                         x86_invlpg(page)
@@ -136,6 +136,15 @@ final class AddressSpace {
                 residentPages += 1
                 replaced = true
                 return true
+            }
+            if area.attributes.kind.isKernelShared {
+                // The kernel's page, read-only: writable mappings of the vDSO copy it on write.
+                let index = (area.attributes.fileOffset &+ (page - area.start)) / 4096
+                guard let frame = VDSO.frame(area.attributes.kind, page: index) else { return false }
+                var shared = flags
+                shared.remove(.writable)
+                shared.insert(.borrowed)
+                return mapPage(page, to: frame, flags: shared) == nil
             }
             if area.attributes.kind == .sharedAnonymous, let object = mappedFiles[Int(area.attributes.file) - 1]?.shared {
                 let index = Int((area.attributes.fileOffset &+ (page - area.start)) / 4096)
@@ -179,7 +188,7 @@ final class AddressSpace {
             return populateFromFile(page: address & ~4095, node: node, offset: offset, attributes: attributes)
         }
         if !resolved, write, !present, let area = lock.withLock({ map.area(containing: address) }),
-            area.attributes.kind == .privateFile,
+            area.attributes.kind.isCopiedOnWrite,
             lock.withLock({ translate(address & ~4095) })?.flags.contains(.borrowed) == true
         {
             // The borrowed page was just mapped by a write fault: take the copy-on-write path.
@@ -287,6 +296,7 @@ final class AddressSpace {
             }
             if newSize < oldSize {
                 releasePages(start + newSize, start + oldSize, into: &released)
+                if !released.pages.isEmpty { holdBack(start + newSize, start + oldSize, into: &released) }
             } else if newStart != start {
                 // Move each mapped page to its new address.
                 var offset: UInt64 = 0
@@ -297,12 +307,13 @@ final class AddressSpace {
                     }
                     offset += 4096
                 }
+                if !moved.isEmpty { holdBack(start, start + oldSize, into: &released) }
             }
             _ = attributes
             return .success(Int(newStart))
         }
-        released.complete()
         if !moved.isEmpty { Reclaim.after(shootdown: moved, free: []) }
+        complete(&released)
         return result
     }
 
@@ -340,6 +351,25 @@ final class AddressSpace {
         }
         released.complete()
         return result
+    }
+
+    /// Maps `parts` one after another in a free range of the mmap area, each an area of a
+    /// kernel-shared kind whose pages come from the kernel on first touch; returns the start of
+    /// the first, or nil when there is no room.
+    func mapKernelShared(_ parts: [(kind: MemoryAreaKind, size: UInt64, protection: MemoryProtection)]) -> UInt64? {
+        let total = parts.reduce(0) { $0 + $1.size }
+        return lock.withLock {
+            guard let start = map.findFreeRange(size: total, below: layout.mmapTop) else { return nil }
+            var at = start
+            for part in parts {
+                let attributes = AreaAttributes(protection: part.protection, kind: part.kind, fileOffset: 0)
+                do throws(AddressSpaceError) { try map.map(at: at, size: part.size, attributes: attributes) } catch {
+                    return nil
+                }
+                at += part.size
+            }
+            return start
+        }
     }
 
     /// Adds an object to the mapped-object table; returns its id (index + 1).
@@ -402,7 +432,11 @@ final class AddressSpace {
         let error: Errno? = lock.withLock {
             do throws(AddressSpaceError) {
                 let removed = try map.unmap(start: start, size: size)
-                for r in removed { releasePages(r.start, r.end, into: &released) }
+                for r in removed {
+                    let before = released.pages.count
+                    releasePages(r.start, r.end, into: &released)
+                    if released.pages.count > before { holdBack(r.start, r.end, into: &released) }
+                }
                 forgetSegmentNames(start, start &+ size)
                 forgetUnmappedFiles(into: &released)
                 return nil
@@ -410,8 +444,60 @@ final class AddressSpace {
                 return Self.errno(error)
             }
         }
-        released.complete()
+        complete(&released)
         return error
+    }
+
+    /// Placeholder areas: no access, reserved until `complete` drops them.
+    private static let heldBackAttributes = AreaAttributes(protection: [], kind: .anonymous, flags: [.unmapping])
+
+    /// Keeps `[start, end)`, whose pages were just released, from being mapped again until the
+    /// TLB shootdown that follows the lock: another CPU may still translate those addresses to
+    /// the old frames, and memory newly mapped there would be written through the stale
+    /// entries and read back as zeros (found as detached threads whose new stack lost what
+    /// `pthread_create` wrote, when another thread's stack had just been unmapped there). Linux
+    /// holds mmap_lock across the flush; this lock cannot be held across a shootdown. Only the
+    /// parts still free are reserved. Called with the lock held.
+    private func holdBack(_ start: UInt64, _ end: UInt64, into released: inout Released) {
+        if map.isFree(start: start, size: end - start) {
+            if (try? map.map(at: start, size: end - start, attributes: Self.heldBackAttributes)) != nil {
+                released.heldBack.append((start, end))
+            }
+            return
+        }
+        var at = start
+        while at < end {
+            // The free stretch from `at`, page by page up to the next mapped area.
+            var stretchEnd = at
+            while stretchEnd < end && map.area(containing: stretchEnd) == nil { stretchEnd += 4096 }
+            if stretchEnd > at, (try? map.map(at: at, size: stretchEnd - at, attributes: Self.heldBackAttributes)) != nil {
+                released.heldBack.append((at, stretchEnd))
+            }
+            at = stretchEnd
+            while at < end && map.area(containing: at) != nil { at += 4096 }
+        }
+    }
+
+    /// Shoots down and frees what `released` holds, then gives the ranges it held back to the
+    /// address space again (releasing anything a racing `mprotect` let be faulted into them).
+    private func complete(_ released: inout Released) {
+        let ranges = released.heldBack
+        released.complete()
+        guard !ranges.isEmpty else { return }
+        var again = Released()
+        lock.withLock {
+            for (start, end) in ranges {
+                var pieces: [(UInt64, UInt64)] = []
+                for area in map.areas where area.end > start && area.start < end && area.attributes.flags.contains(.unmapping) {
+                    pieces.append((max(area.start, start), min(area.end, end)))
+                }
+                for (s, e) in pieces {
+                    guard let removed = try? map.unmap(start: s, size: e - s) else { continue }
+                    for r in removed { releasePages(r.start, r.end, into: &again) }
+                }
+            }
+        }
+        again.complete()
     }
 
     func protect(_ start: UInt64, size: UInt64, protection: MemoryProtection) -> Errno? {
@@ -426,12 +512,15 @@ final class AddressSpace {
             while va < start + size {
                 if let m = translate(va) {
                     if let flags = Self.pageFlags(protection) {
-                        // A borrowed page of a private file mapping stays read-only until its
-                        // copy-on-write fault; pages of shared objects keep their rights.
+                        // A borrowed page of a private file mapping or the vDSO stays read-only
+                        // until its copy-on-write fault, the clock page always; pages of shared
+                        // objects keep their rights.
                         var f = flags
                         if m.flags.contains(.borrowed) {
                             f.insert(.borrowed)
-                            if map.area(containing: va)?.attributes.kind == .privateFile { f.remove(.writable) }
+                            if let kind = map.area(containing: va)?.attributes.kind, kind.isCopiedOnWrite || kind == .vvar {
+                                f.remove(.writable)
+                            }
                         }
                         _ = protectPage(va, flags: f)
                         if m.flags.contains(.writable) && !f.contains(.writable)
@@ -456,6 +545,8 @@ final class AddressSpace {
     struct Released {
         var pages: [UInt64] = []
         var frames: [UInt64] = []
+        /// Ranges reserved by `holdBack` until the shootdown is done.
+        var heldBack: [(UInt64, UInt64)] = []
         /// Mapped objects whose last area went; released after the shootdown.
         var objects: [MappedFile] = []
 
@@ -485,6 +576,9 @@ final class AddressSpace {
         guard let child = AddressSpace() else { return nil }
         let ok: Bool = lock.withLock {
             child.map = map
+            for area in map.areas where area.attributes.flags.contains(.unmapping) {
+                _ = try? child.map.unmap(start: area.start, size: area.size)
+            }
             child.mappedFiles = mappedFiles
             child.segmentNames = segmentNames
             child.heapStart = heapStart

@@ -204,6 +204,10 @@ enum ProgramLoader {
         if let phdr = plan.programHeaderAddress {
             auxiliary.insert((AuxiliaryVector.programHeaders, phdr), at: 0)
         }
+        // The clock page, then the vDSO's ELF image, which libc finds here.
+        if let vdso = VDSO.map(into: space) {
+            auxiliary.append((AuxiliaryVector.vdso, vdso + 4096))
+        }
         let stack = InitialStack(
             top: space.layout.stackTop, arguments: arguments, environment: environment, auxiliary: auxiliary,
             random: random, executableName: path)

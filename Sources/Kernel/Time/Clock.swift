@@ -39,6 +39,7 @@ enum Clock {
     /// `settimeofday`/`clock_settime(CLOCK_REALTIME)`.
     static func setRealtime(_ nanoseconds: UInt64) {
         wallOffset = nanoseconds &- monotonic
+        VDSO.publishClock()
     }
 
     /// TSC ticks for a nanosecond duration (for timer deadlines).

@@ -21,6 +21,8 @@ enum PerCPU {
         x86_wrmsr(UInt32(MSR_LSTAR), UInt64(skiff_syscall_entry_address()))
         // Clear TF, DF, IF, IOPL, AC and NT on entry.
         x86_wrmsr(UInt32(MSR_FMASK), 0x4_7700)
+        // RDTSCP returns this: the vDSO's getcpu reads the CPU number from it, as on Linux.
+        if CPUFeatures.hasRDTSCP { x86_wrmsr(UInt32(MSR_TSC_AUX), UInt64(index)) }
         var cr4 = x86_read_cr4()
         if CPUFeatures.hasSMEP { cr4 |= 1 << 20 }
         if CPUFeatures.hasSMAP { cr4 |= 1 << 21 }
