@@ -28,8 +28,11 @@ final class ReadWriteLock: VFSLock {
     }
 
     func unlock() {
-        queue.lock.withLock { writer = false }
-        queue.wakeAll()
+        let waiters: Bool = queue.lock.withLock {
+            writer = false
+            return queue.hasWaitersLocked
+        }
+        if waiters { queue.wakeAll() }
     }
 
     /// Readers wait behind a waiting writer so a stream of readers cannot starve it.
@@ -48,11 +51,11 @@ final class ReadWriteLock: VFSLock {
     }
 
     func unlockShared() {
-        let last: Bool = queue.lock.withLock {
+        let wake: Bool = queue.lock.withLock {
             readers -= 1
-            return readers == 0
+            return readers == 0 && queue.hasWaitersLocked
         }
-        if last { queue.wakeAll() }
+        if wake { queue.wakeAll() }
     }
 }
 

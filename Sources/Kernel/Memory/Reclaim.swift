@@ -1,5 +1,6 @@
 #if SKIFF_KERNEL
 import CKernel
+import Synchronization
 
 /// Frees frames whose mappings were just removed, after the TLB shootdown that makes that safe.
 ///
@@ -11,6 +12,8 @@ enum Reclaim {
     nonisolated(unsafe) static var deferredFrames: [UInt64] = []
     nonisolated(unsafe) static var deferredSlots: [Int] = []
     static let lock = SpinLock()
+    /// Whether the lists hold anything: read on every system call, so without the lock.
+    private static let pending = Atomic<Bool>(false)
 
     /// Shoots down `pages`, then frees `frames` (and returns a kernel-stack slot for reuse).
     static func after(shootdown pages: [UInt64], free frames: [UInt64], stackSlot: Int? = nil) {
@@ -20,6 +23,7 @@ enum Reclaim {
                 deferredPages += pages
                 deferredFrames += frames
                 if let s = stackSlot { deferredSlots.append(s) }
+                pending.store(true, ordering: .releasing)
             }
             return
         }
@@ -38,6 +42,7 @@ enum Reclaim {
             deferredPages.removeAll()
             deferredFrames.removeAll()
             deferredSlots.removeAll()
+            pending.store(false, ordering: .releasing)
             return (p, f, s)
         }
         guard !frames.isEmpty || !pages.isEmpty || !slots.isEmpty else { return }
@@ -47,6 +52,6 @@ enum Reclaim {
     }
 
     /// Whether deferred work is waiting (checked cheaply before taking the lock).
-    static var hasWork: Bool { lock.withLock { !deferredPages.isEmpty || !deferredSlots.isEmpty } }
+    static var hasWork: Bool { pending.load(ordering: .acquiring) }
 }
 #endif

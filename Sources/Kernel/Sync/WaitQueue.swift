@@ -12,6 +12,10 @@ final class WaitQueue {
 
     var count: Int { lock.withLock { waiters.count } }
 
+    /// Whether anyone waits; call with `lock` held (lets a waker that already holds it skip
+    /// `wakeAll` when nobody sleeps, the common case of an uncontended lock).
+    var hasWaitersLocked: Bool { !waiters.isEmpty }
+
     /// Sleeps while `condition()` holds (evaluated under the lock), until woken or until the
     /// monotonic `deadline`. Returns false on timeout.
     @discardableResult
@@ -76,6 +80,7 @@ final class WaitQueue {
     @discardableResult
     func wakeAll() -> Int {
         let all: [Thread] = lock.withLock {
+            if waiters.isEmpty { return [] }
             let w = waiters
             waiters.removeAll()
             return w
