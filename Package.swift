@@ -10,7 +10,7 @@
 import PackageDescription
 
 /// Modules off the hot paths (command-line and firmware-table parsing, ELF and image readers,
-/// ext4, procfs, the monitoring server) are optimised for size in release builds, which is how
+/// ext4, 9p, procfs, the monitoring server) are optimised for size in release builds, which is how
 /// the kernel is built: the kernel must fit in a 3 MiB VM. System calls, scheduling, memory, the
 /// VFS and the network stack stay optimised for speed.
 let optimizeForSize: [SwiftSetting] = [.unsafeFlags(["-Osize"], .when(configuration: .release))]
@@ -43,6 +43,7 @@ let package = Package(
         .target(name: "Storage"),
         .target(name: "Randomness"),
         .target(name: "Ext4", dependencies: ["Storage", "LinuxABI", "VFS"], swiftSettings: optimizeForSize),
+        .target(name: "NineP", dependencies: ["LinuxABI", "VFS"], swiftSettings: optimizeForSize),
         .target(name: "Trace", dependencies: ["LinuxABI"]),
         .target(name: "Monitoring", swiftSettings: optimizeForSize),
 
@@ -50,7 +51,7 @@ let package = Package(
         .target(name: "CKernel"),
         .executableTarget(
             name: "Kernel",
-            dependencies: ["CKernel", "Boot", "ACPI", "ELF", "Memory", "LinuxABI", "ImageFS", "Scheduling", "VFS", "Net", "Virtio", "Storage", "Randomness", "Ext4", "Trace", "Monitoring", "ProcFS"]
+            dependencies: ["CKernel", "Boot", "ACPI", "ELF", "Memory", "LinuxABI", "ImageFS", "Scheduling", "VFS", "Net", "Virtio", "Storage", "Randomness", "Ext4", "NineP", "Trace", "Monitoring", "ProcFS"]
         ),
 
         // MARK: Host tools
@@ -89,6 +90,7 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
         .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
         .testTarget(name: "Ext4Tests", dependencies: ["Ext4", "Storage", "LinuxABI", "VFS"]),
+        .testTarget(name: "NinePTests", dependencies: ["NineP", "LinuxABI", "VFS"]),
         .testTarget(name: "SkiffHostTests", dependencies: ["SkiffHost", "Boot", "ImageFS", "Trace"]),
         .testTarget(name: "TraceTests", dependencies: ["Trace"]),
         .testTarget(name: "MonitoringTests", dependencies: ["Monitoring"]),
