@@ -28,8 +28,7 @@ public final class NinePClient {
         let offered = min(wanted, transport.maximumMessageSize)
         guard offered >= Self.minimumMessageSize else { throw .EINVAL }
         let request = NinePRequest.version(messageSize: UInt32(truncatingIfNeeded: offered), version: Self.protocolVersion)
-        let reply = try Self.call(transport, request) { reply, _ throws(Errno) in reply }
-        guard case .version(let size, let version) = reply else { throw .EIO }
+        guard case .version(let size, let version) = try Self.reply(transport, request) else { throw .EIO }
         guard version == Self.protocolVersion else { throw .EPROTONOSUPPORT }
         guard Int(size) >= Self.minimumMessageSize, Int(size) <= offered else { throw .EIO }
         messageSize = Int(size)
@@ -61,19 +60,18 @@ public final class NinePClient {
 
     /// Sends `request` (with `payload`, Twrite's data, after it) and passes the reply to
     /// `handle` with the reader standing at the reply's data. Rlerror is thrown as its errno; a
-    /// reply of another type or tag is EIO.
-    public func call<R>(
+    /// reply of another type or tag is EIO. Not generic, so the kernel has one copy of it.
+    public func call(
         _ request: NinePRequest, payload: UnsafeRawBufferPointer? = nil,
-        _ handle: (NinePReply, inout NinePReader) throws(Errno) -> R
-    ) throws(Errno) -> R {
+        _ handle: (NinePReply, inout NinePReader) throws(Errno) -> Void
+    ) throws(Errno) {
         try Self.call(transport, request, payload: payload, handle)
     }
 
-    private static func call<R>(
+    private static func call(
         _ transport: any NinePTransport, _ request: NinePRequest, payload: UnsafeRawBufferPointer? = nil,
-        _ handle: (NinePReply, inout NinePReader) throws(Errno) -> R
-    ) throws(Errno) -> R {
-        var result: R? = nil
+        _ handle: (NinePReply, inout NinePReader) throws(Errno) -> Void
+    ) throws(Errno) {
         var sentTag: UInt16 = 0
         try transport.exchange(
             { w in
@@ -87,10 +85,19 @@ public final class NinePClient {
                 guard tag == sentTag else { throw .EIO }
                 if case .error(let errno) = reply { throw errno }
                 guard reply.type == request.type &+ 1 else { throw .EIO }
-                result = try handle(reply, &r)
+                try handle(reply, &r)
             })
-        guard let result else { throw .EIO }
-        return result
+    }
+
+    /// The reply to a request whose answer is all in its fields.
+    public func reply(to request: NinePRequest) throws(Errno) -> NinePReply {
+        try Self.reply(transport, request)
+    }
+
+    private static func reply(_ transport: any NinePTransport, _ request: NinePRequest) throws(Errno) -> NinePReply {
+        var answer = NinePReply.flush
+        try call(transport, request) { reply, _ throws(Errno) in answer = reply }
+        return answer
     }
 
     /// A request whose reply carries nothing the caller needs.
@@ -100,11 +107,9 @@ public final class NinePClient {
 
     /// A request answered with a qid (Tattach, Tmkdir, Tmknod, Tsymlink).
     public func qid(_ request: NinePRequest) throws(Errno) -> NinePQid {
-        try call(request) { reply, _ throws(Errno) in
-            switch reply {
-            case .attach(let qid), .makeDirectory(let qid), .makeNode(let qid), .symlink(let qid): return qid
-            default: throw .EIO
-            }
+        switch try reply(to: request) {
+        case .attach(let qid), .makeDirectory(let qid), .makeNode(let qid), .symlink(let qid): return qid
+        default: throw .EIO
         }
     }
 
@@ -115,9 +120,8 @@ public final class NinePClient {
     public func walk(from fid: UInt32, names: [[UInt8]]) throws(Errno) -> (fid: UInt32, qids: [NinePQid]) {
         let newFid = allocateFid()
         do throws(Errno) {
-            let qids = try call(.walk(fid: fid, newFid: newFid, names: names)) { reply, _ throws(Errno) in
-                guard case .walk(let qids) = reply else { throw .EIO }
-                return qids
+            guard case .walk(let qids) = try reply(to: .walk(fid: fid, newFid: newFid, names: names)) else {
+                throw .EIO
             }
             guard qids.count == names.count else {
                 release(newFid)
@@ -141,14 +145,12 @@ public final class NinePClient {
         }
     }
 
-    /// Tlopen (`create` nil) or Tlcreate: the fid becomes an open file. Returns the server's
-    /// `iounit` (0: no preference).
+    /// Tlopen or Tlcreate: the fid becomes an open file. Returns the server's `iounit` (0: no
+    /// preference).
     public func open(_ request: NinePRequest) throws(Errno) -> UInt32 {
-        try call(request) { reply, _ throws(Errno) in
-            switch reply {
-            case .open(_, let ioUnit), .create(_, let ioUnit): return ioUnit
-            default: throw .EIO
-            }
+        switch try reply(to: request) {
+        case .open(_, let ioUnit), .create(_, let ioUnit): return ioUnit
+        default: throw .EIO
         }
     }
 
@@ -162,51 +164,52 @@ public final class NinePClient {
     /// One Tread of at most `maximumIO` bytes into `buffer`; returns the count (0 at the end).
     public func read(_ fid: UInt32, at offset: UInt64, into buffer: UnsafeMutableRawBufferPointer) throws(Errno) -> Int {
         let count = min(buffer.count, maximumIO)
-        return try call(.read(fid: fid, offset: offset, count: UInt32(count))) { reply, r throws(Errno) in
+        var done = 0
+        try call(.read(fid: fid, offset: offset, count: UInt32(count))) { reply, r throws(Errno) in
             guard case .read(let n) = reply, Int(n) <= count else { throw .EIO }
             let data = try r.bytes(Int(n))
             if let source = data.baseAddress, let destination = buffer.baseAddress {
                 destination.copyMemory(from: source, byteCount: data.count)
             }
-            return data.count
+            done = data.count
         }
+        return done
     }
 
     /// One Twrite of at most `maximumIO` bytes from `buffer`; returns the count written.
     public func write(_ fid: UInt32, at offset: UInt64, from buffer: UnsafeRawBufferPointer) throws(Errno) -> Int {
         let data = UnsafeRawBufferPointer(rebasing: buffer[0..<min(buffer.count, maximumIO)])
-        return try call(.write(fid: fid, offset: offset, count: UInt32(data.count)), payload: data) { reply, _ throws(Errno) in
+        var written = 0
+        try call(.write(fid: fid, offset: offset, count: UInt32(data.count)), payload: data) { reply, _ throws(Errno) in
             guard case .write(let n) = reply, Int(n) <= data.count else { throw .EIO }
-            return Int(n)
+            written = Int(n)
         }
+        return written
     }
 
     public func attributes(_ fid: UInt32) throws(Errno) -> NinePAttributes {
-        try call(.getAttributes(fid: fid, mask: NinePAttributes.basic)) { reply, _ throws(Errno) in
-            guard case .getAttributes(let attributes) = reply else { throw .EIO }
-            return attributes
-        }
+        guard case .getAttributes(let attributes) = try reply(to: .getAttributes(fid: fid, mask: NinePAttributes.basic))
+        else { throw .EIO }
+        return attributes
     }
 
     /// One Treaddir from the server's `offset` cookie (0: the start); empty at the end.
     public func readDirectory(_ fid: UInt32, from offset: UInt64) throws(Errno) -> [NinePDirectoryEntry] {
+        var entries: [NinePDirectoryEntry] = []
         try call(.readDirectory(fid: fid, offset: offset, count: UInt32(maximumIO))) { reply, r throws(Errno) in
             guard case .readDirectory(let n) = reply else { throw .EIO }
-            return try NinePDirectoryEntry.decode(try r.bytes(Int(n)))
+            entries = try NinePDirectoryEntry.decode(try r.bytes(Int(n)))
         }
+        return entries
     }
 
     public func readLink(_ fid: UInt32) throws(Errno) -> [UInt8] {
-        try call(.readLink(fid: fid)) { reply, _ throws(Errno) in
-            guard case .readLink(let target) = reply else { throw .EIO }
-            return target
-        }
+        guard case .readLink(let target) = try reply(to: .readLink(fid: fid)) else { throw .EIO }
+        return target
     }
 
     public func statistics(_ fid: UInt32) throws(Errno) -> FileSystemStatistics {
-        try call(.statistics(fid: fid)) { reply, _ throws(Errno) in
-            guard case .statistics(let statistics) = reply else { throw .EIO }
-            return statistics
-        }
+        guard case .statistics(let statistics) = try reply(to: .statistics(fid: fid)) else { throw .EIO }
+        return statistics
     }
 }
