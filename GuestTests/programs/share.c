@@ -3,7 +3,8 @@
  * pattern the host test computes too.
  *
  *   share tree DIR       the host's files read back; a tree written (files larger than msize,
- *                        directories, links, renames, truncation, attributes); error paths
+ *                        directories, links, renames, truncation, attributes; six threads
+ *                        at once); error paths
  *   share mount TAG DIR  mount(2) of the share by tag, read-write then read-only, umount2(2);
  *                        leaves DIR/mounted.txt
  */
@@ -13,6 +14,7 @@
 #include "../include/tree.h"
 #include <dirent.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -42,6 +44,30 @@ static int mounted_9p(const char *dir) {
     return found;
 }
 
+enum { THREADS = 6, THREAD_BYTES = 200000 };
+static const char *thread_dir;
+static unsigned char thread_buffers[THREADS][THREAD_BYTES];
+
+/* Writes out/thread-N (pattern 40 + N) in pieces, fsyncs, reads it back: the threads' requests
+ * are in flight at once, more of them than the driver has message buffers at first. */
+static void *thread_body(void *arg) {
+    long n = (long)arg;
+    unsigned char *buf = thread_buffers[n];
+    char p[512];
+    snprintf(p, sizeof p, "%s/out/thread-%ld", thread_dir, n);
+    fill(buf, THREAD_BYTES, 40 + n, 0);
+    int fd = open(p, O_CREAT | O_TRUNC | O_RDWR, 0644);
+    if (fd < 0) return (void *)1;
+    for (size_t done = 0; done < THREAD_BYTES; done += 70000) {
+        size_t piece = THREAD_BYTES - done < 70000 ? THREAD_BYTES - done : 70000;
+        if (pwrite(fd, buf + done, piece, done) != (ssize_t)piece) return (void *)2;
+    }
+    if (fsync(fd) != 0) return (void *)3;
+    memset(buf, 0, THREAD_BYTES);
+    if (pread(fd, buf, THREAD_BYTES, 0) != THREAD_BYTES || !matches(buf, THREAD_BYTES, 40 + n, 0)) return (void *)4;
+    return close(fd) == 0 ? NULL : (void *)5;
+}
+
 static int tree(const char *dir) {
     char p[512], q[512], text[256];
     struct stat st;
@@ -68,6 +94,13 @@ static int tree(const char *dir) {
     char cwd[512];
     CHECK(chdir(p) == 0 && getcwd(cwd, sizeof cwd) && strcmp(cwd, p) == 0, "getcwd in %s: %s", p, cwd);
     CHECK(chdir("/") == 0, "chdir /");
+    thread_dir = dir;
+    pthread_t threads[THREADS];
+    for (long n = 0; n < THREADS; n++) CHECK(pthread_create(&threads[n], NULL, thread_body, (void *)n) == 0, "thread %ld", n);
+    for (long n = 0; n < THREADS; n++) {
+        void *result = (void *)-1;
+        CHECK(pthread_join(threads[n], &result) == 0 && result == NULL, "thread %ld: step %ld failed", n, (long)result);
+    }
     printf("share: directories and files written: ok\n");
 
     path_in(p, sizeof p, dir, "out/size-300000");

@@ -6,14 +6,15 @@ import SkiffHost
 /// host then reads the folder itself, byte for byte, with the modes and times the guest set.
 
 /// The files `share tree` finds and what it leaves: the common tree (`writtenTreeExpected`) of
-/// 100 small files, the first removed and made again, with size-300000 truncated, and a file
-/// grown by ftruncate with a word written in its middle.
+/// 100 small files, the first removed and made again, with size-300000 truncated; a file grown
+/// by ftruncate with a word written in its middle; the six threads' files.
 func shareTreeExpected() -> [String: [UInt8]?] {
     var tree = writtenTreeExpected(sizes: [0, 1, 4095, 4096, 4097, 65536, 300_000, 1 << 20], truncated: 300_000, smallFiles: 100)
     tree["out/a/small-000"] = Array("reborn\n".utf8)
     var grown = [UInt8](repeating: 0, count: 300_000)
     grown.replaceSubrange(150_000..<150_006, with: Array("middle".utf8))
     tree["out/grown"] = grown
+    for thread in 0..<6 { tree["out/thread-\(thread)"] = diskPattern(40 + thread, count: 200_000) }
     return tree
 }
 
@@ -55,7 +56,7 @@ let shareGuestTests: [GuestTest] = [
     GuestTest(
         "9p --mount-fs: the host's files read, a tree written, byte for byte on the host (musl static)",
         "--mount-fs=9p,share0,/data /bin/share-static tree /data", machines: [.microvm, .q35], status: 0,
-        expect: shareTreeExpectations, timeout: 180, programs: ["share-static"], recipe: dataMountPoint,
+        expect: shareTreeExpectations, cpus: 2, timeout: 180, programs: ["share-static"], recipe: dataMountPoint,
         shares: [seededShare]),
     GuestTest(
         "9p --mount-fs: the same tree (glibc dynamic)", "--mount-fs=9p,share0,/data /bin/share-dynamic tree /data",
