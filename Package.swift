@@ -72,7 +72,8 @@ let package = Package(
             dependencies: ["SkiffHost"]
         ),
         // libFuzzer harnesses of the parsers that read outside data (`make fuzz`).
-        .target(name: "Fuzzing", dependencies: ["Boot", "ELF", "ImageFS", "Ext4", "Storage", "Net", "Monitoring"]),
+        .target(
+            name: "Fuzzing", dependencies: ["Boot", "ELF", "ImageFS", "Ext4", "NineP", "Storage", "Net", "Monitoring", "VFS", "LinuxABI"]),
         .executableTarget(name: "SkiffFuzz", dependencies: ["Fuzzing"]),
 
         // MARK: Host tests
