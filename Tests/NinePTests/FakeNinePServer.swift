@@ -105,9 +105,13 @@ final class FakeNinePServer: NinePTransport {
         root.children[Array(name.utf8)] = nil
     }
 
+    /// The qid path the next file made gets instead of a fresh one (a host reusing an inode).
+    var reusePathOnce: UInt64? = nil
+
     private func makeFile(mode: UInt32) -> File {
         defer { nextPath += 1 }
-        let file = File(path: nextPath, mode: mode)
+        let file = File(path: reusePathOnce ?? nextPath, mode: mode)
+        reusePathOnce = nil
         if file.isDirectory { file.linkCount = 2 }
         return file
     }

@@ -224,6 +224,19 @@ import VFS
         #expect(try world.list("/dir") == [".", ".."])
     }
 
+    /// A file this client creates is a new node even when the host gave it the number of a file
+    /// it removed behind the client's back while the client still held it.
+    @Test func aCreatedFileIsNewWhateverItsNumber() throws {
+        let world = try World { $0.add("held", data: bytes("old")) }
+        let held = try world.vfs.open(bytes("/held"), in: world.context, flags: FileConstants.O_RDONLY)
+        world.server.reusePathOnce = world.server.file("held")!.path
+        world.server.removeBehindTheClient("held")
+        try world.write("/new", bytes("new data"))
+        #expect(world.server.file("new")?.data == bytes("new data"))
+        #expect(try world.read("/new") == bytes("new data"))
+        #expect(try world.readAll(held) == bytes("old"))
+    }
+
     /// Nothing is cached: what the host changes shows at once.
     @Test func hostChangesShowAtOnce() throws {
         let world = try World()

@@ -75,9 +75,10 @@ public final class NinePFileSystem: FileSystem {
     /// The node for `qid`, which `fid` (walked just now) names: the table's node when it has one
     /// of a matching kind (then `fid` is clunked), else a new node owning `fid`. `type` is what
     /// the caller knows the file is; otherwise it comes from the qid, or Tgetattr for the kinds
-    /// qids do not tell apart.
-    func node(for qid: NinePQid, fid: UInt32, type known: VNodeType? = nil) throws(Errno) -> NinePNode {
-        if let existing = matching(qid, type: known) {
+    /// qids do not tell apart. A file this client just `created` is new whatever the table holds
+    /// (a node of the same qid path is of a file the host removed and whose inode it reused).
+    func node(for qid: NinePQid, fid: UInt32, type known: VNodeType? = nil, created: Bool = false) throws(Errno) -> NinePNode {
+        if !created, let existing = matching(qid, type: known) {
             client.clunk(fid)
             return existing
         }
@@ -103,7 +104,7 @@ public final class NinePFileSystem: FileSystem {
             client.clunk(fid)
             throw .EIO
         }
-        if let existing = table.existing(qid.path), Self.matches(existing, qid, type: made.type) {
+        if !created, let existing = table.existing(qid.path), Self.matches(existing, qid, type: made.type) {
             lock.unlock()
             client.clunk(fid)
             return existing

@@ -106,11 +106,12 @@ final class NinePNode: VNode {
         return try walk([0x2E, 0x2E])
     }
 
-    /// Walks `name` from this directory to a new fid and returns its node.
-    private func walk(_ name: [UInt8], type: VNodeType? = nil) throws(Errno) -> NinePNode {
+    /// Walks `name` from this directory to a new fid and returns its node; `created` when this
+    /// client just made the file (of `type`).
+    private func walk(_ name: [UInt8], created type: VNodeType? = nil) throws(Errno) -> NinePNode {
         try fileSystem.checkAttached()
         let (newFid, qids) = try client.walk(from: fid, names: [name])
-        return try fileSystem.node(for: qids[0], fid: newFid, type: type)
+        return try fileSystem.node(for: qids[0], fid: newFid, type: type, created: type != nil)
     }
 
     /// The qid `name` has now, or nil when there is no such name: what a removal or a rename
@@ -138,7 +139,7 @@ final class NinePNode: VNode {
         }
         let node: NinePNode
         do {
-            node = try walk(name, type: .regular)
+            node = try walk(name, created: .regular)
         } catch {
             client.clunk(openFid)
             throw error
@@ -151,7 +152,7 @@ final class NinePNode: VNode {
         guard type == .directory else { throw .ENOTDIR }
         try fileSystem.checkAttached()
         _ = try client.qid(.makeDirectory(directoryFid: fid, name: name, mode: permissions & 0o7777, gid: owner.gid))
-        return try walk(name, type: .directory)
+        return try walk(name, created: .directory)
     }
 
     override func makeSpecial(
@@ -164,14 +165,14 @@ final class NinePNode: VNode {
             .makeNode(
                 directoryFid: fid, name: name, mode: type.modeBits | (permissions & 0o7777), major: device.major,
                 minor: device.minor, gid: owner.gid))
-        return try walk(name, type: type)
+        return try walk(name, created: type)
     }
 
     override func makeSymlink(_ name: [UInt8], target: [UInt8], owner: NodeOwner) throws(Errno) -> VNode {
         guard type == .directory else { throw .ENOTDIR }
         try fileSystem.checkAttached()
         _ = try client.qid(.symlink(directoryFid: fid, name: name, target: target, gid: owner.gid))
-        return try walk(name, type: .symlink)
+        return try walk(name, created: .symlink)
     }
 
     override func link(_ node: VNode, as name: [UInt8]) throws(Errno) {
@@ -209,7 +210,7 @@ final class NinePNode: VNode {
         let replaced = destination.probe(newName)
         try client.perform(.rename(oldDirectoryFid: fid, oldName: name, newDirectoryFid: destination.fid, newName: newName))
         // Renaming a name onto another link of the same file changes nothing.
-        if let replaced, replaced != probe(name) { fileSystem.retire(replaced) }
+        if let replaced, replaced.path != probe(name)?.path { fileSystem.retire(replaced) }
     }
 
     override func readDirectory(from cookie: UInt64, _ visit: (DirectoryItem) -> Bool) throws(Errno) {
