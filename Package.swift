@@ -77,6 +77,7 @@ let package = Package(
         .executableTarget(name: "SkiffFuzz", dependencies: ["Fuzzing"]),
 
         // MARK: Host tests
+        .target(name: "FileSystemTestSupport", dependencies: ["VFS"], path: "Tests/FileSystemTestSupport"),
         .testTarget(name: "BootTests", dependencies: ["Boot"]),
         .testTarget(name: "ACPITests", dependencies: ["ACPI"]),
         .testTarget(name: "ELFTests", dependencies: ["ELF"]),
@@ -90,8 +91,8 @@ let package = Package(
         .testTarget(name: "VirtioTests", dependencies: ["Virtio"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
         .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
-        .testTarget(name: "Ext4Tests", dependencies: ["Ext4", "Storage", "LinuxABI", "VFS"]),
-        .testTarget(name: "NinePTests", dependencies: ["NineP", "LinuxABI", "VFS"]),
+        .testTarget(name: "Ext4Tests", dependencies: ["Ext4", "Storage", "LinuxABI", "VFS", "FileSystemTestSupport"]),
+        .testTarget(name: "NinePTests", dependencies: ["NineP", "LinuxABI", "VFS", "FileSystemTestSupport"]),
         .testTarget(name: "SkiffHostTests", dependencies: ["SkiffHost", "Boot", "ImageFS", "Trace"]),
         .testTarget(name: "TraceTests", dependencies: ["Trace"]),
         .testTarget(name: "MonitoringTests", dependencies: ["Monitoring"]),

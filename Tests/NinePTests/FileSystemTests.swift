@@ -1,5 +1,6 @@
 import LinuxABI
 import Testing
+import FileSystemTestSupport
 import VFS
 
 @testable import NineP
@@ -34,31 +35,12 @@ import VFS
             try readAll(try vfs.open(bytes(path), in: context, flags: FileConstants.O_RDONLY), chunk: chunk)
         }
 
-        func readAll(_ file: OpenFile, chunk: Int = 100_000) throws -> [UInt8] {
-            var result: [UInt8] = []
-            var buffer = [UInt8](repeating: 0, count: chunk)
-            while true {
-                let n = try buffer.withUnsafeMutableBytes { try file.read(into: $0) }
-                if n == 0 { return result }
-                result += buffer[0..<n]
-            }
-        }
+        func readAll(_ file: OpenFile, chunk: Int = 100_000) throws -> [UInt8] { try file.readToEnd(chunk: chunk) }
 
         /// Names getdents64 returns, through a small buffer so listing takes several calls.
         func list(_ path: String) throws -> [String] {
-            let file = try vfs.open(bytes(path), in: context, flags: FileConstants.O_RDONLY | FileConstants.O_DIRECTORY)
-            var names: [String] = []
-            var buffer = [UInt8](repeating: 0, count: 64)
-            while true {
-                let n = try buffer.withUnsafeMutableBytes { try file.readDirectory(into: $0) }
-                if n == 0 { return names }
-                var offset = 0
-                while offset < n {
-                    let length = Int(buffer[offset + 16]) | Int(buffer[offset + 17]) << 8
-                    names.append(String(decoding: buffer[(offset + 19)..<(offset + length)].prefix { $0 != 0 }, as: UTF8.self))
-                    offset += length
-                }
-            }
+            try vfs.open(bytes(path), in: context, flags: FileConstants.O_RDONLY | FileConstants.O_DIRECTORY)
+                .directoryNames(bufferSize: 64)
         }
 
         func attributes(_ path: String) throws -> FileAttributes {
