@@ -133,7 +133,7 @@ check: deps
 # build/fuzz as crash-*. FUZZ_HARNESSES picks some; FUZZ_ARGS adds libFuzzer options.
 FUZZ_SECONDS ?= 20
 CHECK_FUZZ_SECONDS ?= 5
-FUZZ_HARNESSES ?= cmdline elf image ext4 net http
+FUZZ_HARNESSES ?= cmdline elf image ext4 9p net http
 FUZZ_ARGS ?=
 FUZZ_BIN := .build/release/skiff-fuzz
 FUZZER_LIB = $(firstword $(wildcard $(SWIFT_ROOT)/usr/lib/clang/*/lib/linux/libclang_rt.fuzzer_no_main-x86_64.a))

@@ -10,7 +10,7 @@
 import PackageDescription
 
 /// Modules off the hot paths (command-line and firmware-table parsing, ELF and image readers,
-/// ext4, procfs, the monitoring server) are optimised for size in release builds, which is how
+/// ext4, 9p, procfs, the monitoring server) are optimised for size in release builds, which is how
 /// the kernel is built: the kernel must fit in a 3 MiB VM. System calls, scheduling, memory, the
 /// VFS and the network stack stay optimised for speed.
 let optimizeForSize: [SwiftSetting] = [.unsafeFlags(["-Osize"], .when(configuration: .release))]
@@ -43,6 +43,7 @@ let package = Package(
         .target(name: "Storage"),
         .target(name: "Randomness"),
         .target(name: "Ext4", dependencies: ["Storage", "LinuxABI", "VFS"], swiftSettings: optimizeForSize),
+        .target(name: "NineP", dependencies: ["LinuxABI", "VFS"], swiftSettings: optimizeForSize),
         .target(name: "Trace", dependencies: ["LinuxABI"]),
         .target(name: "Monitoring", swiftSettings: optimizeForSize),
 
@@ -50,7 +51,7 @@ let package = Package(
         .target(name: "CKernel"),
         .executableTarget(
             name: "Kernel",
-            dependencies: ["CKernel", "Boot", "ACPI", "ELF", "Memory", "LinuxABI", "ImageFS", "Scheduling", "VFS", "Net", "Virtio", "Storage", "Randomness", "Ext4", "Trace", "Monitoring", "ProcFS"]
+            dependencies: ["CKernel", "Boot", "ACPI", "ELF", "Memory", "LinuxABI", "ImageFS", "Scheduling", "VFS", "Net", "Virtio", "Storage", "Randomness", "Ext4", "NineP", "Trace", "Monitoring", "ProcFS"]
         ),
 
         // MARK: Host tools
@@ -71,10 +72,12 @@ let package = Package(
             dependencies: ["SkiffHost"]
         ),
         // libFuzzer harnesses of the parsers that read outside data (`make fuzz`).
-        .target(name: "Fuzzing", dependencies: ["Boot", "ELF", "ImageFS", "Ext4", "Storage", "Net", "Monitoring"]),
+        .target(
+            name: "Fuzzing", dependencies: ["Boot", "ELF", "ImageFS", "Ext4", "NineP", "Storage", "Net", "Monitoring", "VFS", "LinuxABI"]),
         .executableTarget(name: "SkiffFuzz", dependencies: ["Fuzzing"]),
 
         // MARK: Host tests
+        .target(name: "FileSystemTestSupport", dependencies: ["VFS"], path: "Tests/FileSystemTestSupport"),
         .testTarget(name: "BootTests", dependencies: ["Boot"]),
         .testTarget(name: "ACPITests", dependencies: ["ACPI"]),
         .testTarget(name: "ELFTests", dependencies: ["ELF"]),
@@ -88,7 +91,8 @@ let package = Package(
         .testTarget(name: "VirtioTests", dependencies: ["Virtio"]),
         .testTarget(name: "StorageTests", dependencies: ["Storage"]),
         .testTarget(name: "RandomnessTests", dependencies: ["Randomness"]),
-        .testTarget(name: "Ext4Tests", dependencies: ["Ext4", "Storage", "LinuxABI", "VFS"]),
+        .testTarget(name: "Ext4Tests", dependencies: ["Ext4", "Storage", "LinuxABI", "VFS", "FileSystemTestSupport"]),
+        .testTarget(name: "NinePTests", dependencies: ["NineP", "LinuxABI", "VFS", "FileSystemTestSupport"]),
         .testTarget(name: "SkiffHostTests", dependencies: ["SkiffHost", "Boot", "ImageFS", "Trace"]),
         .testTarget(name: "TraceTests", dependencies: ["Trace"]),
         .testTarget(name: "MonitoringTests", dependencies: ["Monitoring"]),

@@ -14,6 +14,8 @@
  */
 #define _GNU_SOURCE
 #include "../include/check.h"
+#include "../include/pattern.h"
+#include "../include/tree.h"
 #include <dirent.h>
 #include <fcntl.h>
 #ifndef BLKGETSIZE64
@@ -27,76 +29,8 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-/* Byte i of pattern `seed` (the host's `diskPattern`). */
-static unsigned char pattern(unsigned seed, unsigned long i) {
-    return (unsigned char)((i * 131 + (i >> 9) * 7 + seed * 29) ^ (seed >> 3));
-}
-
-static void fill(unsigned char *buf, size_t n, unsigned seed, unsigned long offset) {
-    for (size_t i = 0; i < n; i++) buf[i] = pattern(seed, offset + i);
-}
-
-static int matches(const unsigned char *buf, size_t n, unsigned seed, unsigned long offset) {
-    for (size_t i = 0; i < n; i++)
-        if (buf[i] != pattern(seed, offset + i)) return 0;
-    return 1;
-}
-
-/* Writes `size` bytes of pattern `seed` to `path` in chunks of `chunk` bytes. */
-static int write_pattern(const char *path, unsigned seed, size_t size, size_t chunk) {
-    int fd = open(path, O_CREAT | O_TRUNC | O_WRONLY, 0644);
-    if (fd < 0) return -1;
-    static unsigned char buf[65536];
-    size_t done = 0;
-    while (done < size) {
-        size_t n = size - done < chunk ? size - done : chunk;
-        fill(buf, n, seed, done);
-        if (write(fd, buf, n) != (ssize_t)n) { close(fd); return -1; }
-        done += n;
-    }
-    return close(fd);
-}
-
-/* Whether `path` holds exactly `size` bytes of pattern `seed`. */
-static int check_pattern(const char *path, unsigned seed, size_t size) {
-    int fd = open(path, O_RDONLY);
-    if (fd < 0) return 0;
-    static unsigned char buf[40000];
-    size_t done = 0;
-    ssize_t n;
-    while ((n = read(fd, buf, sizeof buf)) > 0) {
-        if (done + n > size || !matches(buf, n, seed, done)) { close(fd); return 0; }
-        done += n;
-    }
-    close(fd);
-    return n == 0 && done == size;
-}
-
-static int read_text(const char *path, char *buf, size_t size) {
-    int fd = open(path, O_RDONLY);
-    if (fd < 0) return -1;
-    ssize_t n = read(fd, buf, size - 1);
-    close(fd);
-    if (n < 0) return -1;
-    buf[n] = 0;
-    return (int)n;
-}
-
-static int count_entries(const char *path) {
-    DIR *d = opendir(path);
-    if (!d) return -1;
-    int n = 0;
-    while (readdir(d)) n++;
-    closedir(d);
-    return n;
-}
-
-static void path_in(char *out, size_t size, const char *dir, const char *name) {
-    snprintf(out, size, "%s/%s", dir, name);
-}
-
 static int tree(const char *dir) {
-    char p[512], q[512], text[256];
+    char p[512], text[256];
     struct stat st;
     struct statfs sf;
 
@@ -108,28 +42,11 @@ static int tree(const char *dir) {
     printf("disk: the host's files read back: ok\n");
 
     /* Directories, and files of sizes around block and extent boundaries. */
-    path_in(p, sizeof p, dir, "out");
-    CHECK(mkdir(p, 0755) == 0, "mkdir out");
-    CHECK_ERRNO(mkdir(p, 0755), EEXIST);
-    path_in(p, sizeof p, dir, "out/a");
-    CHECK(mkdir(p, 0750) == 0, "mkdir out/a");
-    path_in(p, sizeof p, dir, "out/a/b");
-    CHECK(mkdir(p, 0700) == 0, "mkdir out/a/b");
+    tree_directories(dir);
     static const size_t sizes[] = {0, 1, 4095, 4096, 4097, 65536, 1000000, 3 << 20};
-    for (unsigned i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
-        snprintf(p, sizeof p, "%s/out/size-%zu", dir, sizes[i]);
-        CHECK(write_pattern(p, 10 + i, sizes[i], 10007) == 0, "write %s", p);
-        CHECK(check_pattern(p, 10 + i, sizes[i]), "read back %s", p);
-    }
+    tree_sized_files(dir, sizes, sizeof sizes / sizeof sizes[0], 10007, 40000);
     /* 300 small files: the directory becomes several blocks. */
-    for (int i = 0; i < 300; i++) {
-        snprintf(p, sizeof p, "%s/out/a/small-%03d", dir, i);
-        int fd = open(p, O_CREAT | O_EXCL | O_WRONLY, 0600);
-        int len = snprintf(text, sizeof text, "small file %d\n", i);
-        CHECK(fd >= 0 && write(fd, text, len) == len && close(fd) == 0, "small file %d", i);
-    }
-    path_in(p, sizeof p, dir, "out/a");
-    CHECK(count_entries(p) == 303, "out/a lists 300 files, b, . and ..: %d", count_entries(p));
+    tree_small_files(dir, 300);
     printf("disk: directories and files written: ok\n");
 
     /* Sparse file, pwrite in the middle, truncation, append. */
@@ -143,45 +60,12 @@ static int tree(const char *dir) {
     snprintf(p, sizeof p, "%s/out/size-1000000", dir);
     CHECK(truncate(p, 123457) == 0, "truncate shorter");
     CHECK(check_pattern(p, 16, 123457), "the truncated file keeps its head");
-    path_in(p, sizeof p, dir, "out/log");
-    for (int i = 0; i < 3; i++) {
-        fd = open(p, O_CREAT | O_WRONLY | O_APPEND, 0644);
-        int len = snprintf(text, sizeof text, "line %d\n", i);
-        CHECK(fd >= 0 && lseek(fd, 0, SEEK_SET) == 0 && write(fd, text, len) == len && close(fd) == 0, "append %d", i);
-    }
-    CHECK(read_text(p, text, sizeof text) == 21 && strcmp(text, "line 0\nline 1\nline 2\n") == 0, "appends: %s", text);
+    tree_appends(dir);
     printf("disk: sparse files, truncate and append: ok\n");
 
     /* Links, renames, removal. */
-    path_in(p, sizeof p, dir, "out/size-4096");
-    path_in(q, sizeof q, dir, "out/a/b/hard");
-    CHECK(link(p, q) == 0 && stat(q, &st) == 0 && st.st_nlink == 2, "hard link");
-    path_in(q, sizeof q, dir, "out/link");
-    CHECK(symlink("a/b/hard", q) == 0, "symlink");
-    CHECK(readlink(q, text, sizeof text) == 8 && memcmp(text, "a/b/hard", 8) == 0, "readlink");
-    CHECK(check_pattern(q, 13, 4096), "through the symlink");
-    path_in(p, sizeof p, dir, "out/size-4097");
-    path_in(q, sizeof q, dir, "out/a/renamed");
-    CHECK(rename(p, q) == 0 && access(p, F_OK) == -1 && check_pattern(q, 14, 4097), "rename across directories");
-    path_in(p, sizeof p, dir, "out/size-1");
-    path_in(q, sizeof q, dir, "out/size-0");
-    CHECK(rename(p, q) == 0, "rename over a file");
-    path_in(p, sizeof p, dir, "out/a/small-000");
-    CHECK(unlink(p) == 0, "unlink");
-    CHECK_ERRNO(unlink(p), ENOENT);
-    path_in(p, sizeof p, dir, "out/a");
-    CHECK_ERRNO(rmdir(p), ENOTEMPTY);
-    CHECK_ERRNO(unlink(p), EISDIR);
-    path_in(p, sizeof p, dir, "out/gone");
-    CHECK(mkdir(p, 0755) == 0 && rmdir(p) == 0, "rmdir");
-    /* A file unlinked while open keeps its data until closed. */
-    path_in(p, sizeof p, dir, "out/open-unlinked");
-    CHECK(write_pattern(p, 99, 50000, 4096) == 0, "write open-unlinked");
-    fd = open(p, O_RDONLY);
-    CHECK(fd >= 0 && unlink(p) == 0, "unlink while open");
-    static unsigned char big[50000];
-    CHECK(read(fd, big, sizeof big) == 50000 && matches(big, 50000, 99, 0), "read after unlink");
-    close(fd);
+    tree_links_and_renames(dir);
+    tree_removal(dir);
     path_in(p, sizeof p, dir, "out/mode");
     fd = open(p, O_CREAT | O_WRONLY, 0600);
     CHECK(fd >= 0 && fchmod(fd, 0640) == 0 && fchown(fd, 1000, 1000) == 0 && close(fd) == 0, "chmod, chown");

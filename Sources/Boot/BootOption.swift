@@ -74,7 +74,7 @@ enum BootOption: CaseIterable {
         case .env: "NAME=VALUE"
         case .cwd: "/DIR"
         case .console: "serial|vga|all"
-        case .rootfs: "rofs|ramfs|ext|9p"
+        case .rootfs: "rofs|ramfs|ext|9p[,TAG]"
         case .mountFS: "TYPE,SOURCE,/PATH"
         case .redirect: "FILE"
         case .delay: "SECONDS"

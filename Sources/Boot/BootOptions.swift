@@ -45,6 +45,8 @@ public struct BootOptions {
     public var console: ConsoleSelection = .all
     /// `--rootfs=…`: the root file system type; nil chooses automatically.
     public var rootFileSystem: RootFileSystem? = nil
+    /// `--rootfs=9p,TAG`: the share to boot from; nil is the first one.
+    public var rootShare: String? = nil
     /// `--mount-fs=TYPE,SOURCE,PATH`, repeatable.
     public var mounts: [MountRequest] = []
     /// `--redirect=FILE` or `--redirect=>>FILE`: application stdout and stderr to a file.
@@ -117,7 +119,7 @@ public enum RootFileSystem {
     case ramfs
     /// ext4 on the first virtio-blk disk.
     case ext
-    /// A host folder shared over virtio-9p.
+    /// A host folder shared over virtio-9p (`rootShare`, or the first share).
     case ninep
 }
 

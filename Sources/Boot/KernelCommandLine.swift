@@ -179,6 +179,12 @@ public enum KernelCommandLine {
             default: throw invalid("serial, vga or all")
             }
         case .rootfs:
+            if v.starts(with: Array("9p,".utf8)) {
+                guard v.count > 3 else { throw invalid("rofs, ramfs, ext, 9p or 9p,TAG") }
+                options.rootFileSystem = .ninep
+                options.rootShare = String(decoding: v[3...], as: UTF8.self)
+                return
+            }
             switch v {
             case Array("rofs".utf8), Array("image".utf8): options.rootFileSystem = .image
             case Array("ramfs".utf8): options.rootFileSystem = .ramfs
@@ -188,7 +194,7 @@ public enum KernelCommandLine {
                 throw BootOptionError("--rootfs=zfs is not supported by Skiff: use --rootfs=ext (ext4) for a writable root")
             case Array("virtiofs".utf8):
                 throw BootOptionError("--rootfs=virtiofs is not supported by Skiff: share a host folder with --rootfs=9p")
-            default: throw invalid("rofs, ramfs, ext or 9p")
+            default: throw invalid("rofs, ramfs, ext, 9p or 9p,TAG")
             }
         case .mountFS:
             let parts = v.split(separator: comma, omittingEmptySubsequences: false)
@@ -372,7 +378,7 @@ public enum KernelCommandLine {
           --env=NAME=VALUE         add to the application's environment (repeatable)
           --cwd=DIR                the application's working directory
           --console=serial|vga|all console selection
-          --rootfs=rofs|ramfs|ext|9p   root file system (default: the boot image)
+          --rootfs=rofs|ramfs|ext|9p[,TAG]   root file system (default: the boot image)
           --mount-fs=TYPE,SOURCE,PATH  mount a file system (repeatable)
           --nomount, --nopivot     keep the boot file system as root
           --redirect=FILE|>>FILE   application stdout and stderr to a file

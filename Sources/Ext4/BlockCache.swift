@@ -1,3 +1,5 @@
+import VFS
+
 /// Metadata blocks in memory, with the state the journal needs for each.
 ///
 /// A block moves through three states: *clean* (same as on disk, evictable), *running*
@@ -27,7 +29,7 @@ struct BlockCache {
 
     private(set) var entries: [Entry] = []
     private var freeSlots: [Int] = []
-    private var table = BlockTable()
+    private var table = NumberTable()
     private var clock: UInt64 = 0
     /// Clean blocks kept beyond the pinned ones.
     let cleanCapacity: Int

@@ -29,7 +29,7 @@ public struct FuzzHarness: Sendable {
     /// Every harness, in the order `make fuzz` runs them.
     public static let all: [FuzzHarness] = [
         CommandLineFuzzing.harness, ELFFuzzing.harness, ImageFuzzing.harness, Ext4Fuzzing.harness,
-        NetworkFuzzing.harness, HTTPFuzzing.harness,
+        NinePFuzzing.harness, NetworkFuzzing.harness, HTTPFuzzing.harness,
     ]
 
     /// The harness called `name`.

@@ -27,6 +27,8 @@ struct GuestTest {
     var recipe: ImageRecipe? = nil
     /// Disk images attached as virtio-blk, checked on the host after the VM exits.
     var disks: [GuestDisk] = []
+    /// Host folders shared over virtio-9p (tags share0, share1, …), checked after the VM exits.
+    var shares: [GuestShare] = []
     /// A virtio-rng device.
     var randomNumberGenerator = false
     /// virtio-net on QEMU's user network (10.0.2.0/24, gateway 10.0.2.2).
@@ -48,7 +50,7 @@ struct GuestTest {
         _ name: String, _ commandLine: String, machines: [VirtualMachine.Machine] = [.microvm], status: Int32,
         expect: [Expectation] = [], memoryMiB: Int = 128, cpus: Int = 1, timeout: Double = 90, programs: [String] = [],
         recipe: ImageRecipe? = nil,
-        disks: [GuestDisk] = [], randomNumberGenerator: Bool = false, network: Bool = false, legacyVirtioMMIO: Bool = false,
+        disks: [GuestDisk] = [], shares: [GuestShare] = [], randomNumberGenerator: Bool = false, network: Bool = false, legacyVirtioMMIO: Bool = false,
         qemuArguments: [String] = [], hostPeer: HostPeer? = nil, powerCut: ClosedRange<Double>? = nil,
         consoleCheck: (@Sendable (String) -> [String])? = nil
     ) {
@@ -63,6 +65,7 @@ struct GuestTest {
         self.programs = programs
         self.recipe = recipe
         self.disks = disks
+        self.shares = shares
         self.randomNumberGenerator = randomNumberGenerator
         self.network = network
         self.legacyVirtioMMIO = legacyVirtioMMIO

@@ -99,11 +99,13 @@ struct GuestTestRunner {
         vm.legacyVirtioMMIO = test.legacyVirtioMMIO
         vm.extraArguments = test.qemuArguments
         var diskPaths: [String] = []
+        var sharePaths: [String] = []
         defer {
             for path in diskPaths {
                 try? FileManager.default.removeItem(atPath: path)
                 try? FileManager.default.removeItem(atPath: path + ".blkdebug")
             }
+            for path in sharePaths { try? FileManager.default.removeItem(atPath: path) }
         }
         do {
             for disk in test.disks {
@@ -111,8 +113,13 @@ struct GuestTestRunner {
                 diskPaths.append(path)
                 vm.disks.append(VirtualMachine.Disk(path: try disk.attachment(path: path)))
             }
+            for (index, share) in test.shares.enumerated() {
+                let path = try share.create(label: test.name, build: build)
+                sharePaths.append(path)
+                vm.shares.append((path, "share\(index)"))
+            }
         } catch {
-            return ("cannot create a disk image: \(error)", 0)
+            return ("cannot create a disk image or shared folder: \(error)", 0)
         }
         let session = test.hostPeer.map { HostPeerSession($0) }
         let console = ConsoleWatch()
@@ -139,6 +146,9 @@ struct GuestTestRunner {
         var problems: [String] = session?.finish() ?? []
         for (disk, path) in zip(test.disks, diskPaths) {
             problems += disk.problems(path: path, console: outcome.console)
+        }
+        for (share, path) in zip(test.shares, sharePaths) {
+            problems += share.inspect(path, outcome.console)
         }
         if test.powerCut != nil {
             if !outcome.timedOut { problems.append("the program ended before the power cut") }

@@ -1,7 +1,7 @@
 import LinuxABI
 
 /// What `statfs`/`fstatfs` report about a file system.
-public struct FileSystemStatistics: Sendable {
+public struct FileSystemStatistics: Equatable, Sendable {
     /// The file system's magic number (`f_type`), e.g. `TMPFS_MAGIC`.
     public var type: Int64
     public var blockSize: Int64

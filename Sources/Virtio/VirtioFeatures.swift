@@ -28,6 +28,9 @@ public struct VirtioFeatures: OptionSet, Equatable, Sendable {
     public static let blockDiscard = bit(13)
     public static let blockWriteZeroes = bit(14)
 
+    // virtio-9p: the configuration space holds the mount tag.
+    public static let ninePMountTag = bit(0)
+
     // virtio-net (§5.1.3).
     public static let netChecksum = bit(0)
     public static let netMTU = bit(3)

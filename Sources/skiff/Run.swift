@@ -87,7 +87,8 @@ struct Run: ParsableCommand {
 
             let prepared = try PreparedRun.prepare(
                 image: image, arguments: args, files: file, directories: dir, interpreterData: !noInterpreterData,
-                kernelOnly: !bootOptions.isEmpty, bootOptions: bootOptions, cache: ImageCache(), progress: progress)
+                kernelOnly: !bootOptions.isEmpty, bootOptions: bootOptions, shares: options.shares.map(\.guestPath),
+                cache: ImageCache(), progress: progress)
             options.arguments = prepared.arguments
             var summary: [String: Any] = ["cacheHit": prepared.cacheHit]
             summary["image"] = prepared.imagePath

@@ -1,6 +1,7 @@
 import Foundation
 import LinuxABI
 import Testing
+import FileSystemTestSupport
 import VFS
 
 @testable import Ext4
@@ -34,32 +35,12 @@ import VFS
             return try readAll(file)
         }
 
-        func readAll(_ file: OpenFile) throws -> [UInt8] {
-            var result: [UInt8] = []
-            var buffer = [UInt8](repeating: 0, count: 3000)
-            while true {
-                let n = try buffer.withUnsafeMutableBytes { try file.read(into: $0) }
-                if n == 0 { return result }
-                result += buffer[0..<n]
-            }
-        }
+        func readAll(_ file: OpenFile) throws -> [UInt8] { try file.readToEnd() }
 
         /// Names `getdents64` returns for `path`.
         func list(_ path: String) throws -> [String] {
-            let file = try vfs.open(bytes(path), in: context, flags: FileConstants.O_RDONLY | FileConstants.O_DIRECTORY)
-            var names: [String] = []
-            var buffer = [UInt8](repeating: 0, count: 512)
-            while true {
-                let n = try buffer.withUnsafeMutableBytes { try file.readDirectory(into: $0) }
-                if n == 0 { return names.sorted() }
-                var offset = 0
-                while offset < n {
-                    let length = Int(buffer[offset + 16]) | Int(buffer[offset + 17]) << 8
-                    let name = buffer[(offset + 19)..<(offset + length)].prefix { $0 != 0 }
-                    names.append(String(decoding: name, as: UTF8.self))
-                    offset += length
-                }
-            }
+            try vfs.open(bytes(path), in: context, flags: FileConstants.O_RDONLY | FileConstants.O_DIRECTORY)
+                .directoryNames().sorted()
         }
     }
 

@@ -280,6 +280,15 @@ import Testing
         #expect(try image.contents(of: "/data/notes.txt") == Array("n".utf8))
     }
 
+    /// `--share HOST:/srv/shared` needs /srv/shared in the image to mount on.
+    @Test(.enabled(if: installed("/bin/ls"))) func aProgramsImageHasItsSharesMountPoints() throws {
+        let dir = try TemporaryDirectory()
+        let cache = ImageCache(directory: dir.path + "/cache")
+        let prepared = try PreparedRun.prepare(image: nil, arguments: ["/bin/ls"], shares: ["/srv/shared"], cache: cache)
+        let image = try ImageInspector(path: try #require(prepared.imagePath))
+        #expect(try image.tree().contains { $0.path == "/srv/shared" && $0.type == .directory })
+    }
+
     @Test func imagesByFileNameOrKey() throws {
         let dir = try TemporaryDirectory()
         let cache = ImageCache(directory: dir.path + "/cache")

@@ -48,89 +48,60 @@ extension E2fsprogs {
         return result.status <= 1 ? [] : ["journal replay failed (status \(result.status)):\n\(result.output)"]
     }
 
-    /// The volume's tree through `debugfs rdump`: relative path -> contents, "->target" for
-    /// symlinks, nil contents for directories.
+    /// The volume's tree through `debugfs rdump` (see `FolderTree`).
     static func tree(_ path: String) throws -> [String: [UInt8]?] {
         let target = NSTemporaryDirectory() + "skiff-rdump-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: target) }
         let dumped = run("debugfs", ["-R", "rdump / \(target)", path])
         guard dumped.status == 0 else { throw SkiffError("debugfs rdump failed: \(dumped.output)") }
-        var result: [String: [UInt8]?] = [:]
-        let manager = FileManager.default
-        func walk(_ relative: String) throws {
-            let full = relative.isEmpty ? target : target + "/" + relative
-            for name in try manager.contentsOfDirectory(atPath: full) {
-                let entry = relative.isEmpty ? name : relative + "/" + name
-                let entryPath = target + "/" + entry
-                let attributes = try manager.attributesOfItem(atPath: entryPath)
-                switch attributes[.type] as? FileAttributeType {
-                case .typeDirectory?:
-                    result[entry] = .some([UInt8]?.none)
-                    try walk(entry)
-                case .typeSymbolicLink?:
-                    result[entry] = Array(("->" + (try manager.destinationOfSymbolicLink(atPath: entryPath))).utf8)
-                default:
-                    result[entry] = [UInt8](try Data(contentsOf: URL(fileURLWithPath: entryPath)))
-                }
-            }
-        }
-        try walk("")
-        return result
-    }
-
-    /// Differences between `expected` and `actual` among paths under `prefixes`.
-    static func differences(
-        expected: [String: [UInt8]?], actual: [String: [UInt8]?], under prefixes: [String]
-    ) -> [String] {
-        func inScope(_ path: String) -> Bool { prefixes.contains { path == $0 || path.hasPrefix($0 + "/") } }
-        var problems: [String] = []
-        for (path, contents) in expected.sorted(by: { $0.key < $1.key }) {
-            guard let found = actual[path] else {
-                problems.append("\(path) is missing")
-                continue
-            }
-            if found != contents {
-                problems.append("\(path) differs: \(found?.count ?? -1) bytes, expected \(contents?.count ?? -1)")
-            }
-        }
-        for path in actual.keys.sorted() where inScope(path) && expected[path] == nil {
-            problems.append("\(path) should not exist")
-        }
-        return Array(problems.prefix(8))
+        return try FolderTree.read(target)
     }
 }
 
-/// The files `disk tree` finds and what it leaves, relative to the directory it was given.
-func diskTreeExpected() -> [String: [UInt8]?] {
+/// What `disk tree` and `share tree` both leave, relative to the directory they were given: the
+/// host's seed files; out, out/a and out/a/b; a file of each of `sizes` (pattern 10 + index),
+/// then size-1 renamed over size-0, size-4096 linked as a/b/hard, size-4097 moved to a/renamed
+/// and the one of `truncated` bytes cut to 123457; small files a/small-001 on; the appended log,
+/// the symlink and the empty file whose mode was changed.
+func writtenTreeExpected(sizes: [Int], truncated: Int, smallFiles: Int) -> [String: [UInt8]?] {
     let directory: [UInt8]? = nil
     var tree: [String: [UInt8]?] = [:]
     for path in ["seed", "seed/nested", "out", "out/a", "out/a/b"] { tree[path] = .some(directory) }
     tree["seed/hello.txt"] = Array("hello from the host\n".utf8)
     tree["seed/nested/pattern.bin"] = diskPattern(1, count: 200_000)
-    // sizes[] = {0, 1, 4095, 4096, 4097, 65536, 1000000, 3 << 20} with seeds 10 + index; then
-    // size-1 renamed over size-0, size-4097 moved to a/renamed, size-1000000 truncated.
-    tree["out/size-0"] = diskPattern(11, count: 1)
-    tree["out/size-4095"] = diskPattern(12, count: 4095)
-    tree["out/size-4096"] = diskPattern(13, count: 4096)
-    tree["out/a/b/hard"] = diskPattern(13, count: 4096)
-    tree["out/a/renamed"] = diskPattern(14, count: 4097)
-    tree["out/size-65536"] = diskPattern(15, count: 65536)
-    tree["out/size-1000000"] = diskPattern(16, count: 123_457)
-    tree["out/size-3145728"] = diskPattern(17, count: 3 << 20)
-    for index in 1..<300 {
+    for (index, size) in sizes.enumerated() {
+        let contents = diskPattern(10 + index, count: size == truncated ? 123_457 : size)
+        switch size {
+        case 0: break
+        case 1: tree["out/size-0"] = contents
+        case 4096:
+            tree["out/size-4096"] = contents
+            tree["out/a/b/hard"] = contents
+        case 4097: tree["out/a/renamed"] = contents
+        default: tree["out/size-\(size)"] = contents
+        }
+    }
+    for index in 1..<smallFiles {
         tree[String(format: "out/a/small-%03d", index)] = Array("small file \(index)\n".utf8)
     }
-    var sparse = [UInt8](repeating: 0, count: 10 << 20)
-    sparse.replaceSubrange((5 << 20)..<((5 << 20) + 6), with: Array("middle".utf8))
-    tree["out/sparse"] = sparse
     tree["out/log"] = Array("line 0\nline 1\nline 2\n".utf8)
     tree["out/link"] = Array("->a/b/hard".utf8)
     tree["out/mode"] = []
     return tree
 }
 
-/// The host's files `disk tree` expects to find.
+/// The files `disk tree` finds and what it leaves: the common tree of 300 small files, with
+/// size-1000000 truncated, and a 10 MiB sparse file.
+func diskTreeExpected() -> [String: [UInt8]?] {
+    var tree = writtenTreeExpected(sizes: [0, 1, 4095, 4096, 4097, 65536, 1_000_000, 3 << 20], truncated: 1_000_000, smallFiles: 300)
+    var sparse = [UInt8](repeating: 0, count: 10 << 20)
+    sparse.replaceSubrange((5 << 20)..<((5 << 20) + 6), with: Array("middle".utf8))
+    tree["out/sparse"] = sparse
+    return tree
+}
+
+/// The host's files `disk tree` and `share tree` expect to find.
 func populateDiskSeed(_ source: String) throws {
     try FileManager.default.createDirectory(atPath: source + "/seed/nested", withIntermediateDirectories: true)
     try Data("hello from the host\n".utf8).write(to: URL(fileURLWithPath: source + "/seed/hello.txt"))
@@ -156,7 +127,7 @@ func inspectTree(_ path: String, prefix: String) -> [String] {
     let problems = E2fsprogs.check(path)
     if !problems.isEmpty { return problems }
     do {
-        return E2fsprogs.differences(expected: diskTreeExpected(), actual: try E2fsprogs.tree(path), under: ["out", "seed"])
+        return FolderTree.differences(expected: diskTreeExpected(), actual: try E2fsprogs.tree(path), under: ["out", "seed"])
     } catch {
         return ["\(error)"]
     }

@@ -6,11 +6,14 @@ import Storage
 /// devices the command line announces, and the drivers that claim them.
 ///
 /// `probe()` runs once at boot, after the scheduler and interrupts are up; drivers may sleep in
-/// it. Other subsystems find devices in `blockDevices`, `networkDevices` and through `Entropy`.
+/// it. Other subsystems find devices in `blockDevices`, `networkDevices`, `shares` and through
+/// `Entropy`.
 enum Devices {
     nonisolated(unsafe) static var blockDevices: [any BlockDevice] = []
     nonisolated(unsafe) static var networkDevices: [any NetworkDevice] = []
     nonisolated(unsafe) static var entropySources: [VirtioEntropyDevice] = []
+    /// Host folders shared over virtio-9p, by mount tag.
+    nonisolated(unsafe) static var shares: [VirtioNinePDevice] = []
     /// Every virtio device found, working or disabled.
     nonisolated(unsafe) static var virtioDevices: [VirtioDevice] = []
 

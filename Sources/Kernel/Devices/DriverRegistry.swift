@@ -28,6 +28,7 @@ enum DriverRegistry {
         VirtioBlockDevice.driver,
         VirtioEntropyDevice.driver,
         VirtioNetworkDevice.driver,
+        VirtioNinePDevice.driver,
     ]
 }
 #endif

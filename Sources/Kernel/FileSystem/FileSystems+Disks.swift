@@ -87,8 +87,13 @@ extension FileSystems {
                 }
             case .tmpfs?:
                 fileSystem = newTmpfs()
+            case .ninep?:
+                switch mountShare(Array(request.source.utf8)) {
+                case .success(let share): fileSystem = share
+                case .failure(let failure): return "--mount-fs: " + failure.message
+                }
             case .kernelTree?, nil:
-                return "--mount-fs: unknown file system type " + request.type + " (ext4 and tmpfs are supported)"
+                return "--mount-fs: unknown file system type " + request.type + " (ext4, 9p and tmpfs are supported)"
             }
             do throws(Errno) {
                 try vfs.mount(

@@ -10,10 +10,10 @@ import VFS
 /// The application image is read-only, so when it is the root, `/etc` becomes a tmpfs holding a
 /// copy of the image's `/etc` (usually a handful of small files) plus the generated files, which
 /// replace any the image had. A writable ramfs root gets the files written in place. An ext4
-/// root is the user's own system, like a Linux VM's disk, and is left alone.
+/// root is the user's own system, like a Linux VM's disk, and is left alone, as is a host folder.
 extension FileSystems {
     static func provideNameResolution() {
-        guard let vfs, !rootIsExt4 else { return }
+        guard let vfs, !rootIsExt4, !rootIsShare else { return }
         let nameServers = (try? Network.inspect { (stack) throws(NetError) -> [IPAddress] in stack.nameServers }) ?? []
         let addresses = Network.describeAddresses().map { $0.address }
         let resolvConf = ResolverFiles.resolvConf(nameServers: nameServers)

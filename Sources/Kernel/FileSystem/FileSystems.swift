@@ -8,8 +8,8 @@ import VFS
 
 /// The file-system tree every application sees, assembled at boot:
 ///
-///     /          the application image (read-only), a ramfs with --rootfs=ramfs, or ext4
-///                on the first disk with --rootfs=ext
+///     /          the application image (read-only), a ramfs with --rootfs=ramfs, ext4 on
+///                the first disk with --rootfs=ext, or a host folder with --rootfs=9p
 ///     /dev       devfs: null, zero, full, random, urandom, console, tty, std* links, shm/
 ///     /dev/shm   tmpfs
 ///     /tmp       tmpfs
@@ -22,9 +22,10 @@ enum FileSystems {
     nonisolated(unsafe) static let lockFactory = KernelLockFactory()
     nonisolated(unsafe) static let devices = CharacterDevices()
     nonisolated(unsafe) static let pages = FramePageAllocator()
-    /// Whether `/` is the read-only application image, or a disk's ext4 volume.
+    /// Whether `/` is the read-only application image, a disk's ext4 volume, or a host folder.
     nonisolated(unsafe) static var rootIsImage = false
     nonisolated(unsafe) static var rootIsExt4 = false
+    nonisolated(unsafe) static var rootIsShare = false
 
     static func ramfs(limit: UInt64, minor: UInt32, magic: Int64 = 0x0102_1994, rootPermissions: UInt32 = 0o1777) -> RamFileSystem {
         var options = RamFileSystemOptions()
@@ -42,7 +43,19 @@ enum FileSystems {
         var root: any FileSystem
         var rootFlags: MountFlags = []
         makeDiskNodes()
-        if options.rootFileSystem == .ext {
+        var rootSource = name("rootfs")
+        if options.rootFileSystem == .ninep {
+            guard let tag = options.rootShare.map({ Array($0.utf8) }) ?? Devices.shares.first?.tag else {
+                return "--rootfs=9p: no 9p share (skiff run --share, or -device virtio-9p-…,mount_tag=TAG)"
+            }
+            switch mountShare(tag) {
+            case .success(let share):
+                root = share
+                rootIsShare = true
+                rootSource = tag
+            case .failure(let failure): return "--rootfs=9p: " + failure.message
+            }
+        } else if options.rootFileSystem == .ext {
             guard let disk = Devices.blockDevices.first else {
                 return "--rootfs=ext: no disk (attach one with -drive if=virtio, or skiff run --disk)"
             }
@@ -64,10 +77,11 @@ enum FileSystems {
                 return "the application image cannot be mounted (\(String(error.name)))"
             }
         }
-        let (source, typeName): (StaticString, StaticString) =
-            rootIsExt4 ? ("/dev/vda", "ext4") : rootIsImage ? ("image", "skiffimg") : ("rootfs", "tmpfs")
+        let typeName: StaticString = rootIsShare ? "9p" : rootIsExt4 ? "ext4" : rootIsImage ? "skiffimg" : "tmpfs"
+        if rootIsExt4 { rootSource = name("/dev/vda") }
+        if rootIsImage { rootSource = name("image") }
         let v = VirtualFileSystem(
-            root: root, flags: rootFlags, lockFactory: lockFactory, source: name(source), typeName: name(typeName))
+            root: root, flags: rootFlags, lockFactory: lockFactory, source: rootSource, typeName: name(typeName))
         v.deviceOpener = devices
         vfs = v
         let context = v.makeContext()

@@ -4,7 +4,8 @@ import LinuxABI
 import VFS
 
 /// mount and umount2: what `mount -t ext4 /dev/vdb /data` and an init system use. ext4 (also
-/// asked for as ext2/ext3) on a disk's device node, and tmpfs/ramfs; the kernel's own trees
+/// asked for as ext2/ext3) on a disk's device node, 9p shares by mount tag
+/// (`mount -t 9p -o trans=virtio TAG /path`), and tmpfs/ramfs; the kernel's own trees
 /// (proc, sysfs, devtmpfs) are mounted at boot, so asking for them again where they already
 /// are succeeds, as an idempotent init expects.
 extension Syscalls {
@@ -59,6 +60,19 @@ extension Syscalls {
                 }
             case .tmpfs?:
                 fileSystem = FileSystems.newTmpfs()
+            case .ninep?:
+                // The source is the mount tag; the options ("trans=virtio", …) have one meaning.
+                guard a.a0 != 0 else { throw .EINVAL }
+                switch UserMemory.string(at: a.a0, maximum: 255) {
+                case .success(let tag): source = tag
+                case .failure(let e): throw e
+                }
+                switch FileSystems.mountShare(source) {
+                case .success(let share): fileSystem = share
+                case .failure(let failure):
+                    log("mount: " + failure.message)
+                    throw failure.errno
+                }
             case .kernelTree?:
                 // Already mounted by the kernel: fine where they are, refused elsewhere.
                 let location = try vfs.lookup(target, in: context, options: .directory)

@@ -9,10 +9,12 @@ public struct PreparedRun {
 
     /// Resolves `skiff run`'s arguments — `--image IMAGE [COMMAND…]`, `TARGET [ARGS…]`, or
     /// nothing but boot options — and builds a program's image (with `files` and `directories`,
-    /// `HOST[:GUEST]`) through the cache.
+    /// `HOST[:GUEST]`, and the mount points of `--mount-fs` boot options and of `shares`, the
+    /// guest folders of `--share`) through the cache.
     public static func prepare(
         image: String?, arguments: [String], files: [String] = [], directories: [String] = [], interpreterData: Bool = true,
-        kernelOnly: Bool = false, bootOptions: [String] = [], cache: ImageCache, progress: ProgressReporter = ProgressReporter(style: .silent)
+        kernelOnly: Bool = false, bootOptions: [String] = [], shares: [String] = [], cache: ImageCache,
+        progress: ProgressReporter = ProgressReporter(style: .silent)
     ) throws -> PreparedRun {
         var args = arguments
         let target: RunTarget
@@ -44,7 +46,7 @@ public struct PreparedRun {
             plan.files = try files.map { try ImagePlan.Mapping.parse($0, option: "--file") }
             plan.directories = try directories.map { try ImagePlan.Mapping.parse($0, option: "--dir") }
             plan.addsInterpreterData = interpreterData
-            plan.mountPoints = mountPoints(in: bootOptions)
+            plan.mountPoints = mountPoints(in: bootOptions) + shares
             // The image records how to start the program; the arguments are this run's, so one
             // image serves every argument list.
             plan.config.command = program.commandPrefix

@@ -1,16 +1,17 @@
-/// A map from block numbers to small integers (slots of the block cache).
+/// A map from 64-bit numbers to small integers: ext4's block cache and node table (block and
+/// inode numbers to slots), 9p's node table (qid paths to slots).
 ///
 /// Open addressing with linear probing and backward-shift deletion, integer-only: the kernel
 /// must not use `Dictionary`, which sizes its storage with floating point. Keys are scrambled
-/// with a multiplicative hash so runs of consecutive block numbers spread over the table.
-struct BlockTable {
+/// with a multiplicative hash so runs of consecutive numbers spread over the table.
+public struct NumberTable {
     private var keys: [UInt64]
     private var values: [Int32]
     private var used: [Bool]
-    private(set) var count = 0
+    public private(set) var count = 0
     private var mask: Int
 
-    init(capacity: Int = 64) {
+    public init(capacity: Int = 64) {
         var size = 16
         while size < capacity &* 2 { size &<<= 1 }
         keys = [UInt64](repeating: 0, count: size)
@@ -23,7 +24,7 @@ struct BlockTable {
         Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
     }
 
-    subscript(key: UInt64) -> Int? {
+    public subscript(key: UInt64) -> Int? {
         var index = home(key)
         while used[index] {
             if keys[index] == key { return Int(values[index]) }
@@ -32,7 +33,7 @@ struct BlockTable {
         return nil
     }
 
-    mutating func set(_ key: UInt64, _ value: Int) {
+    public mutating func set(_ key: UInt64, _ value: Int) {
         if (count &+ 1) &* 4 > keys.count &* 3 { grow() }
         var index = home(key)
         while used[index] {
@@ -48,7 +49,7 @@ struct BlockTable {
         count &+= 1
     }
 
-    mutating func remove(_ key: UInt64) {
+    public mutating func remove(_ key: UInt64) {
         var index = home(key)
         while used[index] {
             if keys[index] == key { break }
