@@ -6,7 +6,7 @@
  */
 #if SKIFF_KERNEL
     .section .rodata.skiff_vdso, "a"
-    .balign 4096
+    .balign 4096                    /* Toolchain/kernel.ld puts this section first in .rodata */
     .globl skiff_vdso_image_start
 skiff_vdso_image_start:
 #include "vdso_image.inc"
