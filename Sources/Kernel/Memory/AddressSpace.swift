@@ -137,6 +137,12 @@ final class AddressSpace {
                 replaced = true
                 return true
             }
+            // Another CPU resolved the same fault first (threads touching the clock page at
+            // once): the mapping is there, the access is allowed, retry the instruction.
+            if !present, let m = translate(page), !write || m.flags.contains(.writable) {
+                x86_invlpg(page)
+                return true
+            }
             if area.attributes.kind.isKernelShared {
                 // The kernel's page, read-only: writable mappings of the vDSO copy it on write.
                 let index = (area.attributes.fileOffset &+ (page - area.start)) / 4096
