@@ -137,8 +137,9 @@ final class AddressSpace {
                 replaced = true
                 return true
             }
-            // Another CPU resolved the same fault first (threads touching the clock page at
-            // once): the mapping is there, the access is allowed, retry the instruction.
+            // Another CPU resolved the same fault first (two threads touching one page at once —
+            // seen with the vDSO clock page): the mapping is there and allows the access, so the
+            // instruction is retried rather than mapping over it and failing.
             if !present, let m = translate(page), !write || m.flags.contains(.writable) {
                 x86_invlpg(page)
                 return true
