@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include "../include/check.h"
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sched.h>
 #include <stdint.h>
 #include <sys/syscall.h>
@@ -56,6 +57,19 @@ static void *futex_waker(void *arg) {
     nanosleep(&t, NULL);
     __atomic_store_n(&futex_word, 1, __ATOMIC_SEQ_CST);
     futex(&futex_word, FUTEX_WAKE_PRIVATE, 1, NULL);
+    return NULL;
+}
+
+/* Detached threads: each unmaps its own stack as it exits (musl's __unmapself) while the main
+ * thread maps the next one's, often at the same address. A new thread must see what
+ * pthread_create wrote on its stack; it checks its argument. */
+#define DETACHED 1500
+static atomic_long detached_done, detached_wrong;
+static void *detached(void *arg) {
+    volatile char scratch[1024];
+    for (int i = 0; i < 1024; i += 64) scratch[i] = (char)i;
+    if (scratch[64] != 64 || (long)arg < 0 || (long)arg >= DETACHED) atomic_fetch_add(&detached_wrong, 1);
+    atomic_fetch_add(&detached_done, 1);
     return NULL;
 }
 
@@ -161,5 +175,17 @@ int main(void) {
     sp.sched_priority = 200;
     CHECK_ERRNO(syscall(SYS_sched_setscheduler, 0, SCHED_FIFO, &sp), EINVAL);
     CHECK(sched_get_priority_max(SCHED_RR) == 99 && sched_get_priority_min(SCHED_RR) == 1, "priority range");
+    long created = 0;
+    for (long i = 0; i < DETACHED; i++) {
+        pthread_t d;
+        if (pthread_create(&d, NULL, detached, (void *)i) != 0) break;
+        pthread_detach(d);
+        created++;
+        while (created - atomic_load(&detached_done) > 8) sched_yield();
+    }
+    while (atomic_load(&detached_done) < created) sched_yield();
+    CHECK(created == DETACHED && atomic_load(&detached_wrong) == 0, "%ld detached threads, %ld saw a wrong argument",
+          created, atomic_load(&detached_wrong));
+
     return check_summary();
 }

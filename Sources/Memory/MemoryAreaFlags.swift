@@ -11,4 +11,8 @@ public struct MemoryAreaFlags: OptionSet, Sendable {
     public static let noReserve = MemoryAreaFlags(rawValue: 1 << 2)
     /// `MAP_POPULATE`: pages were (or are to be) faulted in when the area was mapped.
     public static let populate = MemoryAreaFlags(rawValue: 1 << 3)
+    /// A range just unmapped whose pages other CPUs may still have in their TLBs: it stays
+    /// reserved, with no access, until the shootdown is done, so it is not handed out again
+    /// while a stale translation could still reach the old frames.
+    public static let unmapping = MemoryAreaFlags(rawValue: 1 << 4)
 }

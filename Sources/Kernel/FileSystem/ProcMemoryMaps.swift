@@ -14,7 +14,7 @@ enum ProcMemoryMaps {
 
     static func entries(_ report: AddressSpace.Report) -> [MapsEntry] {
         var result: [MapsEntry] = []
-        for area in report.areas {
+        for area in report.areas where !area.attributes.flags.contains(.unmapping) {
             let a = area.attributes
             var entry = MapsEntry(
                 start: area.start, end: area.end, readable: a.protection.contains(.read),

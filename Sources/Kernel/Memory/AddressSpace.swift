@@ -303,6 +303,7 @@ final class AddressSpace {
             }
             if newSize < oldSize {
                 releasePages(start + newSize, start + oldSize, into: &released)
+                if !released.pages.isEmpty { holdBack(start + newSize, start + oldSize, into: &released) }
             } else if newStart != start {
                 // Move each mapped page to its new address.
                 var offset: UInt64 = 0
@@ -313,12 +314,13 @@ final class AddressSpace {
                     }
                     offset += 4096
                 }
+                if !moved.isEmpty { holdBack(start, start + oldSize, into: &released) }
             }
             _ = attributes
             return .success(Int(newStart))
         }
-        released.complete()
         if !moved.isEmpty { Reclaim.after(shootdown: moved, free: []) }
+        complete(&released)
         return result
     }
 
@@ -437,7 +439,11 @@ final class AddressSpace {
         let error: Errno? = lock.withLock {
             do throws(AddressSpaceError) {
                 let removed = try map.unmap(start: start, size: size)
-                for r in removed { releasePages(r.start, r.end, into: &released) }
+                for r in removed {
+                    let before = released.pages.count
+                    releasePages(r.start, r.end, into: &released)
+                    if released.pages.count > before { holdBack(r.start, r.end, into: &released) }
+                }
                 forgetSegmentNames(start, start &+ size)
                 forgetUnmappedFiles(into: &released)
                 return nil
@@ -445,8 +451,60 @@ final class AddressSpace {
                 return Self.errno(error)
             }
         }
-        released.complete()
+        complete(&released)
         return error
+    }
+
+    /// Placeholder areas: no access, reserved until `complete` drops them.
+    private static let heldBackAttributes = AreaAttributes(protection: [], kind: .anonymous, flags: [.unmapping])
+
+    /// Keeps `[start, end)`, whose pages were just released, from being mapped again until the
+    /// TLB shootdown that follows the lock: another CPU may still translate those addresses to
+    /// the old frames, and memory newly mapped there would be written through the stale
+    /// entries and read back as zeros (found as detached threads whose new stack lost what
+    /// `pthread_create` wrote, when another thread's stack had just been unmapped there). Linux
+    /// holds mmap_lock across the flush; this lock cannot be held across a shootdown. Only the
+    /// parts still free are reserved. Called with the lock held.
+    private func holdBack(_ start: UInt64, _ end: UInt64, into released: inout Released) {
+        if map.isFree(start: start, size: end - start) {
+            if (try? map.map(at: start, size: end - start, attributes: Self.heldBackAttributes)) != nil {
+                released.heldBack.append((start, end))
+            }
+            return
+        }
+        var at = start
+        while at < end {
+            // The free stretch from `at`, page by page up to the next mapped area.
+            var stretchEnd = at
+            while stretchEnd < end && map.area(containing: stretchEnd) == nil { stretchEnd += 4096 }
+            if stretchEnd > at, (try? map.map(at: at, size: stretchEnd - at, attributes: Self.heldBackAttributes)) != nil {
+                released.heldBack.append((at, stretchEnd))
+            }
+            at = stretchEnd
+            while at < end && map.area(containing: at) != nil { at += 4096 }
+        }
+    }
+
+    /// Shoots down and frees what `released` holds, then gives the ranges it held back to the
+    /// address space again (releasing anything a racing `mprotect` let be faulted into them).
+    private func complete(_ released: inout Released) {
+        let ranges = released.heldBack
+        released.complete()
+        guard !ranges.isEmpty else { return }
+        var again = Released()
+        lock.withLock {
+            for (start, end) in ranges {
+                var pieces: [(UInt64, UInt64)] = []
+                for area in map.areas where area.end > start && area.start < end && area.attributes.flags.contains(.unmapping) {
+                    pieces.append((max(area.start, start), min(area.end, end)))
+                }
+                for (s, e) in pieces {
+                    guard let removed = try? map.unmap(start: s, size: e - s) else { continue }
+                    for r in removed { releasePages(r.start, r.end, into: &again) }
+                }
+            }
+        }
+        again.complete()
     }
 
     func protect(_ start: UInt64, size: UInt64, protection: MemoryProtection) -> Errno? {
@@ -494,6 +552,8 @@ final class AddressSpace {
     struct Released {
         var pages: [UInt64] = []
         var frames: [UInt64] = []
+        /// Ranges reserved by `holdBack` until the shootdown is done.
+        var heldBack: [(UInt64, UInt64)] = []
         /// Mapped objects whose last area went; released after the shootdown.
         var objects: [MappedFile] = []
 
@@ -523,6 +583,9 @@ final class AddressSpace {
         guard let child = AddressSpace() else { return nil }
         let ok: Bool = lock.withLock {
             child.map = map
+            for area in map.areas where area.attributes.flags.contains(.unmapping) {
+                _ = try? child.map.unmap(start: area.start, size: area.size)
+            }
             child.mappedFiles = mappedFiles
             child.segmentNames = segmentNames
             child.heapStart = heapStart
