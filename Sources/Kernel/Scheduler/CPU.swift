@@ -30,6 +30,9 @@ final class CPU {
     var interrupts: UInt64 = 0
     /// When the sampling profiler's next sample is due (monotonic ns); 0 when it is off.
     var samplerDeadline: UInt64 = 0
+    /// The thread that switched away from this CPU to move to another (and where to), queued
+    /// there by the incoming thread once it is off this CPU's stack.
+    var pendingMigration: (Thread, Int)? = nil
 
     init(index: Int, apicID: UInt32, percpu: UnsafeMutablePointer<skiff_percpu>) {
         self.index = index

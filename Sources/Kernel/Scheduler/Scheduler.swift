@@ -275,12 +275,27 @@ enum Scheduler {
         previousByCPU[cpu.index] = nil
         previous.onCPU = false
         if previous.state == .exited { reap(previous) }
-        if let (t, target) = pendingMigration, t === previous {
-            pendingMigration = nil
-            t.cpu = target
-            Tracing.fire(.schedMigrate, UInt64(bitPattern: Int64(Tracing.id(of: t))), UInt64(target))
-            wake(t)
+        if let (t, target) = cpu.pendingMigration, t === previous {
+            cpu.pendingMigration = nil
+            move(t, from: cpu, to: cpus[target])
         }
+    }
+
+    /// Queues `t`, now off `source`, on `target`. A wake-up that arrived while it was switching
+    /// away may have queued it on `source` already: it is taken out there, under both locks.
+    private static func move(_ t: Thread, from source: CPU, to target: CPU) {
+        let (first, second) = source.index < target.index ? (source, target) : (target, source)
+        let notify = first.lock.withLock {
+            second.lock.withLock { () -> Bool in
+                _ = source.runQueue.remove(t.slot)
+                t.cpu = target.index
+                t.state = .runnable
+                target.runQueue.enqueue(t.slot, policy: t.policy, virtualRuntime: t.virtualRuntime, wokeUp: true)
+                return noteNewRunnable(on: target, thread: t)
+            }
+        }
+        Tracing.fire(.schedMigrate, UInt64(bitPattern: Int64(Tracing.id(of: t))), UInt64(target.index))
+        if notify { kick(target) }
     }
 
     private static func reap(_ t: Thread) {
@@ -345,16 +360,15 @@ enum Scheduler {
         programTimer(cpu)
         block()
         let timedOut = t.wokenByTimeout || Clock.monotonic >= deadline
-        cpus[t.cpu].lock.withLock { _ = cpus[t.cpu].timers.cancel(t.slot) }
+        withCPULocked(of: t) { _ = $0.timers.cancel(t.slot) }
         if flags & 0x200 != 0 { x86_sti() }
         return timedOut
     }
 
     /// Makes a blocked thread runnable again (or notes the wake-up if it is about to block).
     static func wake(_ t: Thread, timedOut: Bool = false) {
-        let cpu = cpus[t.cpu]
         var notify = false
-        cpu.lock.withLock {
+        let cpu = withCPULocked(of: t) { cpu in
             switch t.state {
             case .blocked:
                 _ = cpu.timers.cancel(t.slot)
@@ -370,8 +384,20 @@ enum Scheduler {
             case .exited:
                 break
             }
+            return cpu
         }
         if notify { kick(cpu) }
+    }
+
+    /// Runs `body` with the lock of the CPU `t` belongs to. `t.cpu` changes only under that
+    /// lock (and the new CPU's), so it is read again once the lock is held: a waker that read it
+    /// just before the thread moved would otherwise queue it on a CPU it no longer belongs to.
+    static func withCPULocked<R>(of t: Thread, _ body: (CPU) -> R) -> R {
+        while true {
+            let cpu = cpus[t.cpu]
+            let result: R? = cpu.lock.withLock { t.cpu == cpu.index ? body(cpu) : nil }
+            if let result { return result }
+        }
     }
 
     /// `sched_yield`: the caller goes behind threads of equal standing.
@@ -389,8 +415,7 @@ enum Scheduler {
 
     /// Changes a thread's policy, moving it within its run queue if it is queued.
     static func setPolicy(_ t: Thread, _ policy: SchedulingPolicy) {
-        let cpu = cpus[t.cpu]
-        cpu.lock.withLock {
+        withCPULocked(of: t) { cpu in
             if let entry = cpu.runQueue.remove(t.slot) {
                 t.policy = policy
                 cpu.runQueue.enqueue(t.slot, policy: policy, virtualRuntime: entry.virtualRuntime)
@@ -412,13 +437,12 @@ enum Scheduler {
         x86_cli()
         let cpu = thisCPU
         cpu.lock.withLock { t.state = .blocked }
-        // Switch away; the thread is queued on the target once it is off this CPU.
-        pendingMigration = (t, target)
+        // Switch away; the thread is queued on the target once it is off this CPU. Per CPU:
+        // two CPUs migrating at once must not overwrite each other's (a lost thread).
+        cpu.pendingMigration = (t, target)
         schedule()
         x86_sti()
     }
-
-    nonisolated(unsafe) static var pendingMigration: (Thread, Int)? = nil
 
     /// Ends the calling thread; never returns.
     static func exitCurrent() -> Never {
@@ -510,6 +534,10 @@ enum Scheduler {
             second.lock.withLock {
                 for slot in source.runQueue.migratableIDs {
                     guard let t = tableLock.withLock({ threads[slot] }), t.allows(cpu: cpu.index) else { continue }
+                    // A thread woken between marking itself blocked and its own schedule() is
+                    // queued yet still current there: that schedule() may pick it again, so
+                    // taking it would run it on two CPUs (and re-schedule it after it exits).
+                    guard t !== source.current else { continue }
                     guard let entry = source.runQueue.remove(slot) else { continue }
                     t.cpu = cpu.index
                     // Keep its standing relative to the new queue.
