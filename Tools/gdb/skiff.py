@@ -8,7 +8,8 @@ Commands:
     skiff cpus         each CPU's per-CPU block and current thread
     skiff bt SLOT      the kernel backtrace of a switched-out thread (by slot)
 
-The script reads the C registry `skiff_debug_threads` (Sources/CKernel/include/debug_threads.h)
+The script reads the C registry `skiff_debug_threads` (Sources/CKernel/include/debug_threads.h:
+a heap array of `skiff_debug_thread_capacity` entries)
 and the per-CPU blocks (`skiff_debug_percpu`, Sources/CKernel/include/percpu.h) from raw memory,
 so it needs only the ELF symbol table, not Swift debug information.
 """
@@ -17,7 +18,6 @@ import struct
 
 import gdb
 
-THREAD_LIMIT = 512
 CPU_LIMIT = 64
 ENTRY_SIZE = 48          # skiff_debug_thread
 PERCPU_CURRENT = 24      # skiff_percpu.current_thread
@@ -46,10 +46,13 @@ def symbolize(pc):
 
 def threads():
     """(slot, object, context_slot, tid, pid, name) of every registered thread."""
-    base = address_of("skiff_debug_threads")
-    raw = read(base, THREAD_LIMIT * ENTRY_SIZE)
+    base = u64(address_of("skiff_debug_threads"))
+    capacity = struct.unpack("<I", read(address_of("skiff_debug_thread_capacity"), 4))[0]
+    if not base:
+        return []
+    raw = read(base, capacity * ENTRY_SIZE)
     result = []
-    for slot in range(THREAD_LIMIT):
+    for slot in range(capacity):
         obj, context, tid, pid, name = struct.unpack_from("<QQii24s", raw, slot * ENTRY_SIZE)
         if obj:
             result.append((slot, obj, context, tid, pid, name.split(b"\0")[0].decode("utf-8", "replace")))

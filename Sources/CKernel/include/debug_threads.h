@@ -6,7 +6,6 @@
 
 #include <stdint.h>
 
-#define SKIFF_DEBUG_THREAD_LIMIT 512
 #define SKIFF_DEBUG_CPU_LIMIT 64
 
 typedef struct skiff_debug_thread {
@@ -17,13 +16,20 @@ typedef struct skiff_debug_thread {
     char name[24];            /* NUL-terminated (offset 24) */
 } skiff_debug_thread;          /* 48 bytes */
 
-/* Indexed by the scheduler's thread slot. */
-extern skiff_debug_thread skiff_debug_threads[SKIFF_DEBUG_THREAD_LIMIT];
+/* Indexed by the scheduler's thread slot; grown on the heap as slots are used (a fixed array
+ * would cap what a debugger sees and cost its whole size in every image, even a 3 MiB one). */
+extern skiff_debug_thread *skiff_debug_threads;
+extern uint32_t skiff_debug_thread_capacity;
 /* Per-CPU blocks (skiff_percpu *) by CPU index, 0 for absent CPUs. */
 extern uint64_t skiff_debug_percpu[SKIFF_DEBUG_CPU_LIMIT];
 
-static inline skiff_debug_thread *skiff_debug_thread_entry(uint32_t slot) {
-    return slot < SKIFF_DEBUG_THREAD_LIMIT ? &skiff_debug_threads[slot] : 0;
+
+/* Accessors: Swift cannot touch C globals directly under strict concurrency. */
+static inline skiff_debug_thread *skiff_debug_thread_registry(void) { return skiff_debug_threads; }
+static inline uint32_t skiff_debug_thread_registry_capacity(void) { return skiff_debug_thread_capacity; }
+static inline void skiff_debug_publish_thread_registry(skiff_debug_thread *entries, uint32_t capacity) {
+    skiff_debug_threads = entries;
+    skiff_debug_thread_capacity = capacity;
 }
 
 static inline void skiff_debug_set_percpu(uint32_t index, uint64_t block) {
