@@ -21,7 +21,9 @@ JOBS ?= 2
 # `make bench` compares Skiff with.
 APT_PACKAGES := qemu-system-x86_64:qemu-system-x86 qemu-img:qemu-utils musl-gcc:musl-tools gcc:gcc \
   busybox:busybox-static ps:procps python3:python3-minimal sqlite3:sqlite3 perl:perl-base /usr/lib/python3.11/json/__init__.py:libpython3.11-stdlib \
-  /boot/vmlinuz-*:linux-image-amd64 mke2fs:e2fsprogs
+  /boot/vmlinuz-*:linux-image-amd64 mke2fs:e2fsprogs \
+  lua5.4:lua5.4 redis-server:redis-server redis-cli:redis-tools memcached:memcached /usr/sbin/nginx:nginx-light \
+  curl:curl wrk:wrk
 # Only for the plots of a full `make bench`.
 BENCH_APT_PACKAGES := /usr/lib/python3/dist-packages/matplotlib/__init__.py:python3-matplotlib
 
@@ -54,6 +56,8 @@ $(BUILD)/guest/%-dynamic: GuestTests/programs/%.c
 	gcc $(GUEST_CFLAGS) -o $@ $< -lpthread
 
 # Installs the packages of a "command:package" list whose command (or file, or glob) is missing.
+# Servers the guest tests run (redis, memcached, nginx) must not start on the host: a
+# policy-rc.d that refuses is in place for the install when the machine has none.
 define apt_install
 @missing=""; for pair in $(1); do \
 	  cmd=$${pair%%:*}; pkg=$${pair#*:}; \
@@ -63,8 +67,12 @@ define apt_install
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  if [ "$$(id -u)" != 0 ]; then echo "error: run as root (or install:$$missing)"; exit 1; fi; \
+	  guard=""; if [ ! -e /usr/sbin/policy-rc.d ]; then \
+	    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && guard=1; \
+	  fi; \
 	  DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  status=$$?; if [ -n "$$guard" ]; then rm -f /usr/sbin/policy-rc.d; fi; exit $$status; \
 	fi
 endef
 

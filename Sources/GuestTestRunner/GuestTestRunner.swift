@@ -8,7 +8,7 @@ struct GuestTestRunner {
     static func main() {
         var kernel: String? = nil
         var jobs = 2
-        var filter: String? = nil
+        var filters: [String] = []
         var accel = Accelerator.auto
         var list = false
         var buildDirectory = "build"
@@ -17,16 +17,17 @@ struct GuestTestRunner {
             switch arg {
             case "--kernel": kernel = args.popFirst()
             case "--jobs": jobs = args.popFirst().flatMap(Int.init) ?? jobs
-            case "--filter": filter = args.popFirst()
+            case "--filter": filters += args.popFirst().map { [$0] } ?? []
             case "--accel": accel = args.popFirst().flatMap(Accelerator.init(rawValue:)) ?? accel
             case "--build": buildDirectory = args.popFirst() ?? buildDirectory
             case "--list": list = true
             default:
-                FileHandle.standardError.write(Data("usage: skiff-guest-tests [--kernel PATH] [--jobs N] [--filter TEXT] [--accel auto|kvm|tcg] [--build DIR] [--list]\n".utf8))
+                FileHandle.standardError.write(Data("usage: skiff-guest-tests [--kernel PATH] [--jobs N] [--filter TEXT]... [--accel auto|kvm|tcg] [--build DIR] [--list]\n".utf8))
                 exit(64)
             }
         }
-        let tests = allGuestTests.filter { filter == nil || $0.name.contains(filter!) }
+        // Repeated filters select the tests whose names contain any of them.
+        let tests = allGuestTests.filter { test in filters.isEmpty || filters.contains { test.name.contains($0) } }
         if list {
             for t in tests { print(t.name) }
             return
@@ -134,6 +135,9 @@ struct GuestTestRunner {
             case .monitor(_, let appPort, _):
                 vm.echo = console.sink
                 session.consoleReady = { console.contains("listening on port \(appPort)") }
+            case .service(let check):
+                vm.echo = console.sink
+                session.consoleReady = { console.contains(check.ready) }
             case .echoServer, .udpEchoServer:
                 break
             }

@@ -26,6 +26,8 @@ enum HostPeer {
     /// `client`, and "quit" ends it. (QEMU's user network carries payloads, not raw frames: the
     /// `net` fuzzing harness covers malformed headers.)
     case storm(tcpPort: Int, udpPort: Int)
+    /// A server application checked from the host with its own tools (`ServiceCheck`).
+    case service(ServiceCheck)
 }
 
 /// A running host peer; `finish()` stops it and says what went wrong, if anything.
@@ -36,6 +38,9 @@ final class HostPeerSession: @unchecked Sendable {
     let hostPort: Int
     /// The host port forwarded to the monitoring API (`.monitor`), or to the UDP port (`.storm`).
     let apiHostPort: Int
+    /// The host ports forwarded to a `.service`'s guest ports, in the same order.
+    private(set) var serviceHostPorts: [Int] = []
+    private var serviceChecked = false
     private var monitorChecked = false
     private let lock = NSLock()
     private var problems: [String] = []
@@ -65,6 +70,11 @@ final class HostPeerSession: @unchecked Sendable {
             port = tcpPort
             hostPort = Loopback.freePort()
             apiHostPort = Loopback.freePort()
+        case .service(let check):
+            port = check.guestPorts.first ?? 0
+            hostPort = 0
+            apiHostPort = 0
+            serviceHostPorts = check.guestPorts.map { _ in Loopback.freePort() }
         }
     }
 
@@ -83,6 +93,8 @@ final class HostPeerSession: @unchecked Sendable {
                 VirtualMachine.PortForward(hostPort: hostPort, guestPort: tcpPort),
                 VirtualMachine.PortForward(proto: "udp", hostPort: apiHostPort, guestPort: udpPort),
             ]
+        case .service(let check):
+            zip(serviceHostPorts, check.guestPorts).map { VirtualMachine.PortForward(hostPort: $0, guestPort: $1) }
         }
     }
 
@@ -135,7 +147,26 @@ final class HostPeerSession: @unchecked Sendable {
                 self.say("quit\n")
             }
             return port
+        case .service(let check):
+            Thread.detachNewThread {
+                let deadline = Date().addingTimeInterval(80)
+                while !self.consoleReady() {
+                    if Date() > deadline || self.isStopped { return self.note("the guest never printed \(check.ready.debugDescription)") }
+                    usleep(100_000)
+                }
+                for problem in check.run(self.serviceHostPorts) { self.note(problem) }
+                self.lock.lock()
+                self.serviceChecked = true
+                self.lock.unlock()
+            }
+            return port
         }
+    }
+
+    private var serviceDone: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return serviceChecked
     }
 
     /// Garbage at the guest's forwarded ports.
@@ -276,6 +307,12 @@ final class HostPeerSession: @unchecked Sendable {
 
     /// Stops the peer; the problems it saw, including too few exchanges.
     func finish() -> [String] {
+        if case .service = peer {
+            // The check ends the guest program itself, so the VM can exit just before the
+            // check returns: give it a moment to report.
+            let deadline = Date().addingTimeInterval(15)
+            while Date() < deadline && !serviceDone { usleep(50_000) }
+        }
         lock.lock()
         stopped = true
         lock.unlock()
@@ -293,6 +330,8 @@ final class HostPeerSession: @unchecked Sendable {
         case .monitor:
             if !monitorChecked { result.append("host peer: the monitoring API checks did not finish") }
             if replies < 1 { result.append("host peer: the application was not ended through its port") }
+        case .service:
+            if !serviceChecked { result.append("host peer: the service checks did not finish") }
         }
         return result
     }

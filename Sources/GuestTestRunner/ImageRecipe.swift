@@ -11,9 +11,11 @@ struct ImageRecipe {
     var files: [(path: String, contents: String)] = []
     /// Empty directories (mount points).
     var directories: [String] = []
+    /// Host programs the test's host side runs against the guest (redis-cli, curl, wrk).
+    var hostTools: [String] = []
 
     /// Host files the recipe needs (`make deps` installs them).
-    var requiredHostFiles: [String] { hostPrograms.map(\.host) }
+    var requiredHostFiles: [String] { hostPrograms.map(\.host) + hostTools }
 }
 
 extension ImageRecipe {

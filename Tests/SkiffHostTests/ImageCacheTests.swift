@@ -205,4 +205,18 @@ import Testing
         #expect(text.contains("drwxrwxrwt             /tmp/"))
         #expect(text.hasPrefix("drwxr-xr-x             /\n"))
     }
+
+    @Test func everyImageHasAccountsAndHostsUnlessItBringsItsOwn() throws {
+        let dir = try TemporaryDirectory()
+        var spec = ImageSpec()
+        spec.set("/etc/hosts", .contents(Array("10.0.0.1 db\n".utf8), mode: 0o644))
+        let path = dir.path + "/t.img"
+        try ImageComposer.write(spec, to: path)
+        let image = try ImageInspector(path: path)
+        let passwd = String(decoding: try image.contents(of: "/etc/passwd") ?? [], as: UTF8.self)
+        #expect(passwd.hasPrefix("root:x:0:0:root:/root:"))
+        #expect(passwd.contains("\nnobody:x:65534:65534:"))
+        #expect(String(decoding: try image.contents(of: "/etc/group") ?? [], as: UTF8.self).contains("nogroup:x:65534:"))
+        #expect(try image.contents(of: "/etc/hosts") == Array("10.0.0.1 db\n".utf8))
+    }
 }

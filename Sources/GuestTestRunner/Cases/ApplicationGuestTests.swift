@@ -19,6 +19,66 @@ let busyboxImage = ImageRecipe(
 /// Debian's python3; its standard library comes with it (skiff's interpreter-data table).
 let pythonImage = ImageRecipe(name: "python3", hostPrograms: [("/usr/bin/python3", "/usr/bin/python3")])
 
+/// A Python script over the standard library an application leans on: json, sqlite3 (a C
+/// extension and libsqlite3), threading, sockets (a socketpair and TCP over loopback), hashlib.
+let pythonScript = """
+    import json, sqlite3, threading, socket, hashlib
+    db = sqlite3.connect(":memory:")
+    db.execute("create table t(k text, v integer)")
+    db.executemany("insert into t values(?, ?)", [("a", 1), ("b", 2), ("c", 39)])
+    total = db.execute("select sum(v) from t").fetchone()[0]
+    results = []
+    lock = threading.Lock()
+    def work(n):
+        value = sum(i * i for i in range(n))
+        with lock:
+            results.append(value)
+    threads = [threading.Thread(target=work, args=(n,)) for n in (10, 100, 1000)]
+    for t in threads: t.start()
+    for t in threads: t.join()
+    a, b = socket.socketpair()
+    a.sendall(b"ping over a socketpair")
+    echo = b.recv(100).decode()
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    client = socket.create_connection(server.getsockname())
+    peer, _ = server.accept()
+    client.sendall(b"over loopback TCP")
+    received = peer.recv(100).decode()
+    doc = json.dumps({"total": total, "squares": sorted(results), "echo": echo, "tcp": received,
+                      "sha": hashlib.sha256(b"skiff").hexdigest()[:12]}, sort_keys=True)
+    assert json.loads(doc)["total"] == 42
+    print(doc)
+
+    """
+
+let pythonScriptImage = ImageRecipe(
+    name: "python3-script", hostPrograms: [("/usr/bin/python3", "/usr/bin/python3")], files: [("/app/script.py", pythonScript)])
+
+/// Debian's lua5.4 with a script over strings, tables, closures, coroutines, math and files.
+let luaScript = """
+    local squares = {}
+    for i = 1, 10 do squares[#squares + 1] = i * i end
+    print("squares " .. table.concat(squares, ","))
+    local words = {}
+    for w in string.gmatch("the quick brown fox", "%a+") do words[#words + 1] = w:upper() end
+    table.sort(words)
+    print("sorted " .. table.concat(words, " "))
+    local co = coroutine.wrap(function() for i = 1, 3 do coroutine.yield(i * 10) end end)
+    print("coroutine " .. co() .. " " .. co() .. " " .. co())
+    local f = assert(io.open("/tmp/lua.txt", "w"))
+    f:write(string.format("pi %.4f", math.pi))
+    f:close()
+    print("file " .. assert(io.open("/tmp/lua.txt")):read("a"))
+    print("clock " .. tostring(os.time() > 1700000000 and os.clock() >= 0))
+    os.exit(7)
+
+    """
+
+let luaImage = ImageRecipe(
+    name: "lua", hostPrograms: [("/usr/bin/lua5.4", "/usr/bin/lua5.4")], files: [("/app/script.lua", luaScript)])
+
 /// Debian's sqlite3 CLI, with /data to mount a volume on.
 let sqliteImage = ImageRecipe(
     name: "sqlite3", hostPrograms: [("/usr/bin/sqlite3", "/usr/bin/sqlite3")], directories: ["/data"])
@@ -68,6 +128,19 @@ let applicationGuestTests: [GuestTest] = [
         "sqlite3 CLI writes a database on ext4; the host's sqlite3 reads it back",
         "--mount-fs=ext4,/dev/vda,/data /usr/bin/sqlite3 /data/app.db 'create table kv(k text primary key, v integer); insert into kv values(\"a\", 1), (\"b\", 41); select sum(v) from kv;'",
         status: 0, expect: [.matches("^42$")], timeout: 120, recipe: sqliteImage, disks: [sqliteDisk]),
+    GuestTest(
+        "python3 script: json, sqlite3, threading, sockets, hashlib", "--quiet /usr/bin/python3 /app/script.py",
+        status: 0,
+        expect: [
+            .contains(
+                #"{"echo": "ping over a socketpair", "sha": "7985a8b8e188", "squares": [285, 328350, 332833500], "tcp": "over loopback TCP", "total": 42}"#
+            )
+        ], memoryMiB: 256, timeout: 180, recipe: pythonScriptImage),
+    GuestTest(
+        "lua5.4: strings, tables, coroutines, files, exit status", "--quiet /usr/bin/lua5.4 /app/script.lua", status: 7,
+        expect: [
+            .contains("squares 1,4,9,16,25,36,49,64,81,100\nsorted BROWN FOX QUICK THE\ncoroutine 10 20 30\nfile pi 3.1416\nclock true\n")
+        ], recipe: luaImage),
     GuestTest(
         "perl with List::Util and POSIX", "--quiet /usr/bin/perl -e 'use strict; use List::Util qw(sum max); use POSIX qw(floor); my @n = map { $_ * $_ } 1..10; printf(\"sum %d max %d floor %d\\n\", sum(@n), max(@n), floor(7/2));'",
         status: 0, expect: [.contains("sum 385 max 100 floor 3")], timeout: 120, recipe: perlImage),

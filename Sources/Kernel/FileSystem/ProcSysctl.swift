@@ -13,7 +13,10 @@ enum ProcSysctl {
             .directory("kernel") { _ in kernel() },
             .directory("vm") { _ in
                 [
-                    .file("overcommit_memory") { SystemReports.number(0) },
+                    // 1, "always": mmap keeps no commit account (memory is taken at the first
+                    // touch, and running out there kills the program), so 0's promise to refuse
+                    // an obviously excessive mapping would be untrue. redis checks for it.
+                    .file("overcommit_memory") { SystemReports.number(1) },
                     .file("overcommit_ratio") { SystemReports.number(50) },
                     .file("max_map_count") { SystemReports.number(65530) },
                 ]

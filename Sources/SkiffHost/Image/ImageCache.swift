@@ -60,7 +60,7 @@ public struct ImageCache {
             hash.update(s)
             hash.update([0])
         }
-        field("skiff-image-v2")
+        field("skiff-image-v3")  // bump when ImageComposer adds or changes what every image holds
         field(spec.config.encoded())
         for path in spec.paths.sorted() {
             field(path)

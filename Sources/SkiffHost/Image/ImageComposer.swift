@@ -9,6 +9,15 @@ public enum ImageComposer {
         "/var/tmp", "/run",
     ]
 
+    /// The account and host files a Linux program expects to find (`getpwnam("root")` before
+    /// dropping privileges, as memcached and nginx do; `localhost` resolving), added unless the
+    /// image brings its own.
+    static let systemFiles: [(path: String, contents: String)] = [
+        ("/etc/passwd", "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n"),
+        ("/etc/group", "root:x:0:\nnogroup:x:65534:\n"),
+        ("/etc/hosts", "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"),
+    ]
+
     /// Builds the image; `progress` is told how many of the host files have been read.
     public static func build(_ spec: ImageSpec, progress: ((Int, Int) -> Void)? = nil) throws -> [UInt8] {
         var builder = ImageBuilder()
@@ -46,6 +55,9 @@ public enum ImageComposer {
                 case .symlink(let target):
                     try builder.addSymlink(at: path, target: target)
                 }
+            }
+            for file in systemFiles where spec[file.path] == nil {
+                try builder.addFile(at: file.path, contents: Array(file.contents.utf8), attributes: .file)
             }
             if spec[ImageConfig.path] == nil {
                 try builder.addFile(at: ImageConfig.path, contents: Array(spec.config.encoded().utf8), attributes: .file)
