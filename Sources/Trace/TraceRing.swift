@@ -7,7 +7,10 @@ import Synchronization
 /// no interrupt masking. Each CPU writes only its own ring; when it is full the oldest slots are
 /// overwritten. Readers (the dump at power-off, `--strace`, the monitoring API) copy slots out;
 /// a record being written at that moment can be torn, which the decoder tolerates by skipping
-/// slots whose header does not make sense.
+/// slots whose header does not make sense. A writer clears its slot's header first and writes it
+/// last, so a reader that follows the ring as it grows (`--strace`) stops at a slot still being
+/// written and takes it next time, instead of skipping it for good (a writer preempted between
+/// reserving and filling its slot lost that event from the live output).
 public final class TraceRing: @unchecked Sendable {
     /// Slots; a power of two.
     public let capacity: Int
@@ -47,6 +50,8 @@ public final class TraceRing: @unchecked Sendable {
     ) {
         let position = reserved.wrappingAdd(1, ordering: .relaxed).oldValue
         let s = slot(position)
+        s[1] = 0
+        atomicMemoryFence(ordering: .releasing)
         s[0] = tsc
         s[2] = a0
         s[3] = a1
@@ -54,6 +59,7 @@ public final class TraceRing: @unchecked Sendable {
         s[5] = a3
         s[6] = a4
         s[7] = a5
+        atomicMemoryFence(ordering: .releasing)
         s[1] = TraceSlot.header(tracepoint: tracepoint, cpu: cpu, thread: thread, extraSlots: 0)
     }
 
@@ -66,6 +72,8 @@ public final class TraceRing: @unchecked Sendable {
         let extra = TraceSlot.continuationSlots(frames: count)
         let position = reserved.wrappingAdd(UInt64(1 + extra), ordering: .relaxed).oldValue
         let s = slot(position)
+        s[1] = 0
+        atomicMemoryFence(ordering: .releasing)
         s[0] = tsc
         s[2] = arguments.0
         s[3] = arguments.1
@@ -82,12 +90,15 @@ public final class TraceRing: @unchecked Sendable {
             c[1] = TraceSlot.header(tracepoint: TraceSlot.continuation, cpu: cpu, thread: thread, extraSlots: 0)
             done += n
         }
+        atomicMemoryFence(ordering: .releasing)
         s[1] = TraceSlot.header(tracepoint: tracepoint, cpu: cpu, thread: thread, extraSlots: UInt8(extra))
     }
 
     /// The slots from absolute position `start` (clamped to what the ring still holds) up to
-    /// what has been written, oldest first, as words; and the position after them.
-    public func copySlots(from start: UInt64 = 0) -> (words: [UInt64], first: UInt64, next: UInt64) {
+    /// what has been written, oldest first, as words; and the position after them. With
+    /// `committedOnly`, the copy ends at the first slot still being written (its header is
+    /// zero), and `next` is that slot.
+    public func copySlots(from start: UInt64 = 0, committedOnly: Bool = false) -> (words: [UInt64], first: UInt64, next: UInt64) {
         let end = written
         var first = start
         if end > UInt64(capacity), first < end - UInt64(capacity) { first = end - UInt64(capacity) }
@@ -97,15 +108,19 @@ public final class TraceRing: @unchecked Sendable {
         var p = first
         while p < end {
             let s = slot(p)
+            if committedOnly {
+                if s[1] == 0 { break }
+                atomicMemoryFence(ordering: .acquiring)
+            }
             for i in 0..<TraceSlot.words { words.append(s[i]) }
             p &+= 1
         }
-        return (words, first, end)
+        return (words, first, p)
     }
 
     /// Decodes the ring's records from `start` on (see ``TraceDecoder``).
-    public func records(from start: UInt64 = 0) -> (records: [TraceRecord], next: UInt64) {
-        let (words, _, next) = copySlots(from: start)
+    public func records(from start: UInt64 = 0, committedOnly: Bool = false) -> (records: [TraceRecord], next: UInt64) {
+        let (words, _, next) = copySlots(from: start, committedOnly: committedOnly)
         return (TraceDecoder.records(slots: words), next)
     }
 }

@@ -66,6 +66,23 @@ struct TraceRingTests {
         #expect(TraceDecoder.records(slots: words).map(\.tsc) == [9])
     }
 
+    @Test func aLiveReaderWaitsForASlotStillBeingWritten() {
+        let ring = TraceRing(capacity: 8)
+        for t in 1...4 { ring.record(tsc: UInt64(t), tracepoint: 2, cpu: 0, thread: 1, 0, 0, 0, 0, 0, 0) }
+        // Slot 2 reserved but not filled yet: its writer clears the header first.
+        let header = ring.storage[2 * TraceSlot.words + 1]
+        ring.storage[2 * TraceSlot.words + 1] = 0
+        let first = ring.records(from: 0, committedOnly: true)
+        #expect(first.records.map(\.tsc) == [1, 2])
+        #expect(first.next == 2)
+        // A reader of the whole ring (the dump) skips it instead.
+        #expect(ring.records().records.map(\.tsc) == [1, 2, 4])
+        ring.storage[2 * TraceSlot.words + 1] = header
+        let second = ring.records(from: first.next, committedOnly: true)
+        #expect(second.records.map(\.tsc) == [3, 4])
+        #expect(second.next == 4)
+    }
+
     @Test func concurrentWritersLoseNothing() async {
         let ring = TraceRing(capacity: 1 << 14)
         await withTaskGroup(of: Void.self) { group in

@@ -43,8 +43,9 @@ let procfsGuestTests: [GuestTest] = [
         status: 0,
         expect: [
             .matches(#"^UID\s+PID\s+PPID\s+LWP\s+C\s+NLWP\s+STIME\s+TTY\s+TIME\s+CMD$"#),
-            .matches(#"^0\s+1\s+0\s+1\s+[0-9]+\s+1 .* /bin/sh -c /usr/bin/ps -eLfww; /usr/bin/free"#),
-            .matches(#"^0\s+2\s+1\s+2\s+[0-9]+\s+1 .* /usr/bin/ps -eLfww$"#),
+            // The image's /etc/passwd names UID 0.
+            .matches(#"^root\s+1\s+0\s+1\s+[0-9]+\s+1 .* /bin/sh -c /usr/bin/ps -eLfww; /usr/bin/free"#),
+            .matches(#"^root\s+2\s+1\s+2\s+[0-9]+\s+1 .* /usr/bin/ps -eLfww$"#),
             .matches(#"^Mem:\s+[0-9]+\s+[0-9]+\s+[0-9]+"#), .matches(#"^ r  b   swpd   free"#),
             .matches(#"^\s*[0-9]+\s+0\s+0\s+[0-9]+\s+0\s+[0-9]+(\s+[0-9]+){11}$"#),
         ],

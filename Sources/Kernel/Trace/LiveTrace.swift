@@ -28,7 +28,7 @@ enum LiveTrace {
         var batch: [TraceRecord] = []
         lock.withLock {
             for (cpu, ring) in Tracing.rings.enumerated() {
-                let (records, next) = ring.records(from: positions[cpu])
+                let (records, next) = ring.records(from: positions[cpu], committedOnly: true)
                 positions[cpu] = next
                 batch.append(contentsOf: records)
             }
