@@ -52,6 +52,21 @@ import Testing
         }
     }
 
+    @Test(.enabled(if: installed("/bin/ls"))) func aLinkIntoAnotherFolderStaysALink() throws {
+        // Like /usr/bin/java → /usr/lib/jvm/…/bin/java: the program finds its home from its real path.
+        let dir = try TemporaryDirectory()
+        try FileManager.default.createDirectory(atPath: dir.path + "/home/bin", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: dir.path + "/bin", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: HostPath.resolved("/bin/ls"), toPath: dir.path + "/home/bin/tool")
+        try FileManager.default.createSymbolicLink(atPath: dir.path + "/bin/tool", withDestinationPath: "../home/bin/tool")
+        var plan = ImagePlan()
+        plan.programs = [try HostProgram.locate(dir.path + "/bin/tool")]
+        let spec = try plan.makeSpec()
+        let real = HostPath.resolved(dir.path + "/home/bin/tool")
+        #expect(spec[dir.path + "/bin/tool"] == .symlink(target: real))
+        #expect(spec[real] == .file(hostPath: real, mode: nil))
+    }
+
     @Test(.enabled(if: installed("/bin/ls"))) func programFoundInPathKeepsItsName() throws {
         let program = try HostProgram.locate("ls", searchPath: "/nonexistent:/usr/bin:/bin")
         #expect(program.hostPath == "/usr/bin/ls" || program.hostPath == "/bin/ls")

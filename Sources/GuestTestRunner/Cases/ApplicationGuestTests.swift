@@ -79,6 +79,36 @@ let luaScript = """
 let luaImage = ImageRecipe(
     name: "lua", hostPrograms: [("/usr/bin/lua5.4", "/usr/bin/lua5.4")], files: [("/app/script.lua", luaScript)])
 
+/// A single-file Java program (compiled by the JVM at launch: `java Hello.java`) with a thread
+/// pool, collections and an exit status.
+let javaSource = """
+    import java.util.*;
+    import java.util.concurrent.*;
+    public class Hello {
+        public static void main(String[] args) throws Exception {
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            List<Future<Long>> parts = new ArrayList<>();
+            for (int p = 0; p < 4; p++) {
+                final int base = p;
+                parts.add(pool.submit(() -> { long s = 0; for (long i = base; i < 1000000; i += 4) s += i; return s; }));
+            }
+            long total = 0;
+            for (Future<Long> f : parts) total += f.get();
+            pool.shutdown();
+            Map<String, Integer> counts = new TreeMap<>();
+            for (String w : "the quick brown fox jumps over the lazy dog the end".split(" ")) counts.merge(w, 1, Integer::sum);
+            System.out.println("sum " + total + " words " + counts + " java " + System.getProperty("java.specification.version"));
+            System.exit(3);
+        }
+    }
+
+    """
+
+/// Debian's OpenJDK: /usr/bin/java stays a link into the JDK's home, which comes whole (skiff's
+/// interpreter-data table), so the launcher finds libjvm.so and the class library.
+let javaImage = ImageRecipe(
+    name: "java", hostPrograms: [("/usr/bin/java", "/usr/bin/java")], files: [("/app/Hello.java", javaSource)])
+
 /// Debian's sqlite3 CLI, with /data to mount a volume on.
 let sqliteImage = ImageRecipe(
     name: "sqlite3", hostPrograms: [("/usr/bin/sqlite3", "/usr/bin/sqlite3")], directories: ["/data"])
@@ -141,6 +171,17 @@ let applicationGuestTests: [GuestTest] = [
         expect: [
             .contains("squares 1,4,9,16,25,36,49,64,81,100\nsorted BROWN FOX QUICK THE\ncoroutine 10 20 30\nfile pi 3.1416\nclock true\n")
         ], recipe: luaImage),
+    GuestTest(
+        "the JVM: java -version", "--quiet /usr/bin/java -version", status: 0,
+        expect: [.matches(#"^openjdk version "[0-9.]+""#), .contains("64-Bit Server VM")], memoryMiB: 768,
+        timeout: 240, recipe: javaImage),
+    GuestTest(
+        "the JVM: java Hello.java (compiled at launch, a thread pool on 2 CPUs, exit status)",
+        "--quiet /usr/bin/java /app/Hello.java", status: 3,
+        expect: [
+            .matches(
+                #"^sum 499999500000 words \{brown=1, dog=1, end=1, fox=1, jumps=1, lazy=1, over=1, quick=1, the=3\} java [0-9]+$"#)
+        ], memoryMiB: 768, cpus: 2, timeout: 300, recipe: javaImage),
     GuestTest(
         "perl with List::Util and POSIX", "--quiet /usr/bin/perl -e 'use strict; use List::Util qw(sum max); use POSIX qw(floor); my @n = map { $_ * $_ } 1..10; printf(\"sum %d max %d floor %d\\n\", sum(@n), max(@n), floor(7/2));'",
         status: 0, expect: [.contains("sum 385 max 100 floor 3")], timeout: 120, recipe: perlImage),

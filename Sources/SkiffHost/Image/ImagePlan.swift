@@ -55,7 +55,17 @@ public struct ImagePlan {
         for top in programs {
             for program in top.allPrograms {
                 let closure = try resolver.closure(of: program.hostPath, guestPath: program.guestPath)
-                spec.set(program.guestPath, .file(hostPath: HostPath.resolved(program.hostPath), mode: nil))
+                let resolved = HostPath.resolved(program.hostPath)
+                if program.guestPath == program.hostPath,
+                    URL(fileURLWithPath: resolved).deletingLastPathComponent() != URL(fileURLWithPath: program.hostPath).deletingLastPathComponent()
+                {
+                    // A link into another folder (/usr/bin/java → the JDK's bin/java) stays a link:
+                    // the program finds its libraries and home from its real path ($ORIGIN).
+                    spec.set(resolved, .file(hostPath: resolved, mode: nil))
+                    spec.set(program.guestPath, .symlink(target: resolved))
+                } else {
+                    spec.set(program.guestPath, .file(hostPath: resolved, mode: nil))
+                }
                 for file in closure.dropFirst() { spec.add(file) }
                 guard addsInterpreterData, let (entry, version) = InterpreterData.entry(for: program, table: interpreterTable)
                 else {
@@ -119,9 +129,12 @@ public struct ImagePlan {
     private func addModuleLibraries(
         of tree: ImageSpec, resolver: LibraryResolver, to spec: inout ImageSpec, note: (String) -> Void
     ) throws {
+        // A module may need a library of the same tree by name only, found at run time because
+        // it is loaded already (libjava.so needs libjvm.so, which lives in lib/server).
+        let inTree = Set(tree.files.map { URL(fileURLWithPath: $0.guestPath).lastPathComponent })
         for file in tree.files where file.guestPath.contains(".so") && LibraryResolver.isX86_64ELF(file.hostPath) {
             do {
-                for library in try resolver.closure(of: file.hostPath, guestPath: file.guestPath).dropFirst() {
+                for library in try resolver.closure(of: file.hostPath, guestPath: file.guestPath, provided: inTree).dropFirst() {
                     spec.add(library)
                 }
             } catch let error as SkiffError {

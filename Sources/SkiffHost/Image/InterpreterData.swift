@@ -1,7 +1,7 @@
 import Foundation
 
 /// Data directories that well-known interpreters cannot start without — Python's standard
-/// library, Perl's and Lua's module trees — which `skiff run` and `skiff build --program` add
+/// library, Perl's and Lua's module trees, the JVM's home — which `skiff run` and `skiff build --program` add
 /// when they put such an interpreter into an image. The table below is the whole mechanism:
 /// supporting another interpreter is one more entry (docs/cli.md lists them).
 public struct InterpreterData: Sendable {
@@ -47,6 +47,15 @@ public struct InterpreterData: Sendable {
             name: "ruby",
             programPattern: #"^ruby(?<version>[0-9]+\.[0-9]+)?$"#,
             directories: ["{prefix}/lib/ruby/[0-9]*", "{prefix}/lib/{multiarch}/ruby/[0-9]*", "{prefix}/lib/ruby/vendor_ruby"]),
+        InterpreterData(
+            // The JVM: the launcher finds libjvm.so and the class library (`lib/modules`)
+            // from its own path, so its home comes whole, less sources and desktop libraries.
+            name: "java",
+            programPattern: #"^java$"#,
+            directories: ["{prefix}/lib", "{prefix}/conf"],
+            exclude: [
+                "src.zip", "ct.sym", "libatk-wrapper.so", "libawt_xawt.so", "libsplashscreen.so", "libjsound.so",
+            ]),
         InterpreterData(
             name: "tcl",
             programPattern: #"^tclsh(?<version>8\.[0-9])$"#,

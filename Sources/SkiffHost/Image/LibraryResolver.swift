@@ -19,7 +19,10 @@ public struct LibraryResolver {
     }
 
     /// The program (at `guestPath`, default its own path), its interpreter and its libraries.
-    public func closure(of program: String, guestPath: String? = nil) throws -> [ImageSpec.File] {
+    /// `provided` names libraries that are loaded before `program` is (the JVM's libjvm.so,
+    /// which the launcher opens from lib/server before the class library's modules need it):
+    /// they count as found without a search.
+    public func closure(of program: String, guestPath: String? = nil, provided: Set<String> = []) throws -> [ImageSpec.File] {
         let programPath = URL(fileURLWithPath: program).standardizedFileURL.path
         var files: [ImageSpec.File] = [ImageSpec.File(guestPath: guestPath ?? programPath, hostPath: realPath(programPath))]
         // ld.so takes a program's $ORIGIN from /proc/self/exe, the resolved path.
@@ -38,6 +41,10 @@ public struct LibraryResolver {
             let (name, requester) = queue.removeFirst()
             if found.contains(name) { continue }
             guard let path = locate(name, for: requester) else {
+                if provided.contains(name) {
+                    found.insert(name)
+                    continue
+                }
                 throw SkiffError(
                     "\(programPath) needs the library \(name), which is not on this machine: install the package that has it (apt-file search \(name))",
                     exitStatus: ExitStatus.cannotExecute)
