@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <stdint.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -126,6 +127,27 @@ int main(int argc, char **argv) {
         _exit(98);
     }
     CHECK(waitpid(pid, &status, 0) == pid && WEXITSTATUS(status) == 9, "#! script ran its interpreter (status %x)", status);
+
+    /* flock: locks belong to open file descriptions and hold across processes; the last close
+     * of a description releases its lock and wakes a blocked locker. */
+    int lf = open("/tmp/flock-test", O_CREAT | O_RDWR, 0600);
+    CHECK(lf >= 0 && flock(lf, LOCK_EX) == 0, "flock LOCK_EX");
+    CHECK(flock(lf, LOCK_EX | LOCK_NB) == 0, "relocking through the same description");
+    CHECK_ERRNO(flock(lf, 0x40), EINVAL);
+    CHECK_ERRNO(flock(12345, LOCK_SH), EBADF);
+    pid = fork();
+    if (pid == 0) {
+        close(lf);  /* the parent's descriptor alone keeps the lock */
+        int mine = open("/tmp/flock-test", O_RDWR);
+        if (flock(mine, LOCK_SH | LOCK_NB) == 0 || errno != EWOULDBLOCK) _exit(1);
+        if (flock(mine, LOCK_EX) != 0) _exit(2);  /* waits for the parent's close */
+        _exit(0);
+    }
+    usleep(200000);
+    CHECK(waitpid(pid, &status, WNOHANG) == 0, "the child waits for the lock");
+    close(lf);
+    CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+          "the child got the lock after the last close (status %x)", status);
 
     CHECK(getppid() == 0, "the application is process 1's... child of nobody: %d", (int)getppid());
     CHECK(getpid() == 1, "the application is process 1");

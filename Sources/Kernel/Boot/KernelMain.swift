@@ -188,6 +188,7 @@ extension Kernel {
         Clock.initialize(entryTSC: entryTSC)
         Interrupts.installSystemVectors()
         Futex.initialize()
+        FileLocks.initialize()
         Scheduler.initializeBootCPU()
         x86_sti()
         SMP.startApplicationProcessors()

@@ -31,6 +31,7 @@ enum SyscallTable {
         case .dup2: return Syscalls.dup2(a).returnValue
         case .dup3: return Syscalls.dup3(a).returnValue
         case .fcntl: return Syscalls.fcntl(a).returnValue
+        case .flock: return Syscalls.flock(a).returnValue
         case .pipe: return Syscalls.pipe(a).returnValue
         case .pipe2: return Syscalls.pipe2(a).returnValue
         case .ftruncate: return Syscalls.ftruncate(a).returnValue

@@ -82,7 +82,8 @@ extension Syscalls {
                 return 0
             }
         case FileConstants.F_GETLK:
-            // One process owns every file: there is never a conflicting lock. Report F_UNLCK.
+            // Record locks are not kept yet (flock's are: FileLocks): no lock ever conflicts,
+            // so report F_UNLCK. Wrong once two processes contend for a range.
             guard case .success = openFile(Int(fd)) else { return .failure(.EBADF) }
             if let e = UserMemory.store(Int16(2), at: a.a2) { return .failure(e) }
             return .success(0)
@@ -98,6 +99,12 @@ extension Syscalls {
         default:
             return .failure(.EINVAL)
         }
+    }
+
+    /// flock(fd, operation): whole-file advisory locks (FileSystem/FileLocks.swift).
+    static func flock(_ a: SyscallArguments) -> SyscallResult {
+        guard case .success(let file) = openFile(a.int(0)), !file.flags.isPath else { return .failure(.EBADF) }
+        return FileLocks.flock(file, operation: a.int(1))
     }
 
     /// pipe2(fds, flags) and pipe(fds)
