@@ -9,8 +9,20 @@ import Testing
 
     func id(_ t: Token) -> ObjectIdentifier { ObjectIdentifier(t) }
 
-    @Test func sharedLocksCoexistAndExcludeAnExclusiveOne() {
+    /// The table behind a reference, so `#expect` can call its mutating members.
+    final class Table {
         var table = FileLockTable()
+        func acquire(node: ObjectIdentifier, owner: ObjectIdentifier, kind: FileLockTable.Kind) -> Bool {
+            table.acquire(node: node, owner: owner, kind: kind)
+        }
+        func release(node: ObjectIdentifier, owner: ObjectIdentifier) -> Bool { table.release(node: node, owner: owner) }
+        func releaseAll(owner: ObjectIdentifier) -> Bool { table.releaseAll(owner: owner) }
+        func kind(node: ObjectIdentifier, owner: ObjectIdentifier) -> FileLockTable.Kind? { table.kind(node: node, owner: owner) }
+        var lockedNodeCount: Int { table.lockedNodeCount }
+    }
+
+    @Test func sharedLocksCoexistAndExcludeAnExclusiveOne() {
+        let table = Table()
         #expect(table.acquire(node: id(nodeA), owner: id(first), kind: .shared))
         #expect(table.acquire(node: id(nodeA), owner: id(second), kind: .shared))
         #expect(!table.acquire(node: id(nodeA), owner: id(third), kind: .exclusive))
@@ -24,7 +36,7 @@ import Testing
     }
 
     @Test func relockingIsIdempotentAndUnlockingWhatIsNotHeldIsHarmless() {
-        var table = FileLockTable()
+        let table = Table()
         #expect(table.acquire(node: id(nodeA), owner: id(first), kind: .exclusive))
         #expect(table.acquire(node: id(nodeA), owner: id(first), kind: .exclusive))
         #expect(!table.release(node: id(nodeA), owner: id(second)))
@@ -34,7 +46,7 @@ import Testing
     }
 
     @Test func conversionGivesUpTheOldLockFirstAsLinuxDoes() {
-        var table = FileLockTable()
+        let table = Table()
         #expect(table.acquire(node: id(nodeA), owner: id(first), kind: .shared))
         #expect(table.acquire(node: id(nodeA), owner: id(second), kind: .shared))
         // Upgrading conflicts with the other reader: it fails, and the old shared lock is gone.
@@ -49,7 +61,7 @@ import Testing
     }
 
     @Test func closingADescriptionReleasesEverythingItHeld() {
-        var table = FileLockTable()
+        let table = Table()
         #expect(table.acquire(node: id(nodeA), owner: id(first), kind: .exclusive))
         #expect(table.acquire(node: id(nodeB), owner: id(first), kind: .shared))
         #expect(table.acquire(node: id(nodeB), owner: id(second), kind: .shared))
