@@ -40,6 +40,15 @@ public struct CPUFlags {
         return result
     }
 
+    /// The names of the CPUID.1 EDX and ECX bits alone, in that order: what OSv's
+    /// `/hardware/processor/flags` lists.
+    public var leaf1Names: [StaticString] {
+        var result: [StaticString] = []
+        Self.add(leaf1EDX, Self.leaf1EDXNames, to: &result)
+        Self.add(leaf1ECX, Self.leaf1ECXNames, to: &result)
+        return result
+    }
+
     private static func add(_ register: UInt32, _ names: [(Int, StaticString)], to result: inout [StaticString]) {
         for (bit, name) in names where register & (1 << UInt32(bit)) != 0 { result.append(name) }
     }

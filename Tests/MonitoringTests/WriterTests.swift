@@ -56,10 +56,6 @@ struct WriterTests {
 
             """)
     }
-
-    @Test func cpuFlags() {
-        #expect(CPUFlags.names(edx: 1 | 1 << 4, ecx: 1 << 31) == ["fpu", "tsc", "hypervisor"])
-    }
 }
 
 struct CivilTimeTests {

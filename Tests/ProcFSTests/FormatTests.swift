@@ -214,3 +214,11 @@ import VFS
     #expect(text(t.bytes) == "tmpfs /mnt/a\\040b tmpfs ro,nosuid,relatime 0 0\n7 1 0:5 / /mnt/a\\040b ro,nosuid,relatime - tmpfs tmpfs ro\n")
     #expect(MountEntry.typeName(forMagic: 0x9FA0) == bytes("proc"))
 }
+
+@Test func leaf1FlagsAloneForTheMonitoringAPI() {
+    var flags = CPUFlags()
+    flags.leaf1EDX = 1 | 1 << 4
+    flags.leaf1ECX = 1 << 31
+    flags.leaf7EBX = 1 << 5
+    #expect(flags.leaf1Names.map { String(describing: $0) } == ["fpu", "tsc", "hypervisor"])
+}

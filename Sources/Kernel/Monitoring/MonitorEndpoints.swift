@@ -5,6 +5,7 @@ import LinuxABI
 import Scheduling
 import Monitoring
 import Net
+import ProcFS
 import Trace
 
 /// The answers of the monitoring API, in the shapes OSv's monitoring API gives them (a bare
@@ -36,7 +37,10 @@ enum MonitorEndpoints {
         case .processorCount: w.int(Scheduler.onlineCount)
         case .processorFlags:
             w.beginArray()
-            for f in CPUFlags.names(edx: CPUFeatures.leaf1EDX, ecx: CPUFeatures.leaf1ECX) { w.string(f) }
+            var flags = CPUFlags()
+            flags.leaf1EDX = CPUFeatures.leaf1EDX
+            flags.leaf1ECX = CPUFeatures.leaf1ECX
+            for f in flags.leaf1Names { w.string(bytes: Array(UnsafeBufferPointer(start: f.utf8Start, count: f.utf8CodeUnitCount))) }
             w.endArray()
         case .firmwareVendor: w.string(bytes: firmwareVendor)
         case .hypervisor: w.string(hypervisor)
