@@ -48,8 +48,9 @@ let nginxImage = ImageRecipe(
 let redisCheck = ServiceCheck(guestPorts: [6379], ready: "Ready to accept connections") { ports in
     let port = String(ports[0])
     var problems: [String] = []
-    func cli(_ arguments: String...) -> String? {
-        switch ServiceClient.tool("/usr/bin/redis-cli", ["-p", port] + arguments) {
+    /// A redis-cli command's reply; a failure to run it is a problem.
+    func cli(_ arguments: [String]) -> String? {
+        switch ServiceClient.tool("/usr/bin/redis-cli", ["-p", port] + arguments, timeout: 30) {
         case .success(let out): return out.trimmingCharacters(in: .whitespacesAndNewlines)
         case .failure(let problem):
             problems.append(problem.description)
@@ -74,9 +75,7 @@ let redisCheck = ServiceCheck(guestPorts: [6379], ready: "Ready to accept connec
         (["dbsize"], "4"),
     ]
     for (arguments, expected) in expectations {
-        var process = Subprocess("/usr/bin/redis-cli", ["-p", port] + arguments)
-        process.timeout = 30
-        let got = (try? process.run())?.outputText.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let got = cli(arguments) else { continue }
         if got != expected { problems.append("redis-cli \(arguments.joined(separator: " ")): \(got.debugDescription), expected \(expected.debugDescription)") }
     }
     switch ServiceClient.tool("/usr/bin/redis-benchmark", ["-p", port, "-n", "2000", "-c", "8", "-t", "set,get", "-q"], timeout: 120) {
@@ -86,7 +85,7 @@ let redisCheck = ServiceCheck(guestPorts: [6379], ready: "Ready to accept connec
         }
     case .failure(let problem): problems.append(problem.description)
     }
-    if cli("get", "greeting") != "hello from redis" { problems.append("the data did not survive the benchmark's own keys") }
+    if cli(["get", "greeting"]) != "hello from redis" { problems.append("the data did not survive the benchmark's own keys") }
     _ = try? Subprocess("/usr/bin/redis-cli", ["-p", port, "shutdown", "nosave"]).run()
     return problems
 }
