@@ -31,8 +31,8 @@ public struct NinePAttributeChanges: Equatable {
         uid = try reader.u32()
         gid = try reader.u32()
         size = try reader.u64()
-        accessTime = try NinePAttributes.time(&reader)
-        modificationTime = try NinePAttributes.time(&reader)
+        accessTime = try reader.time()
+        modificationTime = try reader.time()
     }
 
     func encode(into writer: inout NinePWriter) {
@@ -41,9 +41,7 @@ public struct NinePAttributeChanges: Equatable {
         writer.u32(uid)
         writer.u32(gid)
         writer.u64(size)
-        for time in [accessTime, modificationTime] {
-            writer.u64(UInt64(bitPattern: time.seconds))
-            writer.u64(UInt64(bitPattern: time.nanoseconds))
-        }
+        writer.time(accessTime)
+        writer.time(modificationTime)
     }
 }

@@ -63,10 +63,10 @@ public struct NinePAttributes: Equatable {
         size = try reader.u64()
         blockSize = try reader.u64()
         blocks = try reader.u64()
-        accessTime = try Self.time(&reader)
-        modificationTime = try Self.time(&reader)
-        changeTime = try Self.time(&reader)
-        birthTime = try Self.time(&reader)
+        accessTime = try reader.time()
+        modificationTime = try reader.time()
+        changeTime = try reader.time()
+        birthTime = try reader.time()
         generation = try reader.u64()
         dataVersion = try reader.u64()
     }
@@ -82,16 +82,8 @@ public struct NinePAttributes: Equatable {
         writer.u64(size)
         writer.u64(blockSize)
         writer.u64(blocks)
-        for time in [accessTime, modificationTime, changeTime, birthTime] {
-            writer.u64(UInt64(bitPattern: time.seconds))
-            writer.u64(UInt64(bitPattern: time.nanoseconds))
-        }
+        for time in [accessTime, modificationTime, changeTime, birthTime] { writer.time(time) }
         writer.u64(generation)
         writer.u64(dataVersion)
-    }
-
-    static func time(_ reader: inout NinePReader) throws(Errno) -> Timespec {
-        let seconds = Int64(bitPattern: try reader.u64())
-        return Timespec(seconds: seconds, nanoseconds: Int64(bitPattern: try reader.u64()))
     }
 }

@@ -43,6 +43,12 @@ public struct NinePReader {
         return NinePQid(type: type, version: version, path: try u64())
     }
 
+    /// A time as 9P2000.L sends it: seconds and nanoseconds, 8 bytes each.
+    public mutating func time() throws(Errno) -> Timespec {
+        let seconds = Int64(bitPattern: try u64())
+        return Timespec(seconds: seconds, nanoseconds: Int64(bitPattern: try u64()))
+    }
+
     /// The next `count` bytes, in place.
     public mutating func bytes(_ count: Int) throws(Errno) -> UnsafeRawBufferPointer {
         guard count >= 0, count <= remaining else { throw .EIO }

@@ -1,3 +1,5 @@
+import LinuxABI
+
 /// Builds one 9P message (little-endian fields, `size[4] type[1] tag[2]` first) in a buffer the
 /// transport owns, so a request goes straight into the memory the device reads.
 ///
@@ -65,6 +67,11 @@ public struct NinePWriter {
         u8(qid.type)
         u32(qid.version)
         u64(qid.path)
+    }
+
+    public mutating func time(_ time: Timespec) {
+        u64(UInt64(bitPattern: time.seconds))
+        u64(UInt64(bitPattern: time.nanoseconds))
     }
 
     /// Raw bytes: the data of a Twrite or an Rread.
