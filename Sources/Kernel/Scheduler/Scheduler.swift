@@ -284,21 +284,18 @@ enum Scheduler {
     /// Queues `t`, now off `source`, on `target`. A wake-up that arrived while it was switching
     /// away may have queued it on `source` already: it is taken out there, under both locks.
     private static func move(_ t: Thread, from source: CPU, to target: CPU) {
-        let notify = withBothLocked(source, target) { () -> Bool in
-            _ = source.runQueue.remove(t.slot)
-            t.cpu = target.index
-            t.state = .runnable
-            target.runQueue.enqueue(t.slot, policy: t.policy, virtualRuntime: t.virtualRuntime, wokeUp: true)
-            return noteNewRunnable(on: target, thread: t)
+        let (first, second) = source.index < target.index ? (source, target) : (target, source)
+        let notify = first.lock.withLock {
+            second.lock.withLock { () -> Bool in
+                _ = source.runQueue.remove(t.slot)
+                t.cpu = target.index
+                t.state = .runnable
+                target.runQueue.enqueue(t.slot, policy: t.policy, virtualRuntime: t.virtualRuntime, wokeUp: true)
+                return noteNewRunnable(on: target, thread: t)
+            }
         }
         Tracing.fire(.schedMigrate, UInt64(bitPattern: Int64(Tracing.id(of: t))), UInt64(target.index))
         if notify { kick(target) }
-    }
-
-    /// Runs `body` holding the locks of both CPUs, taken in index order (the lock order).
-    private static func withBothLocked<R>(_ a: CPU, _ b: CPU, _ body: () -> R) -> R {
-        let (first, second) = a.index < b.index ? (a, b) : (b, a)
-        return first.lock.withLock { second.lock.withLock(body) }
     }
 
     private static func reap(_ t: Thread) {
@@ -532,23 +529,26 @@ enum Scheduler {
         guard let move = LoadBalancer.plan(loads: loads), move.to == cpu.index || loads[move.to] == 0 else { return false }
         let source = cpus[move.from]
         guard source !== cpu, source.online else { return false }
-        return withBothLocked(source, cpu) {
-            for slot in source.runQueue.migratableIDs {
-                guard let t = tableLock.withLock({ threads[slot] }), t.allows(cpu: cpu.index) else { continue }
-                // A thread woken between marking itself blocked and its own schedule() is
-                // queued yet still current there: that schedule() may pick it again, so
-                // taking it would run it on two CPUs (and re-schedule it after it exits).
-                guard t !== source.current else { continue }
-                guard let entry = source.runQueue.remove(slot) else { continue }
-                t.cpu = cpu.index
-                // Keep its standing relative to the new queue.
-                let relative = entry.virtualRuntime &- min(entry.virtualRuntime, source.runQueue.minimumVirtualRuntime)
-                t.virtualRuntime = cpu.runQueue.minimumVirtualRuntime &+ relative
-                cpu.runQueue.enqueue(slot, policy: t.policy, virtualRuntime: t.virtualRuntime)
-                Tracing.fire(.schedMigrate, UInt64(bitPattern: Int64(Tracing.id(of: t))), UInt64(cpu.index))
-                return true
+        let (first, second) = source.index < cpu.index ? (source, cpu) : (cpu, source)
+        return first.lock.withLock {
+            second.lock.withLock {
+                for slot in source.runQueue.migratableIDs {
+                    guard let t = tableLock.withLock({ threads[slot] }), t.allows(cpu: cpu.index) else { continue }
+                    // A thread woken between marking itself blocked and its own schedule() is
+                    // queued yet still current there: that schedule() may pick it again, so
+                    // taking it would run it on two CPUs (and re-schedule it after it exits).
+                    guard t !== source.current else { continue }
+                    guard let entry = source.runQueue.remove(slot) else { continue }
+                    t.cpu = cpu.index
+                    // Keep its standing relative to the new queue.
+                    let relative = entry.virtualRuntime &- min(entry.virtualRuntime, source.runQueue.minimumVirtualRuntime)
+                    t.virtualRuntime = cpu.runQueue.minimumVirtualRuntime &+ relative
+                    cpu.runQueue.enqueue(slot, policy: t.policy, virtualRuntime: t.virtualRuntime)
+                    Tracing.fire(.schedMigrate, UInt64(bitPattern: Int64(Tracing.id(of: t))), UInt64(cpu.index))
+                    return true
+                }
+                return false
             }
-            return false
         }
     }
 }
