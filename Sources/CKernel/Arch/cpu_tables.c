@@ -1,5 +1,5 @@
 /*
- * Storage for the boot CPU's descriptor tables and the fixed interrupt stacks. Swift fills them in
+ * Storage for the boot CPU's descriptor tables and the early interrupt stack. Swift fills them in
  * (Sources/Kernel/Arch/x86_64); they live here so their alignment and placement are explicit and
  * no Swift global initializer runs before the IDT exists.
  */
@@ -11,7 +11,7 @@
 uint64_t skiff_idt_storage[512] __attribute__((aligned(4096)));
 uint64_t skiff_bsp_gdt_storage[16] __attribute__((aligned(64)));
 uint8_t skiff_bsp_tss_storage[128] __attribute__((aligned(64)));
-uint8_t skiff_bsp_ist_stacks[SKIFF_IST_COUNT][SKIFF_IST_STACK_SIZE] __attribute__((aligned(4096)));
+uint8_t skiff_early_ist_stack[SKIFF_EARLY_IST_STACK_SIZE] __attribute__((aligned(4096)));
 
 #endif
 

@@ -29,9 +29,8 @@ public func kernel_main(_ startInfoAddress: UInt64, _ entryTSC: UInt64) -> Never
     CPUFeatures.detect()
     Kernel.randomizeStackGuard(entryTSC: entryTSC)
     PerCPU.patchSMAPSitesIfUnsupported()
-    CPUDescriptorTables.bootProcessor.install(istTops: [
-        UInt64(skiff_bsp_ist_top(0)), UInt64(skiff_bsp_ist_top(1)), UInt64(skiff_bsp_ist_top(2)),
-    ])
+    let earlyStack = UInt64(skiff_early_ist_top())
+    CPUDescriptorTables.bootProcessor.install(istTops: [earlyStack, earlyStack, earlyStack])
     IDT.install()
     LegacyPIC.disable()
     PerCPU.initializeCurrent(PerCPU.bootBlock, index: 0)
@@ -256,6 +255,8 @@ extension Kernel {
         KernelPageTables.build()
         PowerControl.mapRegisters()
         KernelHeap.startSlabHeap()
+        // Interrupt stacks from RAM rather than the kernel's .bss (whose end bounds the smallest VM).
+        CPUDescriptorTables.bootProcessor.setInterruptStacks(CPUDescriptorTables.allocateInterruptStacks())
     }
 
     /// Enabled processors in the firmware's MADT (at least 1).

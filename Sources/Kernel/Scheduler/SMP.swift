@@ -68,13 +68,8 @@ public func skiff_ap_main(_ index: UInt32) {
     let gdt = UnsafeMutablePointer<UInt64>.allocate(capacity: 16)
     gdt.initialize(repeating: 0, count: 16)
     let tss = UnsafeMutableRawPointer.allocate(byteCount: 128, alignment: 64)
-    var istTops: [UInt64] = []
-    for _ in 0..<3 {
-        guard let stack = KernelStack.allocate() else { Panic.halt("out of memory for interrupt stacks") }
-        istTops.append(stack.top)
-    }
     let tables = CPUDescriptorTables(gdt: gdt, tss: tss)
-    tables.install(istTops: istTops)
+    tables.install(istTops: CPUDescriptorTables.allocateInterruptStacks())
     FPUState.enableOnThisCPU()
     x86_fpu_reset()
     LocalAPIC.enableOnThisCPU()

@@ -40,9 +40,7 @@ struct CPUDescriptorTables {
         gdt[7] = 0
 
         tss.initializeMemory(as: UInt8.self, repeating: 0, count: Self.tssSize)
-        for (i, top) in istTops.enumerated() {
-            tss.storeBytes(of: top, toByteOffset: 36 + i * 8, as: UInt64.self)
-        }
+        setInterruptStacks(istTops)
         tss.storeBytes(of: UInt16(Self.tssSize), toByteOffset: 102, as: UInt16.self)  // no I/O bitmap
 
         let base = UInt64(UInt(bitPattern: tss))
@@ -54,6 +52,24 @@ struct CPUDescriptorTables {
         x86_lgdt(UInt64(UInt(bitPattern: gdt)), UInt16(10 * 8 - 1))
         x86_reload_segments(Selector.kernelCode, Selector.kernelData)
         x86_ltr(Selector.tss)
+    }
+
+    /// The IST stacks (for slots 1, 2, 3). The CPU reads them from the TSS on each exception, so
+    /// they can be replaced while the TSS is loaded.
+    func setInterruptStacks(_ tops: [UInt64]) {
+        for (i, top) in tops.enumerated() {
+            tss.storeBytes(of: top, toByteOffset: 36 + i * 8, as: UInt64.self)
+        }
+    }
+
+    /// A guarded kernel stack for each IST slot, from the page allocator.
+    static func allocateInterruptStacks() -> [UInt64] {
+        var tops: [UInt64] = []
+        for _ in 0..<Int(InterruptStack.machineCheck) {
+            guard let stack = KernelStack.allocate() else { Panic.halt("out of memory for interrupt stacks") }
+            tops.append(stack.top)
+        }
+        return tops
     }
 
     /// The stack the CPU loads when an interrupt or exception arrives from user mode.
