@@ -34,10 +34,11 @@ GUEST_SOURCES := $(wildcard GuestTests/programs/*.c)
 GUEST_NAMES := $(basename $(notdir $(GUEST_SOURCES)))
 GUEST_BINARIES := $(foreach n,$(GUEST_NAMES),$(BUILD)/guest/$(n)-static $(BUILD)/guest/$(n)-static-pie $(BUILD)/guest/$(n)-dynamic)
 GUEST_CFLAGS := -O2 -g -Wall -Wno-unused-result
+GUEST_APPS := $(BUILD)/guest/hello-hummingbird
 
 all: kernel host guest-programs
 
-guest-programs: $(GUEST_BINARIES)
+guest-programs: $(GUEST_BINARIES) $(GUEST_APPS)
 
 $(BUILD)/guest/%-static: GuestTests/programs/%.c
 	@mkdir -p $(dir $@)
@@ -54,6 +55,14 @@ $(BUILD)/guest/%-static-pie: GuestTests/programs/%.c
 $(BUILD)/guest/%-dynamic: GuestTests/programs/%.c
 	@mkdir -p $(dir $@)
 	gcc $(GUEST_CFLAGS) -o $@ $< -lpthread
+
+# Swift guest apps (GuestTests/apps): SwiftPM packages from the machine's package set, built for
+# Linux with the Swift runtime linked in (--static-swift-stdlib) and stripped for the image.
+HUMMINGBIRD_DIR := GuestTests/apps/hello-hummingbird
+$(BUILD)/guest/hello-hummingbird: $(HUMMINGBIRD_DIR)/Package.swift $(wildcard $(HUMMINGBIRD_DIR)/Sources/*/*.swift)
+	@mkdir -p $(dir $@)
+	$(SWIFT) build -c release --static-swift-stdlib --package-path $(HUMMINGBIRD_DIR) --scratch-path $(BUILD)/apps/hello-hummingbird
+	strip -o $@ $(BUILD)/apps/hello-hummingbird/release/HelloHummingbird
 
 # Installs the packages of a "command:package" list whose command (or file, or glob) is missing.
 # Servers the guest tests run (redis, memcached, nginx) must not start on the host: a

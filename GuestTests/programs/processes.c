@@ -13,6 +13,93 @@
 
 extern char **environ;
 
+/* fcntl(fd, cmd, &{type, SEEK_SET, start, len}); the struct comes back through `out`. */
+static int record_lock(int fd, int cmd, short type, off_t start, off_t len, struct flock *out) {
+    struct flock fl = {.l_type = type, .l_whence = SEEK_SET, .l_start = start, .l_len = len};
+    int r = fcntl(fd, cmd, &fl);
+    if (out) *out = fl;
+    return r;
+}
+
+/* fcntl record locks: POSIX locks across processes, the close rule, deadlock detection, OFD
+ * locks per description, and the error paths. */
+static void record_lock_checks(void) {
+    int fd = open("/tmp/record-lock-test", O_CREAT | O_RDWR | O_TRUNC, 0600);
+    CHECK(fd >= 0 && write(fd, "0123456789", 10) == 10, "record-lock file");
+    struct flock fl;
+    CHECK(record_lock(fd, F_SETLK, F_WRLCK, 0, 50, NULL) == 0, "F_SETLK write lock on 0..50");
+    CHECK(record_lock(fd, F_SETLK, F_RDLCK, 50, 0, NULL) == 0, "F_SETLK read lock from 50 to the end");
+    CHECK(record_lock(fd, F_GETLK, F_WRLCK, 0, 0, &fl) == 0 && fl.l_type == F_UNLCK,
+          "a process's own locks never conflict (F_GETLK says F_UNLCK: %d)", fl.l_type);
+    pid_t pid = fork();
+    if (pid == 0) {
+        struct flock got;
+        if (record_lock(fd, F_GETLK, F_WRLCK, 10, 10, &got) != 0) _exit(1);
+        if (got.l_type != F_WRLCK || got.l_start != 0 || got.l_len != 50 || got.l_pid != getppid()) _exit(2);
+        if (record_lock(fd, F_GETLK, F_RDLCK, 60, 10, &got) != 0 || got.l_type != F_UNLCK) _exit(3);
+        if (record_lock(fd, F_GETLK, F_WRLCK, 60, 10, &got) != 0 || got.l_type != F_RDLCK || got.l_len != 0) _exit(4);
+        if (record_lock(fd, F_SETLK, F_WRLCK, 60, 1, NULL) == 0 || (errno != EAGAIN && errno != EACCES)) _exit(5);
+        if (record_lock(fd, F_SETLK, F_RDLCK, 70, 10, NULL) != 0) _exit(6);
+        /* Waits until the parent closes some descriptor of the file. */
+        if (record_lock(fd, F_SETLKW, F_WRLCK, 0, 50, NULL) != 0) _exit(7);
+        _exit(0);
+    }
+    usleep(200000);
+    CHECK(waitpid(pid, NULL, WNOHANG) == 0, "F_SETLKW waits for the other process's lock");
+    int other = open("/tmp/record-lock-test", O_RDONLY);
+    close(other);  /* closing any descriptor of the file drops the process's locks */
+    int status = 0;
+    CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+          "POSIX locks: the child saw and got the locks (status %x)", status);
+    CHECK(record_lock(fd, F_GETLK, F_WRLCK, 0, 0, &fl) == 0 && fl.l_type == F_UNLCK,
+          "an exited process's locks are gone");
+
+    /* Deadlock: the child holds byte 1 and waits for byte 0, which the parent holds. */
+    CHECK(record_lock(fd, F_SETLK, F_WRLCK, 0, 1, NULL) == 0, "parent locks byte 0");
+    pid = fork();
+    if (pid == 0) {
+        if (record_lock(fd, F_SETLK, F_WRLCK, 1, 1, NULL) != 0) _exit(1);
+        if (record_lock(fd, F_SETLKW, F_WRLCK, 0, 1, NULL) != 0) _exit(2);
+        _exit(0);
+    }
+    usleep(200000);
+    errno = 0;
+    CHECK(record_lock(fd, F_SETLKW, F_WRLCK, 1, 1, NULL) == -1 && errno == EDEADLK,
+          "waiting for the waiting child is EDEADLK (errno %d)", errno);
+    CHECK(record_lock(fd, F_SETLK, F_UNLCK, 0, 1, NULL) == 0, "parent unlocks byte 0");
+    CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+          "the child got byte 0 after the unlock (status %x)", status);
+
+    /* OFD locks belong to the description: two opens in one process conflict. */
+    int a = open("/tmp/record-lock-test", O_RDWR), b = open("/tmp/record-lock-test", O_RDWR);
+    CHECK(record_lock(a, F_OFD_SETLK, F_WRLCK, 0, 10, NULL) == 0, "F_OFD_SETLK through one description");
+    CHECK_ERRNO(record_lock(b, F_OFD_SETLK, F_WRLCK, 5, 1, NULL), EAGAIN);
+    CHECK(record_lock(b, F_OFD_GETLK, F_RDLCK, 0, 0, &fl) == 0 && fl.l_type == F_WRLCK && fl.l_pid == -1 &&
+              fl.l_len == 10,
+          "F_OFD_GETLK reports the other description's lock (type %d pid %d len %ld)", fl.l_type, (int)fl.l_pid,
+          (long)fl.l_len);
+    int a2 = dup(a);
+    close(a);  /* the description lives on through a2 */
+    CHECK_ERRNO(record_lock(b, F_OFD_SETLK, F_WRLCK, 5, 1, NULL), EAGAIN);
+    close(a2);
+    CHECK(record_lock(b, F_OFD_SETLK, F_WRLCK, 5, 1, NULL) == 0, "the last close of a description drops its OFD locks");
+    struct flock with_pid = {.l_type = F_RDLCK, .l_whence = SEEK_SET, .l_pid = 5};
+    CHECK_ERRNO(fcntl(b, F_OFD_SETLK, &with_pid), EINVAL);
+    close(b);
+
+    /* Errors. */
+    struct flock bad = {.l_type = F_RDLCK, .l_whence = 7};
+    CHECK_ERRNO(fcntl(fd, F_SETLK, &bad), EINVAL);
+    CHECK_ERRNO(record_lock(fd, F_SETLK, F_RDLCK, -5, 1, NULL), EINVAL);
+    CHECK_ERRNO(record_lock(fd, F_SETLK, 9, 0, 1, NULL), EINVAL);
+    CHECK_ERRNO(record_lock(fd, F_GETLK, F_UNLCK, 0, 1, NULL), EINVAL);
+    CHECK_ERRNO(fcntl(fd, F_SETLK, (struct flock *)8), EFAULT);
+    int wo = open("/tmp/record-lock-test", O_WRONLY);
+    CHECK_ERRNO(record_lock(wo, F_SETLK, F_RDLCK, 0, 1, NULL), EBADF);
+    close(wo);
+    close(fd);
+}
+
 int main(int argc, char **argv) {
     /* Child roles, chosen by argv[1] when we exec ourselves. */
     /* The exit code is the last argument (a #! script puts its own path before it). */
@@ -148,6 +235,8 @@ int main(int argc, char **argv) {
     close(lf);
     CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0,
           "the child got the lock after the last close (status %x)", status);
+
+    record_lock_checks();
 
     CHECK(getppid() == 0, "the application is process 1's... child of nobody: %d", (int)getppid());
     CHECK(getpid() == 1, "the application is process 1");

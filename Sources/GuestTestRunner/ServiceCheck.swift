@@ -60,6 +60,20 @@ enum ServiceClient {
         return nil
     }
 
+    /// Three seconds of `wrk` on `url` with four connections: problems unless at least ten
+    /// requests completed, all with 2xx and without socket errors.
+    static func load(_ url: String) -> [String] {
+        switch tool("/usr/bin/wrk", ["-t", "1", "-c", "4", "-d", "3s", "--timeout", "10s", url], timeout: 60) {
+        case .success(let out):
+            var problems: [String] = []
+            let requests = out.firstMatch(of: #/([0-9]+) requests in/#).flatMap { Int($0.1) } ?? 0
+            if requests < 10 { problems.append("wrk completed \(requests) requests: \(out.debugDescription)") }
+            if out.contains("Non-2xx") || out.contains("Socket errors") { problems.append("wrk saw errors: \(out.debugDescription)") }
+            return problems
+        case .failure(let problem): return [problem.description]
+        }
+    }
+
     /// Asks a `supervise` program (GuestTests/programs/supervise.c) to stop its server.
     static func stopSupervised(port: Int) -> ServiceProblem? {
         guard let fd = Loopback.connect(port: port) else {

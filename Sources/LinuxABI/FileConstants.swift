@@ -38,6 +38,13 @@ public enum FileConstants {
     public static let F_GETLK = 5
     public static let F_SETLK = 6
     public static let F_SETLKW = 7
+    public static let F_OFD_GETLK = 36
+    public static let F_OFD_SETLK = 37
+    public static let F_OFD_SETLKW = 38
+    /// `struct flock`'s `l_type`.
+    public static let F_RDLCK = 0
+    public static let F_WRLCK = 1
+    public static let F_UNLCK = 2
     public static let F_DUPFD_CLOEXEC = 1030
     public static let F_GETPIPE_SZ = 1032
     public static let F_SETPIPE_SZ = 1031

@@ -49,10 +49,11 @@ public final class OpenFile {
         mount?.openFiles.wrappingAdd(1, ordering: .relaxed)
     }
 
-    /// Whether `flock` ever locked through this description; set by the kernel under its lock
-    /// table's lock. Only such descriptions call `releasedWithLocks` when they go.
+    /// Whether `flock` or an OFD record lock ever locked through this description; set by the
+    /// kernel. Only such descriptions call `releasedWithLocks` when they go.
     public var holdsFileLocks = false
-    /// Drops the `flock` locks of a description whose last reference went (set by the kernel).
+    /// Drops the `flock` and OFD locks of a description whose last reference went (set by the
+    /// kernel).
     nonisolated(unsafe) public static var releasedWithLocks: ((ObjectIdentifier) -> Void)? = nil
 
     deinit {

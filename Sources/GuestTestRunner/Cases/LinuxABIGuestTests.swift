@@ -21,7 +21,7 @@ let linuxABIGuestTests: [GuestTest] = [
         "files and directories (glibc dynamic)", "--quiet /bin/files-dynamic", status: 0,
         expect: [.matches(#"^[0-9]+ passed, 0 failed$"#)], programs: ["files-dynamic"]),
     GuestTest(
-        "processes: fork, vfork+execve, posix_spawn, wait, kill, #! scripts (musl static)", "--quiet /bin/processes-static",
+        "processes: fork, vfork+execve, posix_spawn, wait, kill, #! scripts, flock and fcntl locks (musl static)", "--quiet /bin/processes-static",
         machines: [.q35, .microvm], status: 0,
         expect: [.matches(#"^[0-9]+ passed, 0 failed$"#), .contains("child says hello (parent 1)")],
         programs: ["processes-static"]),

@@ -137,14 +137,46 @@ let nginxCheck = ServiceCheck(guestPorts: [8080, 7000], ready: "supervise: start
     case .success(let out): if out != nginxText { problems.append("GET /big.txt: \(out.utf8.count) bytes differ from the 65536 served") }
     case .failure(let problem): problems.append(problem.description)
     }
-    switch ServiceClient.tool("/usr/bin/wrk", ["-t", "1", "-c", "4", "-d", "3s", "--timeout", "10s", base + "/"], timeout: 60) {
-    case .success(let out):
-        let requests = out.firstMatch(of: #/([0-9]+) requests in/#).flatMap { Int($0.1) } ?? 0
-        if requests < 10 { problems.append("wrk completed \(requests) requests: \(out.debugDescription)") }
-        if out.contains("Non-2xx") || out.contains("Socket errors") { problems.append("wrk saw errors: \(out.debugDescription)") }
-    case .failure(let problem): problems.append(problem.description)
-    }
+    problems += ServiceClient.load(base + "/")
     if let problem = ServiceClient.stopSupervised(port: ports[1]) { problems.append(problem.description) }
+    return problems
+}
+
+/// The Swift server (GuestTests/apps/hello-hummingbird): text, a path parameter, a JSON body
+/// both ways and a malformed one, shared state across requests, wrk; then /quit ends it.
+let hummingbirdCheck = ServiceCheck(guestPorts: [8080], ready: "Server started and listening") { ports in
+    let base = "http://127.0.0.1:\(ports[0])"
+    var problems: [String] = []
+    let curl = ["-sS", "--max-time", "20", "--retry", "30", "--retry-all-errors", "--retry-delay", "1"]
+    func get(_ path: String, _ extra: [String] = []) -> String? {
+        switch ServiceClient.tool("/usr/bin/curl", curl + extra + [base + path]) {
+        case .success(let out): return out
+        case .failure(let problem):
+            problems.append(problem.description)
+            return nil
+        }
+    }
+    if let out = get("/", ["-D", "-"]), !out.hasPrefix("HTTP/1.1 200 OK") || !out.hasSuffix("\r\n\r\nhello from hummingbird\n") {
+        problems.append("GET / answered \(out.debugDescription)")
+    }
+    if let out = get("/greet/skiff"), out != "hello, skiff\n" { problems.append("GET /greet/skiff answered \(out.debugDescription)") }
+    let json = ["-H", "Content-Type: application/json", "--data"]
+    if let out = get("/sum", json + [#"{"numbers": [1, 2, 3, 36]}"#]) {
+        let reply = (try? JSONSerialization.jsonObject(with: Data(out.utf8))) as? [String: Any]
+        if reply?["total"] as? Int != 42 || (reply?["numbers"] as? [Int]) != [1, 2, 3, 36] {
+            problems.append("POST /sum answered \(out.debugDescription)")
+        }
+    }
+    if let out = get("/sum", ["-o", "/dev/null", "-w", "%{http_code}"] + json + ["{not json"]), out != "400" {
+        problems.append("POST /sum with a malformed body: status \(out), expected 400")
+    }
+    if let out = get("/missing", ["-o", "/dev/null", "-w", "%{http_code}"]), out != "404" {
+        problems.append("GET /missing: status \(out), expected 404")
+    }
+    let counts = [get("/count"), get("/count")]
+    if counts != ["requests 1\n", "requests 2\n"] { problems.append("GET /count twice answered \(counts)") }
+    problems += ServiceClient.load(base + "/greet/wrk")
+    if let out = get("/quit"), out != "bye\n" { problems.append("GET /quit answered \(out.debugDescription)") }
     return problems
 }
 
@@ -166,4 +198,10 @@ let serviceGuestTests: [GuestTest] = [
         "--quiet /bin/supervise-dynamic 7000 3 /usr/sbin/nginx -e stderr", status: 0,
         expect: [.contains("supervise: sending signal 3"), .matches(#"^supervise: [0-9]+ exited with status 0$"#)],
         timeout: 240, programs: ["supervise-dynamic"], recipe: nginxImage, network: true, hostPeer: .service(nginxCheck)),
+    GuestTest(
+        "Hummingbird (Swift, --static-swift-stdlib): curl and wrk from the host, then /quit",
+        "--quiet /bin/hello-hummingbird 8080", status: 0,
+        expect: [.contains("hummingbird: listening on port 8080"), .contains("hummingbird: quit requested")],
+        memoryMiB: 512, cpus: 2, timeout: 240, programs: ["hello-hummingbird"], network: true,
+        hostPeer: .service(hummingbirdCheck)),
 ]

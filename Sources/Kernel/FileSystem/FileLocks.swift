@@ -14,11 +14,13 @@ enum FileLocks {
     static let LOCK_NB = 4
     static let LOCK_UN = 8
 
-    /// Installs the hook that drops a description's locks when its last reference goes.
+    /// Installs the hook that drops a description's locks (flock's and OFD record locks) when
+    /// its last reference goes.
     static func initialize() {
         OpenFile.releasedWithLocks = { owner in
             let released = queue.lock.withLock { table.releaseAll(owner: owner) }
             if released { queue.wakeAll() }
+            RecordLocks.releaseAll(owner: owner)
         }
     }
 

@@ -67,6 +67,7 @@ enum ProcessLifecycle {
             Kernel.applicationExited(status: code)
         }
         Syscalls.closed(process.files.removeAll())
+        RecordLocks.releaseAll(owner: ObjectIdentifier(process))
         IntervalTimers.disarmAll(of: process)
         process.timers.removeAll()
         process.realTimer = nil

@@ -24,9 +24,11 @@ extension Syscalls {
         }
     }
 
-    /// Descriptions that lost descriptors: those with none left leave the epolls watching them.
+    /// Descriptions that lost descriptors: those with none left leave the epolls watching them,
+    /// and the process's record locks on their files go.
     static func closed(_ files: [OpenFile]) {
         for file in files where file.descriptorCount == 0 && !file.watchers.isEmpty { EpollItem.fileReleased(file) }
+        RecordLocks.closed(files, by: process)
     }
 
     /// dup(fd)
@@ -81,15 +83,10 @@ extension Syscalls {
                 try file.setStatusFlags(a.int(2))
                 return 0
             }
-        case FileConstants.F_GETLK:
-            // Record locks are not kept yet (flock's are: FileLocks): no lock ever conflicts,
-            // so report F_UNLCK. Wrong once two processes contend for a range.
-            guard case .success = openFile(Int(fd)) else { return .failure(.EBADF) }
-            if let e = UserMemory.store(Int16(2), at: a.a2) { return .failure(e) }
-            return .success(0)
-        case FileConstants.F_SETLK, FileConstants.F_SETLKW, 37, 38:  // also F_OFD_SETLK(W)
-            guard case .success = openFile(Int(fd)) else { return .failure(.EBADF) }
-            return .success(0)
+        case FileConstants.F_GETLK, FileConstants.F_SETLK, FileConstants.F_SETLKW,
+            FileConstants.F_OFD_GETLK, FileConstants.F_OFD_SETLK, FileConstants.F_OFD_SETLKW:
+            guard case .success(let file) = openFile(Int(fd)) else { return .failure(.EBADF) }
+            return RecordLocks.fcntl(file, command: a.int(1), address: a.a2)
         case FileConstants.F_GETPIPE_SZ:
             guard case .success(let file) = openFile(Int(fd)), file.handler is PipeEnd else { return .failure(.EBADF) }
             return .success(Pipe.capacity)

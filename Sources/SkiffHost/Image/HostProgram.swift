@@ -26,9 +26,11 @@ public struct HostProgram: Equatable {
 
     /// The argv prefix that runs this program in the guest: `[guestPath]` for an ELF program,
     /// `[interpreter, arg?, guestPath]` for a script (the guest kernel is not asked to read `#!`).
+    /// Paths are where the image has them (`DefaultGuestPath.visible`).
     public var commandPrefix: [String] {
-        guard let interpreter, let program = interpreter.program.first else { return [guestPath] }
-        return program.commandPrefix + (interpreter.argument.map { [$0] } ?? []) + [guestPath]
+        let path = DefaultGuestPath.visible(guestPath)
+        guard let interpreter, let program = interpreter.program.first else { return [path] }
+        return program.commandPrefix + (interpreter.argument.map { [$0] } ?? []) + [path]
     }
 
     /// Every host program involved: the interpreter chain, then this one.

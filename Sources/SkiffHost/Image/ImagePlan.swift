@@ -118,6 +118,7 @@ public struct ImagePlan {
             }
             try ManifestExpander.addTree(host: mapping.hostPath, guest: mapping.guestPath, resolveSymlinks: true, into: &spec)
         }
+        spec.moveHiddenEntries(note: note)
         for path in mountPoints where spec[path] == nil { spec.set(path, .directory) }
         if let program = config.command.first, program.hasPrefix("/"), spec[program] == nil {
             note("the command's program \(program) is not in the image: add it with programs, --program or a manifest line")
