@@ -60,17 +60,18 @@ enum ServiceClient {
         return nil
     }
 
-    /// Three seconds of `wrk` on `url` with four connections: problems unless at least ten
-    /// requests completed, all with 2xx and without socket errors.
-    static func load(_ url: String) -> [String] {
-        switch tool("/usr/bin/wrk", ["-t", "1", "-c", "4", "-d", "3s", "--timeout", "10s", url], timeout: 60) {
+    /// `wrk` on `url` for `seconds` with `connections`: the requests completed, and problems
+    /// unless at least ten did, all with 2xx and without socket errors.
+    static func load(_ url: String, seconds: Int = 3, connections: Int = 4) -> (requests: Int, problems: [String]) {
+        let arguments = ["-t", "1", "-c", "\(connections)", "-d", "\(seconds)s", "--timeout", "10s", url]
+        switch tool("/usr/bin/wrk", arguments, timeout: Double(seconds) + 60) {
         case .success(let out):
             var problems: [String] = []
             let requests = out.firstMatch(of: #/([0-9]+) requests in/#).flatMap { Int($0.1) } ?? 0
             if requests < 10 { problems.append("wrk completed \(requests) requests: \(out.debugDescription)") }
             if out.contains("Non-2xx") || out.contains("Socket errors") { problems.append("wrk saw errors: \(out.debugDescription)") }
-            return problems
-        case .failure(let problem): return [problem.description]
+            return (requests, problems)
+        case .failure(let problem): return (0, [problem.description])
         }
     }
 

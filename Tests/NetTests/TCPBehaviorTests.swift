@@ -106,6 +106,29 @@ import Testing
         try h.b.bind(plain, to: SocketAddress(.any, port: 8081))
     }
 
+    /// A connection keeps TIME-WAIT for a minute: it must not keep its buffers that long.
+    @Test func timeWaitHoldsNoBufferStorage() throws {
+        let h = TwoHosts(configure: fastTimers)
+        let l = try Self.listen(h.b, port: 8080)
+        let c = try h.a.socket(domain: .inet, type: .stream)
+        try h.a.startConnect(c, to: SocketAddress(TwoHosts.bAddress, port: 8080))
+        h.net.run(for: 100_000_000)
+        let (s, _) = try h.b.accept(l)
+        try h.a.send(c, Array("request".utf8))
+        h.net.run(for: 100_000_000)
+        #expect(try h.b.receive(s, maxCount: 100) == Array("request".utf8))
+        try h.b.send(s, Array("reply".utf8))
+        try h.b.close(s)  // the server closes first: it is the one in TIME-WAIT
+        h.net.run(for: 100_000_000)
+        #expect(try h.a.receive(c, maxCount: 100) == Array("reply".utf8))
+        try h.a.close(c)
+        h.net.run(for: 100_000_000)
+        let waiting = h.b.sockets.slots.compactMap { $0?.tcp }.filter { $0.state == .timeWait }
+        #expect(waiting.count == 1)
+        #expect(waiting.first?.sendBuffer.storageBytes == 0)
+        #expect(waiting.first?.receiveBuffer.storageBytes == 0)
+    }
+
     @Test func simultaneousCloseGoesThroughClosing() throws {
         let h = TwoHosts(configure: fastTimers)
         let l = try Self.listen(h.b, port: 7)

@@ -1,4 +1,4 @@
 /// Every guest test, grouped by the subsystem it checks.
 let allGuestTests: [GuestTest] =
-    foundationTests + memoryGuestTests + linuxABIGuestTests + schedulerGuestTests + applicationGuestTests + serviceGuestTests + procfsGuestTests + deviceGuestTests + diskGuestTests + shareGuestTests
+    foundationTests + memoryGuestTests + linuxABIGuestTests + schedulerGuestTests + applicationGuestTests + serviceGuestTests + soakGuestTests + procfsGuestTests + deviceGuestTests + diskGuestTests + shareGuestTests
     + networkGuestTests + observabilityGuestTests + securityGuestTests

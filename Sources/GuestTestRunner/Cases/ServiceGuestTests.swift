@@ -137,7 +137,7 @@ let nginxCheck = ServiceCheck(guestPorts: [8080, 7000], ready: "supervise: start
     case .success(let out): if out != nginxText { problems.append("GET /big.txt: \(out.utf8.count) bytes differ from the 65536 served") }
     case .failure(let problem): problems.append(problem.description)
     }
-    problems += ServiceClient.load(base + "/")
+    problems += ServiceClient.load(base + "/").problems
     if let problem = ServiceClient.stopSupervised(port: ports[1]) { problems.append(problem.description) }
     return problems
 }
@@ -175,7 +175,7 @@ let hummingbirdCheck = ServiceCheck(guestPorts: [8080], ready: "Server started a
     }
     let counts = [get("/count"), get("/count")]
     if counts != ["requests 1\n", "requests 2\n"] { problems.append("GET /count twice answered \(counts)") }
-    problems += ServiceClient.load(base + "/greet/wrk")
+    problems += ServiceClient.load(base + "/greet/wrk").problems
     if let out = get("/quit"), out != "bye\n" { problems.append("GET /quit answered \(out.debugDescription)") }
     return problems
 }

@@ -1,6 +1,7 @@
 #if SKIFF_KERNEL
 import Trace
 import CKernel
+import Memory
 import Monitoring
 import Scheduling
 import Synchronization
@@ -23,6 +24,12 @@ enum MonitorMetrics {
         p.family("skiff_kernel_heap_bytes", .gauge, help: "Kernel heap: bytes allocated, and bytes held in slabs and runs.")
         p.sample("skiff_kernel_heap_bytes", [("state", "allocated")], KernelHeap.bytesInUse)
         p.sample("skiff_kernel_heap_bytes", [("state", "reserved")], KernelHeap.bytesReserved)
+        // Per size class: what a leak hunt compares before and after a load.
+        p.family("skiff_kernel_heap_objects", .gauge, help: "Live kernel heap objects by size class (bytes).")
+        for i in 0..<SizeClasses.count {
+            let stats = KernelHeap.lock.withLock { KernelHeap.heap?.classStatistics(at: i) }
+            if let stats { p.sample("skiff_kernel_heap_objects", [("size", "\(stats.size)")], stats.objectsInUse) }
+        }
 
         // CPUs and scheduling
         let cpus = Scheduler.cpus.filter { $0.online }

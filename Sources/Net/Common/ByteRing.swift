@@ -13,6 +13,8 @@ struct ByteRing {
     init(limit: Int) { self.limit = limit }
 
     var isEmpty: Bool { count == 0 }
+    /// Bytes of storage held (0 until the first append and after `removeAll`).
+    var storageBytes: Int { storage.count }
     var freeSpace: Int { Swift.max(0, limit &- count) }
 
     private mutating func reserve(_ needed: Int) {

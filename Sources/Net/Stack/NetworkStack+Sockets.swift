@@ -447,6 +447,7 @@ extension NetworkStack {
                 releaseTCP(t)
             } else {
                 t.readShutdown = true
+                t.receiveBuffer.removeAll()  // empty; its storage goes with the owner
                 tcpQueueFIN(t)
                 if t.state == .finWait2 { t.closeDeadline = now &+ configuration.tcp.finWait2Timeout }
             }

@@ -574,7 +574,10 @@ extension NetworkStack {
         t.persistDeadline = nil
         t.keepAliveDeadline = nil
         t.closeDeadline = now &+ configuration.tcp.timeWaitDuration
+        // A TIME-WAIT connection only answers retransmitted FINs for a minute: it keeps no
+        // buffer storage (unread data stays until the owner reads or closes).
         t.sendBuffer.removeAll()
+        if t.receiveBuffer.isEmpty { t.receiveBuffer.removeAll() }
         notify(t)
     }
 
