@@ -11,6 +11,16 @@ import Testing
         return l
     }
 
+    /// A listener on `h.b`, a client on `h.a` connected to it, and the accepted server socket.
+    static func connected(_ h: TwoHosts, port: UInt16) throws -> (listener: SocketID, client: SocketID, server: SocketID) {
+        let l = try listen(h.b, port: port)
+        let c = try h.a.socket(domain: .inet, type: .stream)
+        try h.a.startConnect(c, to: SocketAddress(TwoHosts.bAddress, port: port))
+        h.net.run(for: 100_000_000)
+        let (s, _) = try h.b.accept(l)
+        return (l, c, s)
+    }
+
     static func drain(_ s: NetworkStack, _ id: SocketID) -> [UInt8] {
         var all: [UInt8] = []
         while let chunk = try? s.receive(id, maxCount: 65536), !chunk.isEmpty { all += chunk }
@@ -45,11 +55,7 @@ import Testing
 
     @Test func halfCloseKeepsTheOtherDirectionOpen() throws {
         let h = TwoHosts(configure: fastTimers)
-        let l = try Self.listen(h.b, port: 7)
-        let c = try h.a.socket(domain: .inet, type: .stream)
-        try h.a.startConnect(c, to: SocketAddress(TwoHosts.bAddress, port: 7))
-        h.net.run(for: 100_000_000)
-        let (s, _) = try h.b.accept(l)
+        let (_, c, s) = try Self.connected(h, port: 7)
         try h.a.send(c, Array("request".utf8))
         try h.a.shutdown(c, .write)
         #expect(try h.a.tcpState(c) == .finWait1)
@@ -82,11 +88,7 @@ import Testing
 
     @Test func timeWaitHoldsThePortUnlessReuseAddress() throws {
         let h = TwoHosts(configure: fastTimers)
-        let l = try Self.listen(h.b, port: 8080)
-        let c = try h.a.socket(domain: .inet, type: .stream)
-        try h.a.startConnect(c, to: SocketAddress(TwoHosts.bAddress, port: 8080))
-        h.net.run(for: 100_000_000)
-        let (s, _) = try h.b.accept(l)
+        let (l, c, s) = try Self.connected(h, port: 8080)
         // The server closes first, so it is the one in TIME-WAIT.
         try h.b.close(s)
         h.net.run(for: 100_000_000)
@@ -109,11 +111,7 @@ import Testing
     /// A connection keeps TIME-WAIT for a minute: it must not keep its buffers that long.
     @Test func timeWaitHoldsNoBufferStorage() throws {
         let h = TwoHosts(configure: fastTimers)
-        let l = try Self.listen(h.b, port: 8080)
-        let c = try h.a.socket(domain: .inet, type: .stream)
-        try h.a.startConnect(c, to: SocketAddress(TwoHosts.bAddress, port: 8080))
-        h.net.run(for: 100_000_000)
-        let (s, _) = try h.b.accept(l)
+        let (_, c, s) = try Self.connected(h, port: 8080)
         try h.a.send(c, Array("request".utf8))
         h.net.run(for: 100_000_000)
         #expect(try h.b.receive(s, maxCount: 100) == Array("request".utf8))
@@ -131,11 +129,7 @@ import Testing
 
     @Test func simultaneousCloseGoesThroughClosing() throws {
         let h = TwoHosts(configure: fastTimers)
-        let l = try Self.listen(h.b, port: 7)
-        let c = try h.a.socket(domain: .inet, type: .stream)
-        try h.a.startConnect(c, to: SocketAddress(TwoHosts.bAddress, port: 7))
-        h.net.run(for: 100_000_000)
-        let (s, _) = try h.b.accept(l)
+        let (_, c, s) = try Self.connected(h, port: 7)
         try h.a.shutdown(c, .write)
         try h.b.shutdown(s, .write)
         #expect(try h.a.tcpState(c) == .finWait1 && h.b.tcpState(s) == .finWait1)
@@ -151,11 +145,7 @@ import Testing
 
     @Test func lingerZeroResetsAndPeerSeesConnectionReset() throws {
         let h = TwoHosts()
-        let l = try Self.listen(h.b, port: 7)
-        let c = try h.a.socket(domain: .inet, type: .stream)
-        try h.a.startConnect(c, to: SocketAddress(TwoHosts.bAddress, port: 7))
-        h.net.run(for: 100_000_000)
-        let (s, _) = try h.b.accept(l)
+        let (_, c, s) = try Self.connected(h, port: 7)
         try h.a.setLinger(c, Linger(enabled: true, seconds: 0))
         try h.a.send(c, [1, 2, 3])
         try h.a.close(c)
@@ -170,11 +160,7 @@ import Testing
 
     @Test func closeWithUnreadDataResets() throws {
         let h = TwoHosts()
-        let l = try Self.listen(h.b, port: 7)
-        let c = try h.a.socket(domain: .inet, type: .stream)
-        try h.a.startConnect(c, to: SocketAddress(TwoHosts.bAddress, port: 7))
-        h.net.run(for: 100_000_000)
-        let (s, _) = try h.b.accept(l)
+        let (_, c, s) = try Self.connected(h, port: 7)
         try h.a.send(c, [9, 9])
         h.net.run(for: 100_000_000)
         try h.b.close(s)  // never read the two bytes
