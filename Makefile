@@ -33,7 +33,7 @@ BENCH_APT_PACKAGES := /usr/lib/python3/dist-packages/matplotlib/__init__.py:pyth
 GUEST_SOURCES := $(wildcard GuestTests/programs/*.c)
 GUEST_NAMES := $(basename $(notdir $(GUEST_SOURCES)))
 GUEST_BINARIES := $(foreach n,$(GUEST_NAMES),$(BUILD)/guest/$(n)-static $(BUILD)/guest/$(n)-static-pie $(BUILD)/guest/$(n)-dynamic)
-GUEST_CFLAGS := -O2 -g -Wall -Wno-unused-result
+GUEST_CFLAGS := -O2 -g -fno-omit-frame-pointer -Wall -Wno-unused-result
 GUEST_APPS := $(BUILD)/guest/hello-hummingbird
 
 all: kernel host guest-programs

@@ -8,10 +8,52 @@
 #include <stdint.h>
 #include <sys/file.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/times.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 extern char **environ;
+
+static double seconds(struct timeval tv) { return tv.tv_sec + tv.tv_usec / 1e6; }
+
+/* getrusage, wait4's rusage and times: a child that computes for 200 ms and touches 2 MiB. */
+static void usage_checks(void) {
+    pid_t pid = fork();
+    if (pid == 0) {
+        struct timespec start, now;
+        clock_gettime(CLOCK_MONOTONIC, &start);
+        volatile unsigned long spin = 0;
+        do {
+            for (int i = 0; i < 100000; i++) spin += i;
+            clock_gettime(CLOCK_MONOTONIC, &now);
+        } while ((now.tv_sec - start.tv_sec) * 1000000000L + (now.tv_nsec - start.tv_nsec) < 200000000L);
+        char *touch = mmap(NULL, 2 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        for (int i = 0; i < (2 << 20); i += 4096) touch[i] = 1;
+        _exit(0);
+    }
+    int status = 0;
+    struct rusage child;
+    memset(&child, 0, sizeof child);
+    CHECK(wait4(pid, &status, 0, &child) == pid && WIFEXITED(status), "wait4 with rusage");
+    CHECK(seconds(child.ru_utime) + seconds(child.ru_stime) >= 0.15,
+          "wait4: the child's CPU time (%.3f s user)", seconds(child.ru_utime));
+    CHECK(child.ru_minflt >= 512, "wait4: the child's page faults (%ld)", child.ru_minflt);
+    CHECK(child.ru_maxrss >= 2048, "wait4: the child's peak resident size (%ld KiB)", child.ru_maxrss);
+    struct rusage all;
+    CHECK(getrusage(RUSAGE_CHILDREN, &all) == 0 && seconds(all.ru_utime) >= seconds(child.ru_utime) &&
+              all.ru_minflt >= child.ru_minflt,
+          "RUSAGE_CHILDREN includes the child (%.3f s, %ld faults)", seconds(all.ru_utime), all.ru_minflt);
+    struct tms t;
+    CHECK(times(&t) != (clock_t)-1 && t.tms_cutime >= 15, "times: children's user ticks %ld", (long)t.tms_cutime);
+    struct rusage self;
+    CHECK(getrusage(RUSAGE_SELF, &self) == 0 && self.ru_nvcsw > 0 && self.ru_minflt > 0 && self.ru_maxrss > 0,
+          "RUSAGE_SELF: %ld voluntary switches, %ld faults, %ld KiB", self.ru_nvcsw, self.ru_minflt, self.ru_maxrss);
+    CHECK(getrusage(RUSAGE_THREAD, &self) == 0, "RUSAGE_THREAD");
+    CHECK_ERRNO(getrusage(7, &self), EINVAL);
+    CHECK_ERRNO(getrusage(RUSAGE_SELF, (struct rusage *)8), EFAULT);
+}
 
 /* fcntl(fd, cmd, &{type, SEEK_SET, start, len}); the struct comes back through `out`. */
 static int record_lock(int fd, int cmd, short type, off_t start, off_t len, struct flock *out) {
@@ -237,6 +279,7 @@ int main(int argc, char **argv) {
           "the child got the lock after the last close (status %x)", status);
 
     record_lock_checks();
+    usage_checks();
 
     CHECK(getppid() == 0, "the application is process 1's... child of nobody: %d", (int)getppid());
     CHECK(getpid() == 1, "the application is process 1");

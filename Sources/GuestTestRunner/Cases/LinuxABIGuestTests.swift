@@ -73,7 +73,11 @@ let linuxABIGuestTests: [GuestTest] = [
         expect: [.contains("skiff: /bin/nope: no such file in the image")], programs: ["hello-static"]),
     GuestTest(
         "null pointer write kills the program with SIGSEGV, not the kernel", "--quiet /bin/crash-static segv", status: 139,
-        expect: [.contains("killed by SIGSEGV (page fault at 0x10"), .contains("skiff: exit status 139"), .lacks("kernel panic")],
+        expect: [
+            .contains("killed by SIGSEGV (page fault at 0x10"), .contains("skiff: exit status 139"), .lacks("kernel panic"),
+            // Where: the instruction and its callers (frame pointers), as file offsets.
+            .matches(#"^skiff:   at /bin/crash-static\+0x[0-9a-f]+ < /bin/crash-static\+0x[0-9a-f]+"#),
+        ],
         programs: ["crash-static"]),
     GuestTest(
         "reading kernel memory from user mode is SIGSEGV", "--quiet /bin/crash-static kernel", status: 139,

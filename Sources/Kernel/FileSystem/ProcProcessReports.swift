@@ -1,4 +1,5 @@
 #if SKIFF_KERNEL
+import LinuxABI
 import Memory
 import ProcFS
 import Scheduling
@@ -86,8 +87,13 @@ enum ProcProcessReports {
         stat.processGroup = process.id
         stat.session = process.id
         let counted = thread.map { [$0] } ?? threads
-        let runtime = counted.reduce(thread == nil ? process.exitedThreadsCPUTime : 0) { $0 &+ $1.runtime }
-        stat.userTicks = runtime / 10_000_000
+        let runtime = counted.reduce(thread == nil ? process.exitedThreads.userNanoseconds : 0) { $0 &+ $1.runtime }
+        stat.userTicks = ResourceUsage.ticks(runtime)
+        stat.minorFaults = counted.reduce(thread == nil ? process.exitedThreads.minorFaults : 0) { $0 &+ $1.minorFaults }
+        if thread == nil {
+            let children = process.lock.withLock { process.reapedChildren }
+            stat.childUserTicks = ResourceUsage.ticks(children.userNanoseconds)
+        }
         if let policy = subject?.policy {
             stat.nice = Int64(policy.nice)
             stat.policy = UInt32(policy.linuxValue)

@@ -25,29 +25,22 @@ enum RecordLocks {
         static let size = 32
 
         init(bytes: [UInt8]) {
-            func field<T: FixedWidthInteger>(_ offset: Int, _: T.Type) -> T {
-                var value: T = 0
-                for i in 0..<MemoryLayout<T>.size { value |= T(truncatingIfNeeded: bytes[offset + i]) << (8 * i) }
-                return value
-            }
-            type = Int(field(0, Int16.self))
-            whence = Int(field(2, Int16.self))
-            start = field(8, Int64.self)
-            length = field(16, Int64.self)
-            pid = field(24, Int32.self)
+            let r = StructReader(bytes)
+            type = Int(r.get(Int16.self, at: 0))
+            whence = Int(r.get(Int16.self, at: 2))
+            start = r.get(Int64.self, at: 8)
+            length = r.get(Int64.self, at: 16)
+            pid = r.get(Int32.self, at: 24)
         }
 
         var bytes: [UInt8] {
-            var out = [UInt8](repeating: 0, count: Self.size)
-            func put<T: FixedWidthInteger>(_ value: T, _ offset: Int) {
-                for i in 0..<MemoryLayout<T>.size { out[offset + i] = UInt8(truncatingIfNeeded: value >> (8 * i)) }
-            }
-            put(Int16(truncatingIfNeeded: type), 0)
-            put(Int16(truncatingIfNeeded: whence), 2)
-            put(start, 8)
-            put(length, 16)
-            put(pid, 24)
-            return out
+            var w = StructWriter(size: Self.size)
+            w.set(Int16(truncatingIfNeeded: type), at: 0)
+            w.set(Int16(truncatingIfNeeded: whence), at: 2)
+            w.set(start, at: 8)
+            w.set(length, at: 16)
+            w.set(pid, at: 24)
+            return w.bytes
         }
     }
 

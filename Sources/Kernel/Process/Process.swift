@@ -75,8 +75,13 @@ final class Process {
     var realTimer: ProcessTimer? = nil
     /// POSIX timers by `timer_create` ID (nil where deleted); execve drops them.
     var timers: [ProcessTimer?] = []
-    /// CPU time of threads that have exited (for CLOCK_PROCESS_CPUTIME_ID and getrusage).
-    var exitedThreadsCPUTime: UInt64 = 0
+    /// What threads that have exited used (for CLOCK_PROCESS_CPUTIME_ID and getrusage).
+    var exitedThreads = ResourceUsage()
+    /// What the children this process waited for used, theirs included (RUSAGE_CHILDREN);
+    /// under `lock`.
+    var reapedChildren = ResourceUsage()
+    /// The largest resident size seen at a getrusage, execve or exit, in KiB.
+    var peakResidentKiB: UInt64 = 0
 
     init(id: Int32, addressSpace: AddressSpace, files: FileDescriptorTable, fileContext: FileContext) {
         self.id = id

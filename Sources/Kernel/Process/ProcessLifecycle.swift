@@ -52,7 +52,7 @@ enum ProcessLifecycle {
         }
         let remaining: Int = process.lock.withLock {
             process.threads.removeAll { $0 === me }
-            process.exitedThreadsCPUTime &+= Time.threadCPUTime(me)
+            process.exitedThreads.add(me.usage)
             return process.threads.count
         }
         if remaining == 0 { finish(process) }
@@ -68,6 +68,7 @@ enum ProcessLifecycle {
         }
         Syscalls.closed(process.files.removeAll())
         RecordLocks.releaseAll(owner: ObjectIdentifier(process))
+        process.noteResidentPeak()
         IntervalTimers.disarmAll(of: process)
         process.timers.removeAll()
         process.realTimer = nil

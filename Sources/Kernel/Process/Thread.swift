@@ -54,6 +54,11 @@ final class Thread {
     /// Total CPU time (for CLOCK_THREAD_CPUTIME_ID and /proc).
     var runtime: UInt64 = 0
     var lastStart: UInt64 = 0
+    /// For getrusage: switches away after blocking and after preemption, and page faults
+    /// resolved (per thread, so no CPU shares a counter).
+    var voluntarySwitches: UInt64 = 0
+    var involuntarySwitches: UInt64 = 0
+    var minorFaults: UInt64 = 0
     var wokenByTimeout = false
 
     /// FS base (the TLS pointer) set by `arch_prctl(ARCH_SET_FS)` or `clone(CLONE_SETTLS)`.

@@ -3,6 +3,7 @@ import Boot
 import CKernel
 import LinuxABI
 import Memory
+import ProcFS
 
 /// Synchronous faults of the application (SIGSEGV, SIGILL, SIGFPE, …).
 ///
@@ -27,8 +28,32 @@ enum UserFault {
                     + " killed by " + String(signal.name) + " ("
                     + Traps.describe(vector: f.vector) + " at " + ProgramLoader.hex(address) + ", rip "
                     + ProgramLoader.hex(f.rip) + ")")
+            if let process { log("  at " + backtrace(rip: f.rip, rbp: f.rbp, in: process)) }
         }
         ProcessLifecycle.exitGroup(waitStatus: Int32(signal.rawValue))
+    }
+
+    /// The faulting instruction and up to eight callers found through the frame-pointer chain,
+    /// each as FILE+0xOFFSET with the offset into the file (`readelf -l` maps it back to an
+    /// address for `addr2line`), so a crash in CI can be placed without reproducing it.
+    static func backtrace(rip: UInt64, rbp: UInt64, in process: Process) -> String {
+        let areas = ProcMemoryMaps.entries(process.addressSpace.report)
+        func place(_ address: UInt64) -> String {
+            guard let area = areas.first(where: { address >= $0.start && address < $0.end }) else { return ProgramLoader.hex(address) }
+            let name = area.name.isEmpty ? "[anonymous]" : String(decoding: area.name, as: UTF8.self)
+            return name + "+" + ProgramLoader.hex(area.offset &+ (address &- area.start))
+        }
+        var text = place(rip)
+        var frame = rbp
+        for _ in 0..<8 {
+            guard frame != 0, frame & 7 == 0, case .success(let caller) = UserMemory.load(UInt64.self, at: frame),
+                case .success(let returnAddress) = UserMemory.load(UInt64.self, at: frame &+ 8), returnAddress != 0
+            else { break }
+            text += " < " + place(returnAddress)
+            guard caller > frame else { break }
+            frame = caller
+        }
+        return text
     }
 
     /// `si_code` for a fault: what Linux reports for the same exception.

@@ -261,6 +261,7 @@ enum Scheduler {
             x86_wrmsr(UInt32(MSR_KERNEL_GS_BASE), next.gsBase)
         }
         cpu.contextSwitches &+= 1
+        if previous.state == .runnable { previous.involuntarySwitches &+= 1 } else { previous.voluntarySwitches &+= 1 }
         Tracing.fire(.schedSwitch, UInt64(bitPattern: Int64(Tracing.id(of: previous))), UInt64(bitPattern: Int64(Tracing.id(of: next))), previous.state.traceValue)
         previousByCPU[cpu.index] = previous
         skiff_switch_context(previous.contextSlot, next.savedStackPointer)

@@ -162,6 +162,7 @@ extension Syscalls {
         let old = process.addressSpace
         process.addressSpace = space
         x86_write_cr3(space.root)
+        process.noteResidentPeak(of: old)
         ProcessLifecycle.release(old)
         closed(process.files.closeOnExecSweep())
         IntervalTimers.disarmAll(of: process, keepingRealTimer: true)
@@ -232,7 +233,7 @@ extension Syscalls {
         case .success(let child):
             guard let child else { return .success(0) }
             if a.a1 != 0, let e = UserMemory.store(child.waitStatus, at: a.a1) { return .failure(e) }
-            if a.a3 != 0, let e = UserMemory.copyOut([UInt8](repeating: 0, count: 144), to: a.a3) { return .failure(e) }
+            if a.a3 != 0, let e = UserMemory.copyOut(child.usageWithChildren().encoded, to: a.a3) { return .failure(e) }
             return .success(Int(child.id))
         case .failure(let e):
             return .failure(e)
@@ -261,6 +262,10 @@ extension Syscalls {
                 info.set(Int32(killed ? status & 0x7F : (status >> 8) & 0xFF), at: 24)  // si_status
             }
             if a.a2 != 0, let e = UserMemory.copyOut(info.bytes, to: a.a2) { return .failure(e) }
+            if a.a4 != 0 {
+                let usage = child?.usageWithChildren() ?? ResourceUsage()
+                if let e = UserMemory.copyOut(usage.encoded, to: a.a4) { return .failure(e) }
+            }
             return .success(0)
         case .failure(let e):
             return .failure(e)
@@ -284,7 +289,11 @@ extension Syscalls {
                 return (nil, any)
             }
             if let found {
-                if reap { Processes.remove(found) }
+                if reap {
+                    Processes.remove(found)
+                    let usage = found.usageWithChildren()
+                    process.lock.withLock { process.reapedChildren.add(usage) }
+                }
                 return .success(found)
             }
             if !any { return .failure(.ECHILD) }

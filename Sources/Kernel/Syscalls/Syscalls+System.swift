@@ -96,28 +96,30 @@ extension Syscalls {
     }
 
     /// getrusage(who, usage): CPU time is all user time (the kernel's share is not separated).
+    /// (Kernel time is not told apart from user time: ru_stime is 0.)
     static func getrusage(_ a: SyscallArguments) -> SyscallResult {
-        let ns: UInt64
+        let usage: ResourceUsage
         switch a.int(0) {
-        case 0: ns = Time.now(clock: ProcessConstants.CLOCK_PROCESS_CPUTIME_ID) ?? 0  // RUSAGE_SELF
-        case 1: ns = Time.threadCPUTime(Scheduler.current)  // RUSAGE_THREAD
-        case -1: ns = 0  // RUSAGE_CHILDREN
+        case 0: usage = process.usage()  // RUSAGE_SELF
+        case 1:  // RUSAGE_THREAD: the thread's own times and counters, the process's peak
+            var mine = Scheduler.current.usage
+            mine.maxResidentKiB = process.usage().maxResidentKiB
+            usage = mine
+        case -1: usage = process.lock.withLock { process.reapedChildren }  // RUSAGE_CHILDREN
         default: return .failure(.EINVAL)
         }
-        var w = StructWriter(size: 144)
-        w.set(Int64(ns / 1_000_000_000), at: 0)
-        w.set(Int64(ns % 1_000_000_000 / 1000), at: 8)
-        w.set(Int64(process.addressSpace.residentPages * 4), at: 32)  // ru_maxrss in KiB
-        if let e = UserMemory.copyOut(w.bytes, to: a.a1) { return .failure(e) }
+        if let e = UserMemory.copyOut(usage.encoded, to: a.a1) { return .failure(e) }
         return .success(0)
     }
 
     /// times(buf): in clock ticks of 100 Hz; returns ticks since boot.
     static func times(_ a: SyscallArguments) -> SyscallResult {
         if a.a0 != 0 {
-            let cpu = (Time.now(clock: ProcessConstants.CLOCK_PROCESS_CPUTIME_ID) ?? 0) / 10_000_000
+            let cpu = ResourceUsage.ticks(Time.now(clock: ProcessConstants.CLOCK_PROCESS_CPUTIME_ID) ?? 0)
+            let children = process.lock.withLock { process.reapedChildren }
             var w = StructWriter(size: 32)
-            w.set(Int64(cpu), at: 0)
+            w.set(Int64(cpu), at: 0)  // tms_utime
+            w.set(Int64(ResourceUsage.ticks(children.userNanoseconds)), at: 16)  // tms_cutime
             if let e = UserMemory.copyOut(w.bytes, to: a.a0) { return .failure(e) }
         }
         return .success(Int(Clock.monotonic / 10_000_000))

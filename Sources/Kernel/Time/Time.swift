@@ -16,7 +16,7 @@ enum Time {
         case ProcessConstants.CLOCK_PROCESS_CPUTIME_ID:
             let process = Scheduler.currentProcess
             let threads = process.lock.withLock { process.threads }
-            return threads.reduce(process.exitedThreadsCPUTime) { $0 &+ threadCPUTime($1) }
+            return threads.reduce(process.exitedThreads.userNanoseconds) { $0 &+ threadCPUTime($1) }
         default:
             return nil
         }

@@ -45,6 +45,7 @@ enum Traps {
                 if frame.pointee.rflags & 0x200 != 0 { x86_sti() }
                 defer { x86_cli() }
                 if let space = thread.process?.addressSpace, space.handleFault(address: address, errorCode: frame.pointee.error_code) {
+                    thread.minorFaults &+= 1
                     Tracing.fire(.pageFaultDone, address, 1)
                     return
                 }
