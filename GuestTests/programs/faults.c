@@ -41,7 +41,8 @@ static long exhaust(void) {
     }
     int status = 0;
     CHECK(child > 0 && waitpid(child, &status, 0) == child, "reap the child that ran out");
-    CHECK(WIFSIGNALED(status), "the child touching too much memory is killed by a signal (status %#x)", status);
+    CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
+          "the child touching too much memory is killed by SIGKILL, as by Linux's OOM killer (status %#x)", status);
     return WIFSIGNALED(status) ? *touched : -1;
 }
 

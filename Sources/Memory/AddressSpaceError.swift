@@ -13,4 +13,6 @@ public enum AddressSpaceError: Error, Equatable, Sendable {
     /// Part of the range is not mapped where the operation needs it to be (`ENOMEM` for
     /// `mprotect`, `EFAULT` for `mremap`).
     case notMapped
+    /// A destination range overlaps the source it is to receive (`EINVAL`).
+    case overlapping
 }

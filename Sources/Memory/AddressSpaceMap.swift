@@ -145,16 +145,27 @@ public struct AddressSpaceMap: Sendable {
     /// Shrinking unmaps the tail. Growing extends the area in place when the range ends where
     /// its area ends and the space after it is free; otherwise, if `mayMove`
     /// (`MREMAP_MAYMOVE`), the mapping moves to a free range found top-down, keeping its
-    /// attributes and file offset. The caller moves the page-table entries from the old range
-    /// to the new one.
+    /// attributes and file offset. With a `destination` (`MREMAP_FIXED`) it always moves there,
+    /// replacing whatever was mapped in `[destination, destination + newSize)`, which must not
+    /// overlap the old range. The caller moves the page-table entries from the old range to
+    /// the new one (and releases the pages of a replaced destination first).
     public mutating func remap(
-        start: UInt64, oldSize: UInt64, newSize: UInt64, mayMove: Bool
+        start: UInt64, oldSize: UInt64, newSize: UInt64, mayMove: Bool, destination: UInt64? = nil
     ) throws(AddressSpaceError) -> UInt64 {
         let oldEnd = try validate(start: start, size: oldSize)
         guard Self.isPageAligned(newSize) else { throw .misaligned }
         guard newSize > 0 else { throw .invalidSize }
         let i = firstIndex(endingAfter: start)
         guard i < areas.count, areas[i].start <= start, areas[i].end >= oldEnd else { throw .notMapped }
+        if let destination {
+            let destinationEnd = try validate(start: destination, size: newSize)
+            guard destinationEnd <= start || destination >= oldEnd else { throw .overlapping }
+            let attributes = areas[i].attributes.advanced(by: start &- areas[i].start)
+            _ = try unmap(start: destination, size: newSize)
+            _ = try unmap(start: start, size: oldSize)
+            try map(at: destination, size: newSize, attributes: attributes)
+            return destination
+        }
         if newSize <= oldSize {
             if newSize < oldSize { try unmap(start: start &+ newSize, size: oldSize &- newSize) }
             return start

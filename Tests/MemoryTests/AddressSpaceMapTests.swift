@@ -160,6 +160,29 @@ func spans(_ map: AddressSpaceMap) -> [[UInt64]] {
         }
     }
 
+    @Test func remapToAFixedDestinationReplacesWhatIsThere() throws {
+        var map = Self.makeMap()
+        try map.map(at: 100 * page, size: 4 * page, attributes: file(3, at: 10 * page))
+        try map.map(at: 200 * page, size: 8 * page, attributes: rw)
+        // Moves (even shrinking), replacing the middle of the area at the destination.
+        #expect(try map.remap(start: 101 * page, oldSize: 2 * page, newSize: 3 * page, mayMove: true, destination: 202 * page) == 202 * page)
+        #expect(spans(map) == [[100, 101], [103, 104], [200, 202], [202, 205], [205, 208]])
+        #expect(map.area(containing: 202 * page)?.attributes == file(3, at: 11 * page))
+        #expect(try map.remap(start: 202 * page, oldSize: 3 * page, newSize: page, mayMove: true, destination: 300 * page) == 300 * page)
+        #expect(map.area(containing: 203 * page) == nil)
+        // The destination may not overlap the source, and must be aligned and in range.
+        #expect(throws: AddressSpaceError.overlapping) {
+            try map.remap(start: 200 * page, oldSize: 2 * page, newSize: 2 * page, mayMove: true, destination: 201 * page)
+        }
+        #expect(throws: AddressSpaceError.misaligned) {
+            try map.remap(start: 200 * page, oldSize: 2 * page, newSize: 2 * page, mayMove: true, destination: 400 * page + 1)
+        }
+        #expect(throws: AddressSpaceError.outOfRange) {
+            try map.remap(start: 200 * page, oldSize: 2 * page, newSize: 2 * page, mayMove: true, destination: 1023 * page)
+        }
+        #expect(spans(map) == [[100, 101], [103, 104], [200, 202], [205, 208], [300, 301]])
+    }
+
     @Test func brkHeapGrowsAndShrinks() throws {
         var map = Self.makeMap()
         let heap = AreaAttributes(protection: [.read, .write], kind: .heap)

@@ -101,9 +101,36 @@ final class AddressSpace {
 
     // MARK: - Page faults
 
-    /// Resolves a page fault at `address` with the x86 error code; false when it is a real
-    /// access violation.
-    func handleFault(address: UInt64, errorCode: UInt64) -> Bool {
+    /// How a page fault ended: the page is there now, the access is not allowed (SIGSEGV), or
+    /// it is allowed but no memory was left for it (the process is killed, as Linux's OOM
+    /// killer would).
+    enum FaultOutcome {
+        case resolved
+        case violation
+        case outOfMemory
+    }
+
+    /// Resolves a page fault at `address` with the x86 error code.
+    func handleFault(address: UInt64, errorCode: UInt64) -> FaultOutcome {
+        var outOfMemory = false
+        if resolveFault(address: address, errorCode: errorCode, outOfMemory: &outOfMemory) { return .resolved }
+        return outOfMemory ? .outOfMemory : .violation
+    }
+
+    /// MAP_POPULATE: faults in `size` bytes from `start` now, for writing when `write` (so a
+    /// private mapping gets its own pages). Stops quietly at the first page that cannot be had:
+    /// the mapping stands, and later accesses fault as usual (what Linux does).
+    func populate(_ start: UInt64, size: UInt64, write: Bool) {
+        var page = start
+        while page < start &+ size {
+            guard handleFault(address: page, errorCode: (write ? 2 : 0) | 4) == .resolved else { return }
+            page &+= 4096
+        }
+    }
+
+    /// The fault's work; false when it could not be resolved, with `outOfMemory` set when a
+    /// frame was not to be had.
+    private func resolveFault(address: UInt64, errorCode: UInt64, outOfMemory: inout Bool) -> Bool {
         let write = errorCode & 2 != 0
         let fetch = errorCode & 16 != 0
         let present = errorCode & 1 != 0
@@ -127,7 +154,10 @@ final class AddressSpace {
                     }
                     return false
                 }
-                guard let copy = PhysicalMemory.allocate() else { return false }
+                guard let copy = PhysicalMemory.allocate() else {
+                    outOfMemory = true
+                    return false
+                }
                 DirectMap.pointer(copy).copyMemory(from: DirectMap.pointer(m.physical & ~4095), byteCount: 4096)
                 guard mapPage(page, to: copy, flags: flags, replace: true) == nil else {
                     PhysicalMemory.free(copy)
@@ -183,7 +213,10 @@ final class AddressSpace {
                 fileRead = (fileNode, offset, area.attributes)
                 return false
             }
-            guard let frame = PhysicalMemory.allocateZeroed() else { return false }
+            guard let frame = PhysicalMemory.allocateZeroed() else {
+                outOfMemory = true
+                return false
+            }
             guard mapPage(page, to: frame, flags: flags) == nil else {
                 PhysicalMemory.free(frame)
                 return false
@@ -192,14 +225,14 @@ final class AddressSpace {
             return true
         }
         if let (node, offset, attributes) = fileRead {
-            return populateFromFile(page: address & ~4095, node: node, offset: offset, attributes: attributes)
+            return populateFromFile(page: address & ~4095, node: node, offset: offset, attributes: attributes, outOfMemory: &outOfMemory)
         }
         if !resolved, write, !present, let area = lock.withLock({ map.area(containing: address) }),
             area.attributes.kind.isCopiedOnWrite,
             lock.withLock({ translate(address & ~4095) })?.flags.contains(.borrowed) == true
         {
             // The borrowed page was just mapped by a write fault: take the copy-on-write path.
-            return handleFault(address: address, errorCode: errorCode | 1)
+            return resolveFault(address: address, errorCode: errorCode | 1, outOfMemory: &outOfMemory)
         }
         if replaced {
             // Other CPUs may still read the old read-only page.
@@ -213,8 +246,11 @@ final class AddressSpace {
     }
 
     /// Reads a file page into a fresh frame and maps it, unless the area changed meanwhile.
-    private func populateFromFile(page: UInt64, node: VNode, offset: UInt64, attributes: AreaAttributes) -> Bool {
-        guard let frame = PhysicalMemory.allocateZeroed() else { return false }
+    private func populateFromFile(page: UInt64, node: VNode, offset: UInt64, attributes: AreaAttributes, outOfMemory: inout Bool) -> Bool {
+        guard let frame = PhysicalMemory.allocateZeroed() else {
+            outOfMemory = true
+            return false
+        }
         let destination = UnsafeMutableRawBufferPointer(start: DirectMap.pointer(frame), count: 4096)
         var done = 0
         while done < 4096 {
@@ -289,34 +325,46 @@ final class AddressSpace {
 
     /// `mremap`: grows in place when the space after is free, otherwise (with `mayMove`) moves
     /// the pages to a new range — moving the page-table entries, not copying the data.
-    func remap(_ start: UInt64, oldSize: UInt64, newSize: UInt64, mayMove: Bool) -> SyscallResult {
+    /// `mremap`; with a `destination` (MREMAP_FIXED) the mapping moves there, replacing what
+    /// was mapped at it.
+    func remap(_ start: UInt64, oldSize: UInt64, newSize: UInt64, mayMove: Bool, destination: UInt64? = nil) -> SyscallResult {
         var released = Released()
         var moved: [UInt64] = []
         let result: SyscallResult = lock.withLock {
             guard let area = map.area(containing: start), start + oldSize <= area.end else { return .failure(.EFAULT) }
-            let attributes = area.attributes.advanced(by: start - area.start)
+            if let destination {
+                guard destination & 4095 == 0, destination &+ newSize <= start || destination >= start &+ oldSize else {
+                    return .failure(.EINVAL)
+                }
+            }
             let newStart: UInt64
             do throws(AddressSpaceError) {
-                newStart = try map.remap(start: start, oldSize: oldSize, newSize: newSize, mayMove: mayMove)
+                newStart = try map.remap(start: start, oldSize: oldSize, newSize: newSize, mayMove: mayMove, destination: destination)
             } catch {
-                return .failure(error == .notMapped ? .EFAULT : .ENOMEM)
+                return .failure(error == .notMapped ? .EFAULT : Self.errno(error))
             }
-            if newSize < oldSize {
-                releasePages(start + newSize, start + oldSize, into: &released)
-                if !released.pages.isEmpty { holdBack(start + newSize, start + oldSize, into: &released) }
-            } else if newStart != start {
-                // Move each mapped page to its new address.
+            if newStart != start {
+                if destination != nil {
+                    // What was mapped at the destination goes first.
+                    releasePages(newStart, newStart &+ newSize, into: &released)
+                    forgetUnmappedFiles(into: &released)
+                }
+                // Move each mapped page that stays to its new address; drop the rest.
+                let kept = min(oldSize, newSize)
                 var offset: UInt64 = 0
-                while offset < oldSize {
+                while offset < kept {
                     if let m = unmapPage(start + offset) {
                         moved.append(start + offset)
                         _ = mapPage(newStart + offset, to: m.physical & ~4095, flags: m.flags)
                     }
                     offset += 4096
                 }
-                if !moved.isEmpty { holdBack(start, start + oldSize, into: &released) }
+                if newSize < oldSize { releasePages(start + kept, start + oldSize, into: &released) }
+                if !moved.isEmpty || !released.pages.isEmpty { holdBack(start, start + oldSize, into: &released) }
+            } else if newSize < oldSize {
+                releasePages(start + newSize, start + oldSize, into: &released)
+                if !released.pages.isEmpty { holdBack(start + newSize, start + oldSize, into: &released) }
             }
-            _ = attributes
             return .success(Int(newStart))
         }
         if !moved.isEmpty { Reclaim.after(shootdown: moved, free: []) }
@@ -651,7 +699,7 @@ final class AddressSpace {
 
     static func errno(_ e: AddressSpaceError) -> Errno {
         switch e {
-        case .misaligned, .invalidSize: .EINVAL
+        case .misaligned, .invalidSize, .overlapping: .EINVAL
         case .outOfRange, .noSpace, .notMapped: .ENOMEM
         }
     }

@@ -43,7 +43,8 @@ extension Syscalls {
     static func mmap(_ a: SyscallArguments) -> SyscallResult {
         let address = a.a0
         let length = a.a1
-        let prot = a.int(2)
+        // Linux ignores protection bits it does not know in mmap (mprotect refuses them).
+        let prot = a.int(2) & (MemoryConstants.PROT_READ | MemoryConstants.PROT_WRITE | MemoryConstants.PROT_EXEC)
         let flags = a.int(3)
         let fd = a.int(4)
         let offset = a.a5
@@ -54,9 +55,6 @@ extension Syscalls {
         guard kind == MemoryConstants.MAP_PRIVATE || kind == MemoryConstants.MAP_SHARED
             || kind == MemoryConstants.MAP_SHARED_VALIDATE
         else { return .failure(.EINVAL) }
-        guard prot & ~(MemoryConstants.PROT_READ | MemoryConstants.PROT_WRITE | MemoryConstants.PROT_EXEC) == 0 else {
-            return .failure(.EINVAL)
-        }
         let fixed = flags & (MemoryConstants.MAP_FIXED | MemoryConstants.MAP_FIXED_NOREPLACE) != 0
         if fixed {
             guard address & 4095 == 0 else { return .failure(.EINVAL) }
@@ -80,13 +78,10 @@ extension Syscalls {
                 if !free { return .failure(.EEXIST) }
             }
             let name = (try? FileSystems.vfs.pathName(of: file, in: process.fileContext)) ?? []
-            let r = space.mapFile(
-                at: address == 0 ? nil : address & ~4095, size: size, protection: MemoryProtection(rawValue: UInt8(prot)),
-                node: node, name: name, offset: offset, shared: shared, fixed: fixed)
-            switch r {
-            case .success(let start): return .success(Int(start))
-            case .failure(let e): return .failure(e)
-            }
+            return populated(
+                space.mapFile(
+                    at: address == 0 ? nil : address & ~4095, size: size, protection: MemoryProtection(rawValue: UInt8(prot)),
+                    node: node, name: name, offset: offset, shared: shared, fixed: fixed))
         }
         if flags & MemoryConstants.MAP_FIXED_NOREPLACE != 0 {
             let free = space.lock.withLock { space.map.isFree(start: address, size: size) }
@@ -94,12 +89,23 @@ extension Syscalls {
         }
         var areaFlags: MemoryAreaFlags = []
         if flags & MemoryConstants.MAP_GROWSDOWN != 0 { areaFlags.insert(.growsDown) }
-        let result = space.mapAnonymous(
-            at: address == 0 ? nil : address & ~4095, size: size, protection: MemoryProtection(rawValue: UInt8(prot)),
-            kind: kind == MemoryConstants.MAP_PRIVATE ? .anonymous : .sharedAnonymous, flags: areaFlags, fixed: fixed)
-        switch result {
-        case .success(let start): return .success(Int(start))
-        case .failure(let e): return .failure(e)
+        return populated(
+            space.mapAnonymous(
+                at: address == 0 ? nil : address & ~4095, size: size, protection: MemoryProtection(rawValue: UInt8(prot)),
+                kind: kind == MemoryConstants.MAP_PRIVATE ? .anonymous : .sharedAnonymous, flags: areaFlags, fixed: fixed))
+
+        /// The new mapping's address, its pages faulted in first under MAP_POPULATE (writable
+        /// private mappings for writing, so each page is the process's own).
+        func populated(_ result: Result<UInt64, Errno>) -> SyscallResult {
+            switch result {
+            case .success(let start):
+                if flags & MemoryConstants.MAP_POPULATE != 0 && prot != MemoryConstants.PROT_NONE {
+                    let write = prot & MemoryConstants.PROT_WRITE != 0 && kind == MemoryConstants.MAP_PRIVATE
+                    space.populate(start, size: size, write: write)
+                }
+                return .success(Int(start))
+            case .failure(let e): return .failure(e)
+            }
         }
     }
 
@@ -184,8 +190,11 @@ extension Syscalls {
         guard flags & MemoryConstants.MREMAP_FIXED == 0 || flags & MemoryConstants.MREMAP_MAYMOVE != 0 else {
             return .failure(.EINVAL)
         }
+        let fixed = flags & MemoryConstants.MREMAP_FIXED != 0
         let space = Scheduler.currentProcess.addressSpace
-        return space.remap(old, oldSize: oldSize, newSize: newSize, mayMove: flags & MemoryConstants.MREMAP_MAYMOVE != 0)
+        return space.remap(
+            old, oldSize: oldSize, newSize: newSize, mayMove: flags & MemoryConstants.MREMAP_MAYMOVE != 0,
+            destination: fixed ? a.a4 : nil)
     }
 }
 #endif

@@ -44,12 +44,18 @@ enum Traps {
                 // running in the faulting thread's context.
                 if frame.pointee.rflags & 0x200 != 0 { x86_sti() }
                 defer { x86_cli() }
-                if let space = thread.process?.addressSpace, space.handleFault(address: address, errorCode: frame.pointee.error_code) {
+                let outcome = thread.process?.addressSpace.handleFault(address: address, errorCode: frame.pointee.error_code)
+                if outcome == .resolved {
                     thread.minorFaults &+= 1
                     Tracing.fire(.pageFaultDone, address, 1)
                     return
                 }
                 Tracing.fire(.pageFaultDone, address, 0)
+                if outcome == .outOfMemory && fromUser, let process = thread.process {
+                    // The access was allowed; there is no memory left for it.
+                    log("out of memory: killed process \(process.id) (" + process.name + ") at a page fault at " + ProgramLoader.hex(address))
+                    ProcessLifecycle.exitGroup(waitStatus: Int32(Signal.SIGKILL.rawValue))
+                }
             }
             if fromUser {
                 UserFault.deliver(frame, signal: .SIGSEGV, address: address)

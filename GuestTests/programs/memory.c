@@ -1,0 +1,156 @@
+/* Application memory: demand paging seen through mincore, MAP_POPULATE, mprotect and the fault
+ * it causes, mremap (grow in place, move, shrink, MREMAP_FIXED), madvise(MADV_DONTNEED), brk,
+ * private and shared file mappings, shared anonymous memory across fork, partial munmap, and
+ * the error paths of each call. */
+#define _GNU_SOURCE
+#include "../include/check.h"
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdint.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define PAGE 4096
+
+static sigjmp_buf recover;
+static volatile void *fault_address;
+
+static void on_segv(int sig, siginfo_t *info, void *context) {
+    (void)sig, (void)context;
+    fault_address = info->si_addr;
+    siglongjmp(recover, 1);
+}
+
+/* 1 when writing a byte at `p` faults (the handler catches SIGSEGV). */
+static int write_faults(volatile char *p) {
+    fault_address = NULL;
+    if (sigsetjmp(recover, 1)) return 1;
+    *p = 1;
+    return 0;
+}
+
+/* How many of the `pages` pages from `p` are resident. */
+static int resident(void *p, int pages) {
+    unsigned char vec[1024];
+    if (mincore(p, (size_t)pages * PAGE, vec) != 0) return -1;
+    int n = 0;
+    for (int i = 0; i < pages; i++) n += vec[i] & 1;
+    return n;
+}
+
+int main(void) {
+    struct sigaction sa = {.sa_sigaction = on_segv, .sa_flags = SA_SIGINFO};
+    sigaction(SIGSEGV, &sa, NULL);
+
+    /* Demand paging: nothing is resident until touched. */
+    char *lazy = mmap(NULL, 64 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    CHECK(lazy != MAP_FAILED, "anonymous mmap");
+    CHECK(resident(lazy, 64) == 0, "a fresh mapping has no resident pages (%d)", resident(lazy, 64));
+    lazy[0] = 1;
+    lazy[10 * PAGE] = 1;
+    CHECK(resident(lazy, 64) == 2, "two touched pages are resident (%d)", resident(lazy, 64));
+    CHECK(lazy[20 * PAGE] == 0 && resident(lazy, 64) == 3, "a read fault maps a zero page");
+
+    /* MAP_POPULATE: every page is there before the first touch. */
+    char *eager = mmap(NULL, 64 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+    CHECK(eager != MAP_FAILED && resident(eager, 64) == 64, "MAP_POPULATE maps every page (%d)", resident(eager, 64));
+
+    /* madvise(MADV_DONTNEED) drops anonymous pages: they read back as zero. */
+    memset(eager, 0x5a, 4 * PAGE);
+    CHECK(madvise(eager, 4 * PAGE, MADV_DONTNEED) == 0, "madvise(MADV_DONTNEED)");
+    CHECK(eager[0] == 0 && eager[3 * PAGE + 17] == 0, "dropped pages read back as zero");
+    CHECK(resident(eager + 4 * PAGE, 60) == 60, "the rest stays resident");
+    CHECK_ERRNO(madvise(eager + 1, PAGE, MADV_DONTNEED), EINVAL);
+    CHECK_ERRNO(madvise(eager, PAGE, 12345), EINVAL);
+
+    /* mprotect: a read-only page faults on write, at the address written. */
+    CHECK(mprotect(lazy, PAGE, PROT_READ) == 0, "mprotect read-only");
+    CHECK(write_faults(lazy + 5) && fault_address == lazy + 5, "writing a read-only page is SIGSEGV at %p", (void *)fault_address);
+    CHECK(mprotect(lazy, PAGE, PROT_READ | PROT_WRITE) == 0 && !write_faults(lazy + 5), "writable again");
+    CHECK_ERRNO(syscall(SYS_mprotect, lazy + 1, PAGE, PROT_READ), EINVAL);  /* musl would round it */
+    CHECK_ERRNO(mprotect(lazy, PAGE, 0x100), EINVAL);
+
+    /* munmap of the middle: the hole faults, both sides stay. */
+    CHECK(munmap(lazy + 8 * PAGE, 4 * PAGE) == 0, "munmap of the middle");
+    CHECK(write_faults(lazy + 9 * PAGE), "the hole faults");
+    CHECK(!write_faults(lazy + 7 * PAGE) && !write_faults(lazy + 12 * PAGE), "both sides stay");
+    CHECK(lazy[0] == 1, "contents before the hole kept");
+    CHECK_ERRNO(munmap(lazy + 1, PAGE), EINVAL);
+    CHECK_ERRNO(munmap(lazy, 0), EINVAL);
+    CHECK_ERRNO(mincore(lazy + 9 * PAGE, PAGE, (unsigned char[1]){0}), ENOMEM);
+    CHECK_ERRNO(mincore(lazy + 1, PAGE, (unsigned char[1]){0}), EINVAL);
+    CHECK_ERRNO(mincore(lazy, PAGE, (unsigned char *)8), EFAULT);
+
+    /* mremap: grow (moving if it must), keeping the contents; shrink; move to a fixed place. */
+    char *r = mmap(NULL, 4 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    for (int i = 0; i < 4; i++) r[i * PAGE] = (char)('a' + i);
+    char *grown = mremap(r, 4 * PAGE, 32 * PAGE, MREMAP_MAYMOVE);
+    CHECK(grown != MAP_FAILED && grown[0] == 'a' && grown[3 * PAGE] == 'd' && grown[20 * PAGE] == 0,
+          "mremap grows and keeps the contents");
+    grown[31 * PAGE] = 'z';
+    char *shrunk = mremap(grown, 32 * PAGE, 2 * PAGE, 0);
+    CHECK(shrunk == grown && shrunk[PAGE] == 'b', "mremap shrinks in place");
+    CHECK(write_faults(grown + 3 * PAGE), "the cut-off tail is gone");
+    char *target = mmap(NULL, 8 * PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    char *moved = mremap(shrunk, 2 * PAGE, 2 * PAGE, MREMAP_MAYMOVE | MREMAP_FIXED, target + 4 * PAGE);
+    CHECK(moved == target + 4 * PAGE && moved[0] == 'a' && moved[PAGE] == 'b', "MREMAP_FIXED moves to the address given");
+    CHECK(write_faults(shrunk), "the old place is unmapped");
+    CHECK_ERRNO(mremap(moved, 2 * PAGE, 64 * PAGE, 0) == MAP_FAILED ? -1 : 0, ENOMEM);  /* no room in place */
+    CHECK_ERRNO(mremap(moved + 1, PAGE, 2 * PAGE, MREMAP_MAYMOVE) == MAP_FAILED ? -1 : 0, EINVAL);
+    CHECK_ERRNO(mremap(moved, PAGE, 0, MREMAP_MAYMOVE) == MAP_FAILED ? -1 : 0, EINVAL);
+    CHECK_ERRNO(mremap(moved, PAGE, 2 * PAGE, MREMAP_FIXED, target) == MAP_FAILED ? -1 : 0, EINVAL);
+
+    /* brk grows and shrinks the heap (raw calls: musl's brk and sbrk refuse to move it). */
+    char *start = (char *)syscall(SYS_brk, 0);
+    CHECK((char *)syscall(SYS_brk, start + 16 * PAGE) == start + 16 * PAGE, "brk grows");
+    CHECK(!write_faults(start + 16 * PAGE - 1), "the new heap is writable");
+    CHECK((char *)syscall(SYS_brk, start + PAGE) == start + PAGE, "brk shrinks");
+    CHECK(write_faults(start + 8 * PAGE), "the released heap is gone");
+
+    /* File mappings: private writes stay private; shared ones reach the file. */
+    int fd = open("/tmp/memory-map", O_CREAT | O_RDWR | O_TRUNC, 0600);
+    char block[2 * PAGE];
+    memset(block, 'f', sizeof block);
+    CHECK(fd >= 0 && write(fd, block, sizeof block) == (ssize_t)sizeof block, "file for mapping");
+    char *priv = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    CHECK(priv != MAP_FAILED && priv[0] == 'f' && resident(priv, 2) == 2, "private file mapping, populated");
+    priv[0] = 'p';
+    char c = 0;
+    CHECK(pread(fd, &c, 1, 0) == 1 && c == 'f', "a private write leaves the file alone");
+    char *ro = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, PAGE);
+    CHECK(ro != MAP_FAILED && ro[0] == 'f' && write_faults(ro), "a read-only shared mapping faults on write");
+    CHECK_ERRNO(mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, fd, 100) == MAP_FAILED ? -1 : 0, EINVAL);
+    int wo = open("/tmp/memory-map", O_WRONLY);
+    CHECK_ERRNO(mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, wo, 0) == MAP_FAILED ? -1 : 0, EACCES);
+    close(wo);
+    close(fd);
+
+    /* Shared anonymous memory is shared with a forked child; private memory is copied. */
+    volatile int *shared = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    volatile int *copied = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    *shared = 1;
+    *copied = 1;
+    pid_t pid = fork();
+    if (pid == 0) {
+        *shared = 2;
+        *copied = 2;
+        _exit(0);
+    }
+    int status = 0;
+    CHECK(waitpid(pid, &status, 0) == pid && *shared == 2 && *copied == 1, "MAP_SHARED is shared, MAP_PRIVATE copied");
+
+    /* Bad arguments. */
+    CHECK_ERRNO(mmap(NULL, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) == MAP_FAILED ? -1 : 0, EINVAL);
+    /* Unknown protection bits are ignored by mmap (Linux does not check them; mprotect does). */
+    char *odd = mmap(NULL, PAGE, PROT_READ | PROT_WRITE | 0x100, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    CHECK(odd != MAP_FAILED && !write_faults(odd), "mmap ignores unknown protection bits");
+    CHECK_ERRNO(mmap(NULL, PAGE, PROT_READ, MAP_ANONYMOUS, -1, 0) == MAP_FAILED ? -1 : 0, EINVAL);
+    CHECK_ERRNO(mmap(NULL, PAGE, PROT_READ, MAP_PRIVATE, 12345, 0) == MAP_FAILED ? -1 : 0, EBADF);
+    CHECK_ERRNO(mmap((void *)0x10001, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED ? -1 : 0, EINVAL);
+    void *noreplace = mmap(eager, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+    CHECK(noreplace == MAP_FAILED && errno == EEXIST, "MAP_FIXED_NOREPLACE over a mapping is EEXIST");
+    return check_summary();
+}
