@@ -65,6 +65,8 @@ SKIFF_INLINE void x86_sti_hlt(void) { __asm__ volatile("sti; hlt" ::: "memory");
 SKIFF_INLINE void x86_pause(void) { __asm__ volatile("pause" ::: "memory"); }
 SKIFF_INLINE void x86_ud2(void) { __asm__ volatile("ud2"); }
 SKIFF_INLINE void x86_int3(void) { __asm__ volatile("int3"); }
+/* Calls the code at `address` (the SMEP kernel test runs a user page this way). */
+SKIFF_INLINE void x86_call(uint64_t address) { ((void (*)(void))(uintptr_t)address)(); }
 SKIFF_INLINE void x86_stac(void) { __asm__ volatile("stac" ::: "memory", "cc"); }
 SKIFF_INLINE void x86_clac(void) { __asm__ volatile("clac" ::: "memory", "cc"); }
 SKIFF_INLINE void x86_mfence(void) { __asm__ volatile("mfence" ::: "memory"); }

@@ -35,6 +35,19 @@ let memoryGuestTests: [GuestTest] = [
         expect: [.contains("aslr: code 1 stack 1 heap 1 mmap 1"), .contains("run 0: code 555555")],
         programs: ["aslr-static-pie"]),
     GuestTest(
+        "SMAP: the kernel reading a user page outside a copy routine faults", "--kernel-test=smap", machines: [.q35, .microvm],
+        status: 125,
+        expect: [
+            .contains("user page test: SMEP on, SMAP on"), .contains("kernel panic: page fault (vector 14) in kernel mode"),
+            .contains("SMAP: the kernel touched user memory outside a copy routine"), .lacks("the kernel read"),
+        ]),
+    GuestTest(
+        "SMEP: the kernel running code in a user page faults", "--kernel-test=smep", status: 125,
+        expect: [
+            .contains("user page test: SMEP on, SMAP on"), .contains("kernel panic: page fault (vector 14) in kernel mode"),
+            .contains("SMEP: the kernel tried to run code in a user page"), .lacks("the kernel ran"),
+        ]),
+    GuestTest(
         "kernel stack overflow hits the guard page", "--kernel-test=stack-overflow", status: 125,
         expect: [
             .contains("kernel panic: double fault (vector 8)"),

@@ -1,5 +1,6 @@
 #if SKIFF_KERNEL
 import CKernel
+import Memory
 
 /// Built-in tests selected with `--kernel-test=NAME`, for the guest test suite: they exercise the
 /// paths that must fail loudly (exceptions, runtime traps) and the accelerator self-check.
@@ -64,6 +65,10 @@ enum KernelTests {
             let text = UnsafeMutablePointer<UInt8>(bitPattern: UInt(skiff_kernel_start()) + 0x100)!
             text.pointee = 0xCC
         }
+        if named("smap") || named("smep") {
+            Kernel.announce()
+            userPageTest(execute: named("smep"))
+        }
         if named("scheduler") {
             Kernel.announce()
             schedulerTest()
@@ -75,6 +80,26 @@ enum KernelTests {
         }
         log("unknown kernel test '" + name + "'")
         PowerControl.exit(status: Kernel.badCommandLineStatus)
+    }
+
+    /// Touches (SMAP) or runs (SMEP) a present user page from kernel mode: either must fault
+    /// and panic, since the kernel reaches user memory only through its copy routines.
+    static func userPageTest(execute: Bool) -> Never {
+        log("user page test: SMEP \(CPUFeatures.hasSMEP ? "on" : "off"), SMAP \(CPUFeatures.hasSMAP ? "on" : "off")")
+        guard let space = AddressSpace(), case .success(let page) = space.mapAnonymous(at: nil, size: 4096, protection: [.read, .write, .execute])
+        else { Panic.halt("user page test: no memory") }
+        space.populate(page, size: 4096, write: true)
+        guard let frame = space.lock.withLock({ space.translate(page) })?.physical else { Panic.halt("user page test: page not mapped") }
+        DirectMap.pointer(frame & ~4095).storeBytes(of: 0xC3, as: UInt8.self)  // ret
+        x86_write_cr3(space.root)
+        if execute {
+            x86_call(page)
+            log("user page test: the kernel ran a user page")
+        } else {
+            let value = UnsafePointer<UInt8>(bitPattern: UInt(page))!.pointee
+            log("user page test: the kernel read \(value) from a user page")
+        }
+        PowerControl.exit(status: 1)
     }
 
     /// Unbounded recursion whose frame stays live across the call (the barrier makes the

@@ -42,6 +42,13 @@ enum Panic {
             if e & 16 != 0 { Console.write(", instruction fetch") }
             if e & 4 != 0 { Console.write(", user") }
             Console.writeLine(")")
+            if e & 5 == 1 && PageFaultReport.lastAddress < UserMemory.limit {
+                // A present user page the kernel may not touch: the CPU's guard rails held.
+                Console.writeLine(
+                    e & 16 != 0
+                        ? "  SMEP: the kernel tried to run code in a user page"
+                        : "  SMAP: the kernel touched user memory outside a copy routine")
+            }
         }
         Console.write("  error code ")
         Console.writeHex(f.error_code)
