@@ -23,7 +23,7 @@ APT_PACKAGES := qemu-system-x86_64:qemu-system-x86 qemu-img:qemu-utils musl-gcc:
   busybox:busybox-static ps:procps python3:python3-minimal sqlite3:sqlite3 perl:perl-base /usr/lib/python3.11/json/__init__.py:libpython3.11-stdlib \
   /boot/vmlinuz-*:linux-image-amd64 mke2fs:e2fsprogs \
   lua5.4:lua5.4 redis-server:redis-server redis-cli:redis-tools memcached:memcached /usr/sbin/nginx:nginx-light \
-  curl:curl wrk:wrk java:openjdk-17-jre-headless
+  curl:curl wrk:wrk java:openjdk-17-jre-headless javac:openjdk-17-jdk-headless
 # Only for the plots of a full `make bench`.
 BENCH_APT_PACKAGES := /usr/lib/python3/dist-packages/matplotlib/__init__.py:python3-matplotlib
 
@@ -34,7 +34,7 @@ GUEST_SOURCES := $(wildcard GuestTests/programs/*.c)
 GUEST_NAMES := $(basename $(notdir $(GUEST_SOURCES)))
 GUEST_BINARIES := $(foreach n,$(GUEST_NAMES),$(BUILD)/guest/$(n)-static $(BUILD)/guest/$(n)-static-pie $(BUILD)/guest/$(n)-dynamic)
 GUEST_CFLAGS := -O2 -g -fno-omit-frame-pointer -Wall -Wno-unused-result
-GUEST_APPS := $(BUILD)/guest/hello-hummingbird
+GUEST_APPS := $(BUILD)/guest/hello-hummingbird $(BUILD)/guest/hello.jar
 
 all: kernel host guest-programs
 
@@ -63,6 +63,14 @@ $(BUILD)/guest/hello-hummingbird: $(HUMMINGBIRD_DIR)/Package.swift $(wildcard $(
 	@mkdir -p $(dir $@)
 	$(SWIFT) build -c release --static-swift-stdlib --package-path $(HUMMINGBIRD_DIR) --scratch-path $(BUILD)/apps/hello-hummingbird
 	strip -o $@ $(BUILD)/apps/hello-hummingbird/release/HelloHummingbird
+
+# A jar for the JVM test: two classes, a resource and a manifest naming the main class.
+JAR_DIR := GuestTests/apps/hello-jar/src
+$(BUILD)/guest/hello.jar: $(wildcard $(JAR_DIR)/skiff/*)
+	@rm -rf $(BUILD)/apps/hello-jar && mkdir -p $(BUILD)/apps/hello-jar $(dir $@)
+	javac --release 17 -d $(BUILD)/apps/hello-jar $(wildcard $(JAR_DIR)/skiff/*.java)
+	cp $(JAR_DIR)/skiff/message.txt $(BUILD)/apps/hello-jar/skiff/
+	jar --create --file $@ --main-class skiff.Main -C $(BUILD)/apps/hello-jar .
 
 # Installs the packages of a "command:package" list whose command (or file, or glob) is missing.
 # Servers the guest tests run (redis, memcached, nginx) must not start on the host: a

@@ -52,7 +52,7 @@ struct GuestTestRunner {
                 }
                 let spec = try ImageRecipe.spec(
                     testPrograms: t.programs.map { (host: "\(buildDirectory)/guest/\($0)", guest: "/bin/\($0)") },
-                    recipe: t.recipe)
+                    recipe: t.recipe, builtDirectory: "\(buildDirectory)/guest")
                 images[key] = try ImageCache(directory: buildDirectory + "/guest-images")
                     .image(for: spec, name: nil, source: t.name).path
             } catch {

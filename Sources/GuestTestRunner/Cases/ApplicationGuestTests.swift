@@ -107,7 +107,8 @@ let javaSource = """
 /// Debian's OpenJDK: /usr/bin/java stays a link into the JDK's home, which comes whole (skiff's
 /// interpreter-data table), so the launcher finds libjvm.so and the class library.
 let javaImage = ImageRecipe(
-    name: "java", hostPrograms: [("/usr/bin/java", "/usr/bin/java")], files: [("/app/Hello.java", javaSource)])
+    name: "java", hostPrograms: [("/usr/bin/java", "/usr/bin/java")], files: [("/app/Hello.java", javaSource)],
+    builtFiles: [("hello.jar", "/app/hello.jar")])
 
 /// Debian's sqlite3 CLI, with /data to mount a volume on.
 let sqliteImage = ImageRecipe(
@@ -176,6 +177,13 @@ let applicationGuestTests: [GuestTest] = [
         expect: [.matches(#"^openjdk version "[0-9.]+""#), .contains("64-Bit Server VM"), .lacks("flock() failed")],
         memoryMiB: 768,
         timeout: 240, recipe: javaImage),
+    GuestTest(
+        "the JVM: java -jar (manifest main class, a second class, a resource, arguments, exit status)",
+        "--quiet /usr/bin/java -XX:ErrorFile=/dev/stderr -jar /app/hello.jar one two", status: 5,
+        expect: [
+            .contains("hello from a jar (skiff.Greeter)"), .contains("resource: packed by make, read by the JVM on Skiff"),
+            .contains("arguments: one two"),
+        ], memoryMiB: 512, timeout: 240, recipe: javaImage),
     GuestTest(
         "the JVM: java Hello.java (compiled at launch, a thread pool on 2 CPUs, exit status)",
         // A JVM crash report goes to the console (the guest's /tmp is gone with the VM).
