@@ -12,6 +12,9 @@
 #ifndef FUTEX_WAIT_PRIVATE
 #define FUTEX_WAIT_PRIVATE 128
 #define FUTEX_WAKE_PRIVATE 129
+#define FUTEX_LOCK_PI 6
+#define FUTEX_UNLOCK_PI 7
+#define FUTEX_TRYLOCK_PI 8
 #endif
 
 #define THREADS 16
@@ -64,6 +67,61 @@ static void *futex_waker(void *arg) {
  * thread maps the next one's, often at the same address. A new thread must see what
  * pthread_create wrote on its stack; it checks its argument. */
 #define DETACHED 1500
+/* A priority-inheritance mutex (FUTEX_LOCK_PI/UNLOCK_PI when contended), as libdispatch's
+ * locks and PTHREAD_PRIO_INHERIT mutexes use. */
+static pthread_mutex_t pi_lock;
+static long pi_counter;
+static void *pi_worker(void *arg) {
+    (void)arg;
+    for (int i = 0; i < 3000; i++) {
+        pthread_mutex_lock(&pi_lock);
+        long seen = pi_counter;
+        if (i % 64 == 0) sched_yield();  /* hold it across a switch: others must wait in the kernel */
+        pi_counter = seen + 1;
+        pthread_mutex_unlock(&pi_lock);
+    }
+    return NULL;
+}
+static void *pi_holder(void *arg) {
+    (void)arg;
+    pthread_mutex_lock(&pi_lock);
+    usleep(300000);
+    pthread_mutex_unlock(&pi_lock);
+    return NULL;
+}
+
+static void pi_checks(void) {
+    pthread_mutexattr_t attr;
+    pthread_mutexattr_init(&attr);
+    CHECK(pthread_mutexattr_setprotocol(&attr, PTHREAD_PRIO_INHERIT) == 0, "PTHREAD_PRIO_INHERIT");
+    CHECK(pthread_mutex_init(&pi_lock, &attr) == 0, "PI mutex");
+    pthread_t t[4];
+    for (int i = 0; i < 4; i++) pthread_create(&t[i], NULL, pi_worker, NULL);
+    for (int i = 0; i < 4; i++) pthread_join(t[i], NULL);
+    CHECK(pi_counter == 12000, "PI mutex: 4 threads x 3000 increments = %ld", pi_counter);
+    pthread_t holder;
+    pthread_create(&holder, NULL, pi_holder, NULL);
+    usleep(100000);
+    CHECK(pthread_mutex_trylock(&pi_lock) == EBUSY, "trylock of a held PI mutex is EBUSY");
+    struct timespec soon;
+    clock_gettime(CLOCK_REALTIME, &soon);
+    soon.tv_nsec += 50000000;
+    if (soon.tv_nsec >= 1000000000) { soon.tv_sec++; soon.tv_nsec -= 1000000000; }
+    CHECK(pthread_mutex_timedlock(&pi_lock, &soon) == ETIMEDOUT, "timedlock of a held PI mutex times out");
+    CHECK(pthread_mutex_lock(&pi_lock) == 0, "the PI mutex is handed over when its holder unlocks");
+    CHECK(pthread_mutex_unlock(&pi_lock) == 0, "unlock");
+    pthread_join(holder, NULL);
+    /* The raw calls' errors: unlocking a word one does not own, locking one's own. */
+    uint32_t word = 0;
+    CHECK(syscall(SYS_futex, &word, FUTEX_UNLOCK_PI, 0, NULL, NULL, 0) == -1 && errno == EPERM, "UNLOCK_PI not owned: EPERM");
+    word = (uint32_t)syscall(SYS_gettid);
+    CHECK(syscall(SYS_futex, &word, FUTEX_LOCK_PI, 0, NULL, NULL, 0) == -1 && errno == EDEADLK, "LOCK_PI of one's own: EDEADLK");
+    word = 0;
+    CHECK(syscall(SYS_futex, &word, FUTEX_TRYLOCK_PI, 0, NULL, NULL, 0) == 0 && word == (uint32_t)syscall(SYS_gettid),
+          "TRYLOCK_PI of a free word takes it");
+    CHECK(syscall(SYS_futex, &word, FUTEX_UNLOCK_PI, 0, NULL, NULL, 0) == 0 && word == 0, "UNLOCK_PI frees it");
+}
+
 static atomic_long detached_done, detached_wrong;
 static void *detached(void *arg) {
     volatile char scratch[1024];
@@ -187,5 +245,6 @@ int main(void) {
     CHECK(created == DETACHED && atomic_load(&detached_wrong) == 0, "%ld detached threads, %ld saw a wrong argument",
           created, atomic_load(&detached_wrong));
 
+    pi_checks();
     return check_summary();
 }

@@ -70,4 +70,26 @@ skiff_user_strncpy_fixup:
     ret
     .size skiff_user_strncpy, . - skiff_user_strncpy
 
+/* int skiff_user_cmpxchg32(uint32_t *address, uint32_t *expected, uint32_t desired): LOCK CMPXCHG
+ * on a user word (PI futexes change it as user space does). 0 with *expected holding the old
+ * value (the exchange happened when it equals what was expected), -1 on a fault. */
+    .p2align 4
+    .globl skiff_user_cmpxchg32, skiff_user_cmpxchg_fault_start, skiff_user_cmpxchg_fault_end, skiff_user_cmpxchg_fixup
+    .type skiff_user_cmpxchg32, @function
+skiff_user_cmpxchg32:
+    movl (%rsi), %eax
+    STAC
+skiff_user_cmpxchg_fault_start:
+    lock cmpxchgl %edx, (%rdi)
+skiff_user_cmpxchg_fault_end:
+    CLAC
+    movl %eax, (%rsi)
+    xorl %eax, %eax
+    ret
+skiff_user_cmpxchg_fixup:
+    CLAC
+    movl $-1, %eax
+    ret
+    .size skiff_user_cmpxchg32, . - skiff_user_cmpxchg32
+
 #endif

@@ -61,6 +61,11 @@ static inline uintptr_t skiff_user_copy_fixup_address(void) { return (uintptr_t)
 static inline uintptr_t skiff_user_strncpy_range_start(void) { return (uintptr_t)skiff_user_strncpy_fault_start; }
 static inline uintptr_t skiff_user_strncpy_range_end(void) { return (uintptr_t)skiff_user_strncpy_fault_end; }
 static inline uintptr_t skiff_user_strncpy_fixup_address(void) { return (uintptr_t)skiff_user_strncpy_fixup; }
+int skiff_user_cmpxchg32(uint32_t *address, uint32_t *expected, uint32_t desired);
+extern char skiff_user_cmpxchg_fault_start[], skiff_user_cmpxchg_fault_end[], skiff_user_cmpxchg_fixup[];
+static inline uintptr_t skiff_user_cmpxchg_range_start(void) { return (uintptr_t)skiff_user_cmpxchg_fault_start; }
+static inline uintptr_t skiff_user_cmpxchg_range_end(void) { return (uintptr_t)skiff_user_cmpxchg_fault_end; }
+static inline uintptr_t skiff_user_cmpxchg_fixup_address(void) { return (uintptr_t)skiff_user_cmpxchg_fixup; }
 static inline uintptr_t skiff_syscall_entry_address(void) { return (uintptr_t)skiff_syscall_entry; }
 
 #endif /* __ASSEMBLER__ */

@@ -80,6 +80,23 @@ enum Futex {
             return .success(())
         }
         if case .failure(let e) = queued { return .failure(e) }
+        switch sleep(waiter, in: b, deadline: deadline) {
+        case .woken: return .success(0)
+        case .timedOut: return .failure(.ETIMEDOUT)
+        // A handler runs; an untimed wait is restarted after it if SA_RESTART says so.
+        case .interrupted: return .failure(deadline == nil ? .ERESTARTSYS : .ERESTARTNOHAND)
+        }
+    }
+
+    enum WaitEnd {
+        case woken
+        case timedOut
+        case interrupted
+    }
+
+    /// Sleeps while `waiter` is queued in `b`: until a waker marks it woken, the deadline
+    /// passes or a signal arrives (then it leaves the queue). Spurious wake-ups sleep again.
+    static func sleep(_ waiter: Waiter, in b: Bucket, deadline: UInt64?) -> WaitEnd {
         while true {
             if let deadline {
                 _ = Scheduler.sleep(until: deadline)
@@ -87,25 +104,19 @@ enum Futex {
                 Scheduler.block()
             }
             let interrupted = Signals.pendingForCurrent()
-            let state: Int = b.lock.withLock {
-                if waiter.woken { return 0 }
+            let end: WaitEnd? = b.lock.withLock {
+                if waiter.woken { return .woken }
                 if let d = deadline, Clock.monotonic >= d {
                     b.waiters.removeAll { $0 === waiter }
-                    return 1
+                    return .timedOut
                 }
                 if interrupted {
                     b.waiters.removeAll { $0 === waiter }
-                    return 3
+                    return .interrupted
                 }
-                return 2
+                return nil
             }
-            switch state {
-            case 0: return .success(0)
-            case 1: return .failure(.ETIMEDOUT)
-            // A handler runs; an untimed wait is restarted after it if SA_RESTART says so.
-            case 3: return .failure(deadline == nil ? .ERESTARTSYS : .ERESTARTNOHAND)
-            default: continue  // spurious wake-up: keep waiting
-            }
+            if let end { return end }
         }
     }
 

@@ -93,6 +93,18 @@ extension Syscalls {
                 expected: UInt32(truncatingIfNeeded: a.a5), shared: shared)
         case ProcessConstants.FUTEX_WAKE_OP:
             return futexWakeOp(a, shared: shared)
+        case ProcessConstants.FUTEX_LOCK_PI, ProcessConstants.FUTEX_LOCK_PI2, ProcessConstants.FUTEX_TRYLOCK_PI:
+            var deadline: UInt64? = nil
+            if command != ProcessConstants.FUTEX_TRYLOCK_PI && a.a3 != 0 {
+                guard case .success(let bytes) = UserMemory.read(a.a3, count: 16) else { return .failure(.EFAULT) }
+                guard let ns = Timespec(decoding: bytes).totalNanoseconds else { return .failure(.EINVAL) }
+                // Absolute: CLOCK_REALTIME for LOCK_PI, the flag's clock for LOCK_PI2.
+                let realtime = command == ProcessConstants.FUTEX_LOCK_PI || realtimeClock
+                deadline = realtime ? Time.monotonic(fromRealtime: ns) : ns
+            }
+            return Futex.lockPI(a.a0, deadline: deadline, tryOnly: command == ProcessConstants.FUTEX_TRYLOCK_PI, shared: shared)
+        case ProcessConstants.FUTEX_UNLOCK_PI:
+            return Futex.unlockPI(a.a0, shared: shared)
         default:
             return .failure(.ENOSYS)
         }

@@ -79,12 +79,24 @@ enum UserMemory {
     }
 
     /// Where a fault inside a user copy resumes, if `rip` is in one.
+    /// Atomically replaces the user word at `address` with `desired` if it holds `expected`;
+    /// the value it held (the exchange happened when that equals `expected`), or EFAULT.
+    static func compareExchange(at address: UInt64, expected: UInt32, desired: UInt32) -> Result<UInt32, Errno> {
+        guard address & 3 == 0, isValid(address, 4) else { return .failure(.EFAULT) }
+        var old = expected
+        let status = skiff_user_cmpxchg32(UnsafeMutablePointer(bitPattern: UInt(address)), &old, desired)
+        return status == 0 ? .success(old) : .failure(.EFAULT)
+    }
+
     static func fixup(for rip: UInt64) -> UInt64? {
         if rip >= UInt64(skiff_user_copy_range_start()) && rip < UInt64(skiff_user_copy_range_end()) {
             return UInt64(skiff_user_copy_fixup_address())
         }
         if rip >= UInt64(skiff_user_strncpy_range_start()) && rip < UInt64(skiff_user_strncpy_range_end()) {
             return UInt64(skiff_user_strncpy_fixup_address())
+        }
+        if rip >= UInt64(skiff_user_cmpxchg_range_start()) && rip < UInt64(skiff_user_cmpxchg_range_end()) {
+            return UInt64(skiff_user_cmpxchg_fixup_address())
         }
         return nil
     }

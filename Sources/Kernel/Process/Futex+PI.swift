@@ -1,0 +1,112 @@
+#if SKIFF_KERNEL
+import LinuxABI
+
+/// Priority-inheritance futexes (FUTEX_LOCK_PI, LOCK_PI2, TRYLOCK_PI, UNLOCK_PI): the lock word
+/// holds its owner's thread ID, and the kernel takes and hands it over, so a contended lock
+/// passes straight to the longest waiter. libdispatch's locks (under Swift concurrency and
+/// Foundation) and glibc's PTHREAD_PRIO_INHERIT mutexes use them; an ENOSYS here made
+/// libdispatch stop the program (SIGILL) whenever one of its locks was contended.
+///
+/// Priorities are not boosted (the scheduler has no inheritance yet): the owner just runs.
+/// Waiters queue in the futex buckets with bitset 0, which no FUTEX_WAKE matches.
+extension Futex {
+    static let waitersBit: UInt32 = 0x8000_0000
+    static let ownerDiedBit: UInt32 = 0x4000_0000
+    static let ownerMask: UInt32 = 0x3FFF_FFFF
+    static let lockBitset: UInt32 = 0
+
+    /// FUTEX_LOCK_PI(2) and FUTEX_TRYLOCK_PI: the word becomes the caller's thread ID, at once
+    /// when it has no owner, else after the owner's FUTEX_UNLOCK_PI hands it over.
+    static func lockPI(_ address: UInt64, deadline: UInt64?, tryOnly: Bool, shared: Bool) -> SyscallResult {
+        let key: Key
+        switch Futex.key(address, shared: shared) {
+        case .success(let k): key = k
+        case .failure(let e): return .failure(e)
+        }
+        let b = bucket(for: key)
+        let me = Scheduler.current
+        let tid = UInt32(truncatingIfNeeded: me.id)
+        let waiter = Waiter(thread: me, key: key, bitset: lockBitset)
+        // Under the bucket lock, which FUTEX_UNLOCK_PI also takes: taken (true) or queued (false).
+        let taken: Result<Bool, Errno> = b.lock.withLock {
+            guard case .success(var word) = UserMemory.load(UInt32.self, at: address) else { return .failure(.EFAULT) }
+            while true {
+                let owner = word & ownerMask
+                var desired: UInt32
+                if owner == 0 {
+                    let others = b.waiters.contains { $0.key == key && $0.bitset == lockBitset }
+                    desired = tid | (word & ownerDiedBit) | (others ? waitersBit : 0)
+                } else {
+                    if owner == tid { return .failure(.EDEADLK) }
+                    if tryOnly { return .failure(.EAGAIN) }
+                    if word & waitersBit != 0 {
+                        b.waiters.append(waiter)
+                        return .success(false)
+                    }
+                    desired = word | waitersBit
+                }
+                switch UserMemory.compareExchange(at: address, expected: word, desired: desired) {
+                case .failure(let e): return .failure(e)
+                case .success(let old) where old != word:
+                    word = old  // user space changed it meanwhile: decide again
+                case .success:
+                    if owner == 0 { return .success(true) }
+                    b.waiters.append(waiter)
+                    return .success(false)
+                }
+            }
+        }
+        switch taken {
+        case .failure(let e): return .failure(e)
+        case .success(true): return .success(0)
+        case .success(false): break
+        }
+        switch sleep(waiter, in: b, deadline: deadline) {
+        case .woken: return .success(0)  // handed over: the word is ours
+        case .timedOut: return .failure(.ETIMEDOUT)
+        case .interrupted: return .failure(.ERESTARTNOINTR)  // Linux restarts it after the handler
+        }
+    }
+
+    /// FUTEX_UNLOCK_PI: the caller must own the word; it passes to the longest waiter (with the
+    /// waiters bit kept if more wait) or becomes 0.
+    static func unlockPI(_ address: UInt64, shared: Bool) -> SyscallResult {
+        let key: Key
+        switch Futex.key(address, shared: shared) {
+        case .success(let k): key = k
+        case .failure(let e): return .failure(e)
+        }
+        let b = bucket(for: key)
+        let tid = UInt32(truncatingIfNeeded: Scheduler.current.id)
+        let handed: Result<Waiter?, Errno> = b.lock.withLock {
+            guard case .success(var word) = UserMemory.load(UInt32.self, at: address) else { return .failure(.EFAULT) }
+            while true {
+                guard word & ownerMask == tid else { return .failure(.EPERM) }
+                let next = b.waiters.firstIndex { $0.key == key && $0.bitset == lockBitset }
+                var desired: UInt32 = 0
+                if let next {
+                    let heir = b.waiters[next]
+                    let more = b.waiters.contains { $0 !== heir && $0.key == key && $0.bitset == lockBitset }
+                    desired = UInt32(truncatingIfNeeded: heir.thread.id) | (more ? waitersBit : 0)
+                }
+                switch UserMemory.compareExchange(at: address, expected: word, desired: desired) {
+                case .failure(let e): return .failure(e)
+                case .success(let old) where old != word:
+                    word = old
+                case .success:
+                    guard let next else { return .success(nil) }
+                    let heir = b.waiters.remove(at: next)
+                    heir.woken = true
+                    return .success(heir)
+                }
+            }
+        }
+        switch handed {
+        case .failure(let e): return .failure(e)
+        case .success(let heir):
+            if let heir { Scheduler.wake(heir.thread) }
+            return .success(0)
+        }
+    }
+}
+#endif
