@@ -60,6 +60,12 @@ enum ServiceClient {
         return nil
     }
 
+    /// curl with `arguments`, retrying for half a minute while the guest does not answer yet
+    /// (QEMU accepts a forwarded connection before the guest listens).
+    static func curl(_ arguments: [String]) -> Result<String, ServiceProblem> {
+        tool("/usr/bin/curl", ["-sS", "--max-time", "20", "--retry", "30", "--retry-all-errors", "--retry-delay", "1"] + arguments)
+    }
+
     /// `wrk` on `url` for `seconds` with `connections`: the requests completed, and problems
     /// unless at least ten did, all with 2xx and without socket errors.
     static func load(_ url: String, seconds: Int = 3, connections: Int = 4) -> (requests: Int, problems: [String]) {

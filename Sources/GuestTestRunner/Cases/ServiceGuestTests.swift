@@ -121,19 +121,18 @@ let memcachedCheck = ServiceCheck(guestPorts: [11211], ready: "server listening"
 let nginxCheck = ServiceCheck(guestPorts: [8080, 7000], ready: "supervise: started") { ports in
     let base = "http://127.0.0.1:\(ports[0])"
     var problems: [String] = []
-    let curl = ["-sS", "--max-time", "20", "--retry", "30", "--retry-all-errors", "--retry-delay", "1"]
-    switch ServiceClient.tool("/usr/bin/curl", curl + ["-D", "-", base + "/"]) {
+    switch ServiceClient.curl(["-D", "-", base + "/"]) {
     case .success(let out):
         if !out.hasPrefix("HTTP/1.1 200 OK") || !out.contains("Server: nginx") || !out.hasSuffix(nginxPage) {
             problems.append("GET / answered \(out.debugDescription)")
         }
     case .failure(let problem): problems.append(problem.description)
     }
-    switch ServiceClient.tool("/usr/bin/curl", curl + ["-o", "/dev/null", "-w", "%{http_code}", base + "/missing.html"]) {
+    switch ServiceClient.curl(["-o", "/dev/null", "-w", "%{http_code}", base + "/missing.html"]) {
     case .success(let out): if out != "404" { problems.append("GET /missing.html: status \(out), expected 404") }
     case .failure(let problem): problems.append(problem.description)
     }
-    switch ServiceClient.tool("/usr/bin/curl", curl + [base + "/big.txt"]) {
+    switch ServiceClient.curl([base + "/big.txt"]) {
     case .success(let out): if out != nginxText { problems.append("GET /big.txt: \(out.utf8.count) bytes differ from the 65536 served") }
     case .failure(let problem): problems.append(problem.description)
     }
@@ -147,9 +146,8 @@ let nginxCheck = ServiceCheck(guestPorts: [8080, 7000], ready: "supervise: start
 let hummingbirdCheck = ServiceCheck(guestPorts: [8080], ready: "Server started and listening") { ports in
     let base = "http://127.0.0.1:\(ports[0])"
     var problems: [String] = []
-    let curl = ["-sS", "--max-time", "20", "--retry", "30", "--retry-all-errors", "--retry-delay", "1"]
     func get(_ path: String, _ extra: [String] = []) -> String? {
-        switch ServiceClient.tool("/usr/bin/curl", curl + extra + [base + path]) {
+        switch ServiceClient.curl(extra + [base + path]) {
         case .success(let out): return out
         case .failure(let problem):
             problems.append(problem.description)

@@ -45,8 +45,7 @@ func soak(_ ports: [Int]) -> [String] {
     let big = "http://127.0.0.1:\(ports[0])/big.txt"
     var problems: [String] = []
     // nginx may not listen yet when supervise says it started: the first request retries.
-    let curl = ["-sS", "-o", "/dev/null", "--max-time", "20", "--retry", "30", "--retry-all-errors", "--retry-delay", "1"]
-    if case .failure(let problem) = ServiceClient.tool("/usr/bin/curl", curl + [page]) { return [problem.description] }
+    if case .failure(let problem) = ServiceClient.curl(["-o", "/dev/null", page]) { return [problem.description] }
     // Warm-up: caches, slabs and the connection table reach their working size.
     problems += ServiceClient.load(page, seconds: 3, connections: 8).problems
     problems += ServiceClient.load(big, seconds: 2, connections: 4).problems

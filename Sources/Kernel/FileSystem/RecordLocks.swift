@@ -53,6 +53,7 @@ enum RecordLocks {
         case .failure(let e): return .failure(e)
         }
         let isDescriptionLock = command >= FileConstants.F_OFD_GETLK
+        let isQuery = command == FileConstants.F_GETLK || command == FileConstants.F_OFD_GETLK
         // OFD locks have no process: l_pid must be 0 going in.
         if isDescriptionLock && request.pid != 0 { return .failure(.EINVAL) }
         let owner = isDescriptionLock ? ObjectIdentifier(file) : ObjectIdentifier(Syscalls.process)
@@ -71,7 +72,7 @@ enum RecordLocks {
         case FileConstants.F_RDLCK: kind = .read
         case FileConstants.F_WRLCK: kind = .write
         case FileConstants.F_UNLCK:
-            if command == FileConstants.F_GETLK || command == FileConstants.F_OFD_GETLK { return .failure(.EINVAL) }
+            if isQuery { return .failure(.EINVAL) }
             let released = queue.lock.withLock { table.release(node: node, owner: owner, start: range.start, end: range.end) }
             if released { queue.wakeAll() }
             return .success(0)
@@ -79,14 +80,13 @@ enum RecordLocks {
             return .failure(.EINVAL)
         }
 
-        if command == FileConstants.F_GETLK || command == FileConstants.F_OFD_GETLK {
+        if isQuery {
             let conflict = queue.lock.withLock {
                 table.conflict(node: node, owner: owner, kind: kind, start: range.start, end: range.end)
             }
             var reply = request
             if let conflict {
                 let (start, length) = RecordLockTable.reported(conflict)
-                reply = Request(bytes: [UInt8](repeating: 0, count: Request.size))
                 reply.type = conflict.kind == .read ? FileConstants.F_RDLCK : FileConstants.F_WRLCK
                 reply.whence = FileConstants.SEEK_SET
                 reply.start = start

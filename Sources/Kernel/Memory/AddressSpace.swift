@@ -326,17 +326,12 @@ final class AddressSpace {
     /// `mremap`: grows in place when the space after is free, otherwise (with `mayMove`) moves
     /// the pages to a new range — moving the page-table entries, not copying the data.
     /// `mremap`; with a `destination` (MREMAP_FIXED) the mapping moves there, replacing what
-    /// was mapped at it.
+    /// was mapped at it (the map checks the destination: aligned, not overlapping, in range).
     func remap(_ start: UInt64, oldSize: UInt64, newSize: UInt64, mayMove: Bool, destination: UInt64? = nil) -> SyscallResult {
         var released = Released()
         var moved: [UInt64] = []
         let result: SyscallResult = lock.withLock {
             guard let area = map.area(containing: start), start + oldSize <= area.end else { return .failure(.EFAULT) }
-            if let destination {
-                guard destination & 4095 == 0, destination &+ newSize <= start || destination >= start &+ oldSize else {
-                    return .failure(.EINVAL)
-                }
-            }
             let newStart: UInt64
             do throws(AddressSpaceError) {
                 newStart = try map.remap(start: start, oldSize: oldSize, newSize: newSize, mayMove: mayMove, destination: destination)

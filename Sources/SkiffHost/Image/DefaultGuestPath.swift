@@ -7,12 +7,14 @@ public enum DefaultGuestPath {
     public static let shadowedFolders = ["/tmp", "/dev", "/proc", "/sys"]
     public static let prefix = "/host"
 
+    /// The folder whose boot-time mount would hide `path`, if any.
+    public static func hidingFolder(of path: String) -> String? {
+        shadowedFolders.first { path.hasPrefix($0 + "/") }
+    }
+
     /// `path` itself, or its place under `/host` when a boot-time mount would hide it.
     public static func visible(_ path: String) -> String {
-        for folder in shadowedFolders where path.hasPrefix(folder + "/") {
-            return prefix + path
-        }
-        return path
+        hidingFolder(of: path) == nil ? path : prefix + path
     }
 }
 
@@ -30,14 +32,15 @@ extension ImageSpec {
             if case .symlink(let target) = node, target.hasPrefix("/") {
                 node = .symlink(target: DefaultGuestPath.visible(target))
             }
-            let place = DefaultGuestPath.visible(path)
-            if place != path, let folder = DefaultGuestPath.shadowedFolders.first(where: { path.hasPrefix($0 + "/") }),
-                !folders.contains(folder)
-            {
+            guard let folder = DefaultGuestPath.hidingFolder(of: path) else {
+                moved.set(path, node)
+                continue
+            }
+            if !folders.contains(folder) {
                 folders.append(folder)
                 note("\(folder) is mounted over in the guest: files from \(folder) go under \(DefaultGuestPath.prefix)\(folder)")
             }
-            moved.set(place, node)
+            moved.set(DefaultGuestPath.prefix + path, node)
         }
         self = moved
     }
