@@ -152,5 +152,22 @@ int main(void) {
     CHECK_ERRNO(mmap((void *)0x10001, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED ? -1 : 0, EINVAL);
     void *noreplace = mmap(eager, PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
     CHECK(noreplace == MAP_FAILED && errno == EEXIST, "MAP_FIXED_NOREPLACE over a mapping is EEXIST");
+    /* The kernel image is mapped below 4 MiB in every address space, supervisor-only. The
+     * kernel must refuse pointers into it rather than copy through them, and must not let a
+     * mapping call reach its page tables. */
+    char probe[16];
+    int devnull = open("/dev/null", O_WRONLY);
+    CHECK_ERRNO(write(devnull, (void *)0x100000, 16), EFAULT);
+    CHECK_ERRNO(write(devnull, (void *)0x3ffff8, 16), EFAULT);
+    int zero = open("/dev/zero", O_RDONLY);
+    CHECK_ERRNO(read(zero, (void *)0x200000, 16), EFAULT);
+    CHECK_ERRNO(syscall(SYS_open, (void *)0x100000, O_RDONLY), EFAULT);
+    CHECK(mmap((void *)0x10000, PAGE, PROT_READ | PROT_WRITE, MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) == MAP_FAILED,
+          "MAP_FIXED over the kernel image is refused");
+    CHECK(munmap((void *)0x200000, PAGE) == -1, "munmap of the kernel image is refused");
+    CHECK(mprotect((void *)0x200000, PAGE, PROT_READ | PROT_WRITE | PROT_EXEC) == -1, "mprotect of the kernel image is refused");
+    CHECK(read(zero, probe, sizeof probe) == 16 && write(devnull, probe, 16) == 16, "the kernel still answers");
+    close(zero);
+    close(devnull);
     return check_summary();
 }

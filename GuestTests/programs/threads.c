@@ -16,6 +16,14 @@
 #define FUTEX_UNLOCK_PI 7
 #define FUTEX_TRYLOCK_PI 8
 #endif
+#define RAW_FUTEX_CMP_REQUEUE_PRIVATE (4 | 128)
+#define RAW_FUTEX_WAKE_OP_PRIVATE (5 | 128)
+/* FUTEX_OP from <linux/futex.h>, which musl does not ship. */
+#define WAKE_OP(op, oparg, cmp, cmparg) \
+    ((((op) & 0xf) << 28) | (((cmp) & 0xf) << 24) | (((oparg) & 0xfff) << 12) | ((cmparg) & 0xfff))
+#define OP_SET 0
+#define OP_ADD 1
+#define OP_CMP_GT 4
 
 #define THREADS 16
 #define ROUNDS 2000
@@ -120,6 +128,79 @@ static void pi_checks(void) {
     CHECK(syscall(SYS_futex, &word, FUTEX_TRYLOCK_PI, 0, NULL, NULL, 0) == 0 && word == (uint32_t)syscall(SYS_gettid),
           "TRYLOCK_PI of a free word takes it");
     CHECK(syscall(SYS_futex, &word, FUTEX_UNLOCK_PI, 0, NULL, NULL, 0) == 0 && word == 0, "UNLOCK_PI frees it");
+}
+
+/* FUTEX_WAKE_OP and FUTEX_CMP_REQUEUE, with waiters parked on raw futex words. */
+static uint32_t op_first, op_second;
+static atomic_int op_waiting, op_woken;
+
+static long futex6(uint32_t *addr, int op, uint32_t val, long val2, uint32_t *addr2, uint32_t val3) {
+    return syscall(SYS_futex, addr, op, val, val2, addr2, val3);
+}
+
+static void *op_waiter(void *arg) {
+    uint32_t *word = arg;
+    uint32_t seen = __atomic_load_n(word, __ATOMIC_SEQ_CST);
+    atomic_fetch_add(&op_waiting, 1);
+    while (__atomic_load_n(word, __ATOMIC_SEQ_CST) == seen && futex(word, FUTEX_WAIT_PRIVATE, seen, NULL) != 0 && errno == EINTR) {}
+    atomic_fetch_add(&op_woken, 1);
+    return NULL;
+}
+
+static void *op_adder(void *arg) {
+    (void)arg;
+    for (int i = 0; i < 20000; i++) futex6(&op_first, RAW_FUTEX_WAKE_OP_PRIVATE, 0, 0, &op_second, WAKE_OP(OP_ADD, 1, OP_CMP_GT, 0x7ff));
+    return NULL;
+}
+
+/* Waits until `n` waiters have announced themselves and had time to go to sleep. */
+static void settle(int n) {
+    while (atomic_load(&op_waiting) < n) sched_yield();
+    usleep(100000);
+}
+
+static void wake_op_checks(void) {
+    op_second = 5;
+    CHECK(futex6(&op_first, RAW_FUTEX_WAKE_OP_PRIVATE, 1, 1, &op_second, WAKE_OP(OP_ADD, 3, OP_CMP_GT, 4)) == 0 && op_second == 8,
+          "WAKE_OP with no waiters adds to the second word (%u)", op_second);
+    CHECK_ERRNO(futex6(&op_first, RAW_FUTEX_WAKE_OP_PRIVATE, 1, 1, &op_second, WAKE_OP(6, 0, 0, 0)), ENOSYS);
+    CHECK(op_second == 8, "an undefined operation leaves the word alone");
+    CHECK_ERRNO(futex6(&op_first, RAW_FUTEX_WAKE_OP_PRIVATE, 1, 1, (uint32_t *)8, WAKE_OP(OP_SET, 0, 0, 0)), EFAULT);
+    /* A waiter on the second word is woken when its old value passes the comparison. */
+    pthread_t w;
+    atomic_store(&op_waiting, 0);
+    atomic_store(&op_woken, 0);
+    pthread_create(&w, NULL, op_waiter, &op_second);
+    settle(1);
+    CHECK(futex6(&op_first, RAW_FUTEX_WAKE_OP_PRIVATE, 1, 1, &op_second, WAKE_OP(OP_SET, 0, OP_CMP_GT, 1)) == 1,
+          "WAKE_OP woke the second word's waiter");
+    pthread_join(w, NULL);
+    CHECK(op_second == 0 && atomic_load(&op_woken) == 1, "the word was set to 0 (%u)", op_second);
+    /* Atomic against user space: a thread adding through WAKE_OP, this one with lock xadd. */
+    op_second = 0;
+    pthread_t adder;
+    pthread_create(&adder, NULL, op_adder, NULL);
+    for (int i = 0; i < 20000; i++) __atomic_fetch_add(&op_second, 1, __ATOMIC_SEQ_CST);
+    pthread_join(adder, NULL);
+    CHECK(op_second == 40000, "WAKE_OP's change is atomic: %u of 40000 increments", op_second);
+
+    /* CMP_REQUEUE: wake one of two waiters, move the other to a second word, wake it there. */
+    op_first = 1;
+    op_second = 0;
+    atomic_store(&op_waiting, 0);
+    atomic_store(&op_woken, 0);
+    pthread_t r[2];
+    for (int i = 0; i < 2; i++) pthread_create(&r[i], NULL, op_waiter, &op_first);
+    settle(2);
+    CHECK_ERRNO(futex6(&op_first, RAW_FUTEX_CMP_REQUEUE_PRIVATE, 1, 1, &op_second, 2), EAGAIN);
+    CHECK(futex6(&op_first, RAW_FUTEX_CMP_REQUEUE_PRIVATE, 1, 1, &op_second, 1) == 2, "CMP_REQUEUE woke one and moved one");
+    while (atomic_load(&op_woken) < 1) sched_yield();
+    usleep(50000);
+    CHECK(atomic_load(&op_woken) == 1, "the moved waiter still sleeps");
+    CHECK(futex(&op_first, FUTEX_WAKE_PRIVATE, 1, NULL) == 0, "nobody waits on the first word any more");
+    CHECK(futex(&op_second, FUTEX_WAKE_PRIVATE, 1, NULL) == 1, "the moved waiter is woken on the second word");
+    for (int i = 0; i < 2; i++) pthread_join(r[i], NULL);
+    CHECK(atomic_load(&op_woken) == 2, "both waiters finished");
 }
 
 static atomic_long detached_done, detached_wrong;
@@ -246,5 +327,6 @@ int main(void) {
           created, atomic_load(&detached_wrong));
 
     pi_checks();
+    wake_op_checks();
     return check_summary();
 }

@@ -14,49 +14,20 @@ let linuxABIGuestTests: [GuestTest] = [
         "glibc dynamic hello world through its own ld.so", "--env=GREETING=dyn /bin/hello-dynamic x", status: 0,
         expect: [.contains("hello from /bin/hello-dynamic\narg 1: x\n"), .contains("GREETING=dyn")],
         programs: ["hello-dynamic"]),
-    GuestTest(
-        "files and directories: every VFS call and its errors (musl static)", "--quiet /bin/files-static",
-        machines: [.q35, .microvm], status: 0, expect: [.matches(#"^[0-9]+ passed, 0 failed$"#)], programs: ["files-static"]),
-    GuestTest(
-        "files and directories (glibc dynamic)", "--quiet /bin/files-dynamic", status: 0,
-        expect: [.matches(#"^[0-9]+ passed, 0 failed$"#)], programs: ["files-dynamic"]),
-    GuestTest(
-        "processes: fork, vfork+execve, posix_spawn, wait, kill, #! scripts, flock and fcntl locks (musl static)", "--quiet /bin/processes-static",
-        machines: [.q35, .microvm], status: 0,
-        expect: [.matches(#"^[0-9]+ passed, 0 failed$"#), .contains("child says hello (parent 1)")],
-        programs: ["processes-static"]),
-    GuestTest(
-        "processes (glibc dynamic, posix_spawn through clone(CLONE_VM|CLONE_VFORK))", "--quiet /bin/processes-dynamic",
-        status: 0, expect: [.matches(#"^[0-9]+ passed, 0 failed$"#)], programs: ["processes-dynamic"]),
+] + GuestTest.threeBuilds("files and directories: every VFS call and its errors", program: "files")
+    + GuestTest.threeBuilds(
+        "processes: fork, vfork+execve, posix_spawn, wait, kill, #! scripts, flock and fcntl locks", program: "processes",
+        expect: [.contains("child says hello (parent 1)")])
+    + GuestTest.threeBuilds(
+        "signals: handlers, masks, faults to handlers, sigreturn, altstack, SA_RESTART, timers", program: "signals")
+    + GuestTest.threeBuilds("poll, select, epoll, eventfd, timerfd, signalfd", program: "events", dynamicCPUs: 2)
+    + GuestTest.threeBuilds(
+        "vDSO: clocks beside the system calls, getcpu, clock_settime, maps, protections", program: "vdso", staticCPUs: 2,
+        dynamicCPUs: 2)
+    + [
     GuestTest(
         "processes on 4 CPUs", "--quiet /bin/processes-static", status: 0,
         expect: [.matches(#"^[0-9]+ passed, 0 failed$"#)], cpus: 4, timeout: 180, programs: ["processes-static"]),
-    GuestTest(
-        "signals: handlers, masks, faults to handlers, sigreturn, altstack, SA_RESTART, timers (musl static)",
-        "--quiet /bin/signals-static", machines: [.q35, .microvm], status: 0,
-        expect: [.matches(#"^[0-9]+ passed, 0 failed$"#)], programs: ["signals-static"]),
-    GuestTest(
-        "signals (glibc dynamic)", "--quiet /bin/signals-dynamic", status: 0,
-        expect: [.matches(#"^[0-9]+ passed, 0 failed$"#)], programs: ["signals-dynamic"]),
-    GuestTest(
-        "signals (static-pie) on 2 CPUs", "--quiet /bin/signals-static-pie", status: 0,
-        expect: [.matches(#"^[0-9]+ passed, 0 failed$"#)], cpus: 2, programs: ["signals-static-pie"]),
-    GuestTest(
-        "poll, select, epoll, eventfd, timerfd, signalfd (musl static)", "--quiet /bin/events-static",
-        machines: [.q35, .microvm], status: 0, expect: [.matches(#"^[0-9]+ passed, 0 failed$"#)], programs: ["events-static"]),
-    GuestTest(
-        "poll, select, epoll, eventfd, timerfd, signalfd (glibc dynamic) on 2 CPUs", "--quiet /bin/events-dynamic",
-        status: 0, expect: [.matches(#"^[0-9]+ passed, 0 failed$"#)], cpus: 2, programs: ["events-dynamic"]),
-    GuestTest(
-        "vDSO: clocks beside the system calls, getcpu, clock_settime, maps, protections (musl static)",
-        "--quiet /bin/vdso-static", machines: [.q35, .microvm], status: 0,
-        expect: [.matches(#"^[0-9]+ passed, 0 failed$"#)], cpus: 2, programs: ["vdso-static"]),
-    GuestTest(
-        "vDSO (glibc dynamic)", "--quiet /bin/vdso-dynamic", status: 0,
-        expect: [.matches(#"^[0-9]+ passed, 0 failed$"#)], cpus: 2, programs: ["vdso-dynamic"]),
-    GuestTest(
-        "vDSO (static-pie)", "--quiet /bin/vdso-static-pie", status: 0,
-        expect: [.matches(#"^[0-9]+ passed, 0 failed$"#)], programs: ["vdso-static-pie"]),
     clockCallsStayOut("musl's clock calls stay out of the kernel: the tracer sees only the CPU-time clock", "vdso-static"),
     clockCallsStayOut("glibc's clock calls stay out of the kernel", "vdso-dynamic"),
     GuestTest(

@@ -3,16 +3,10 @@ let memoryGuestTests: [GuestTest] = [
     GuestTest(
         "frame allocator, huge pages, heap and kernel stacks", "--kernel-test=memory", machines: [.q35, .microvm],
         status: 0, expect: [.contains("memory: frames ok, 2 MiB block ok, heap ok, stacks ok"), .matches(#"memory: [0-9]+ KiB managed"#)]),
-    GuestTest(
-        "application memory: demand paging, MAP_POPULATE, mprotect, mremap, madvise, brk, file and shared mappings, errors (musl static)",
-        "--quiet /bin/memory-static", machines: [.q35, .microvm], status: 0,
-        expect: [.matches(#"^[0-9]+ passed, 0 failed$"#)], programs: ["memory-static"]),
-    GuestTest(
-        "application memory (static-pie) on 2 CPUs", "--quiet /bin/memory-static-pie", status: 0,
-        expect: [.matches(#"^[0-9]+ passed, 0 failed$"#)], cpus: 2, programs: ["memory-static-pie"]),
-    GuestTest(
-        "application memory (glibc dynamic)", "--quiet /bin/memory-dynamic", status: 0,
-        expect: [.matches(#"^[0-9]+ passed, 0 failed$"#)], programs: ["memory-dynamic"]),
+] + GuestTest.threeBuilds(
+    "application memory: demand paging, MAP_POPULATE, mprotect, mremap, madvise, brk, file and shared mappings, errors",
+    program: "memory")
++ [
     GuestTest(
         "a static program runs in 3 MiB of memory (OSv needs 11 MB)", "--quiet /bin/hello-static floor",
         status: 0, expect: [.contains("arg 1: floor")], memoryMiB: 3, programs: ["hello-static"]),

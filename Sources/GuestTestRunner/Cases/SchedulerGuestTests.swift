@@ -8,12 +8,9 @@ let schedulerGuestTests: [GuestTest] = [
             .contains("scheduler: 16 threads x 200 locked increments = 3200: ok"),
             .contains("scheduler: CPU-bound threads interleaved: ok"),
         ]),
-    GuestTest(
-        "pthreads, mutexes, condition variables, futexes, clocks, affinity (musl static)", "--quiet /bin/threads-static",
-        machines: [.q35, .microvm], status: 0, expect: [.matches(#"^[0-9]+ passed, 0 failed$"#)], programs: ["threads-static"]),
-    GuestTest(
-        "pthreads as static-pie", "--quiet /bin/threads-static-pie", status: 0,
-        expect: [.matches(#"^[0-9]+ passed, 0 failed$"#)], programs: ["threads-static-pie"]),
+] + GuestTest.threeBuilds(
+    "pthreads, mutexes, condition variables, futexes, clocks, affinity", program: "threads", dynamicCPUs: 2)
++ [
     GuestTest(
         "SMP: 2 CPUs", "--quiet /bin/threads-static", machines: [.q35], status: 0,
         expect: [.matches(#"^[0-9]+ passed, 0 failed$"#), .matches(#"workers ran on [2-9] CPUs"#)], cpus: 2,

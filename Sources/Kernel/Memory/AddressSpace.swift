@@ -13,8 +13,9 @@ import VFS
 /// gets a private copy. A fault outside every area, or against an area's protection, is not
 /// resolved and becomes SIGSEGV for the application.
 final class AddressSpace {
-    /// Lowest address an application may map (Linux's default `mmap_min_addr`).
-    static let minimum: UInt64 = 0x1_0000
+    /// Lowest address an application may map: the kernel image sits below (Linux's
+    /// `mmap_min_addr` is 64 KiB; executables are linked at 4 MiB, so nothing needs lower).
+    static let minimum: UInt64 = UserMemory.floor
     /// The size reserved for the main thread's stack.
     static let stackSize: UInt64 = AddressSpaceLayout.stackReservation
 

@@ -15,14 +15,15 @@ extension Futex {
     static let ownerMask: UInt32 = 0x3FFF_FFFF
     static let lockBitset: UInt32 = 0
 
+    /// Whether `waiter` waits to take the PI lock `key` (not a FUTEX_WAIT on the same word).
+    static func waitsForLock(_ waiter: Waiter, _ key: Key) -> Bool {
+        waiter.key == key && waiter.bitset == lockBitset
+    }
+
     /// FUTEX_LOCK_PI(2) and FUTEX_TRYLOCK_PI: the word becomes the caller's thread ID, at once
     /// when it has no owner, else after the owner's FUTEX_UNLOCK_PI hands it over.
-    static func lockPI(_ address: UInt64, deadline: UInt64?, tryOnly: Bool, shared: Bool) -> SyscallResult {
-        let key: Key
-        switch Futex.key(address, shared: shared) {
-        case .success(let k): key = k
-        case .failure(let e): return .failure(e)
-        }
+    static func lockPI(_ address: UInt64, deadline: UInt64?, tryOnly: Bool, shared: Bool) throws(Errno) -> Int {
+        let key = try Futex.key(address, shared: shared)
         let b = bucket(for: key)
         let me = Scheduler.current
         let tid = UInt32(truncatingIfNeeded: me.id)
@@ -34,7 +35,7 @@ extension Futex {
                 let owner = word & ownerMask
                 var desired: UInt32
                 if owner == 0 {
-                    let others = b.waiters.contains { $0.key == key && $0.bitset == lockBitset }
+                    let others = b.waiters.contains { waitsForLock($0, key) }
                     desired = tid | (word & ownerDiedBit) | (others ? waitersBit : 0)
                 } else {
                     if owner == tid { return .failure(.EDEADLK) }
@@ -56,37 +57,29 @@ extension Futex {
                 }
             }
         }
-        switch taken {
-        case .failure(let e): return .failure(e)
-        case .success(true): return .success(0)
-        case .success(false): break
-        }
+        if try taken.get() { return 0 }
         switch sleep(waiter, in: b, deadline: deadline) {
-        case .woken: return .success(0)  // handed over: the word is ours
-        case .timedOut: return .failure(.ETIMEDOUT)
-        case .interrupted: return .failure(.ERESTARTNOINTR)  // Linux restarts it after the handler
+        case .woken: return 0  // handed over: the word is ours
+        case .timedOut: throw .ETIMEDOUT
+        case .interrupted: throw .ERESTARTNOINTR  // Linux restarts it after the handler
         }
     }
 
     /// FUTEX_UNLOCK_PI: the caller must own the word; it passes to the longest waiter (with the
     /// waiters bit kept if more wait) or becomes 0.
-    static func unlockPI(_ address: UInt64, shared: Bool) -> SyscallResult {
-        let key: Key
-        switch Futex.key(address, shared: shared) {
-        case .success(let k): key = k
-        case .failure(let e): return .failure(e)
-        }
+    static func unlockPI(_ address: UInt64, shared: Bool) throws(Errno) -> Int {
+        let key = try Futex.key(address, shared: shared)
         let b = bucket(for: key)
         let tid = UInt32(truncatingIfNeeded: Scheduler.current.id)
         let handed: Result<Waiter?, Errno> = b.lock.withLock {
             guard case .success(var word) = UserMemory.load(UInt32.self, at: address) else { return .failure(.EFAULT) }
             while true {
                 guard word & ownerMask == tid else { return .failure(.EPERM) }
-                let next = b.waiters.firstIndex { $0.key == key && $0.bitset == lockBitset }
+                let next = b.waiters.firstIndex { waitsForLock($0, key) }
                 var desired: UInt32 = 0
                 if let next {
                     let heir = b.waiters[next]
-                    let more = b.waiters.contains { $0 !== heir && $0.key == key && $0.bitset == lockBitset }
+                    let more = b.waiters.contains { $0 !== heir && waitsForLock($0, key) }
                     desired = UInt32(truncatingIfNeeded: heir.thread.id) | (more ? waitersBit : 0)
                 }
                 switch UserMemory.compareExchange(at: address, expected: word, desired: desired) {
@@ -101,12 +94,8 @@ extension Futex {
                 }
             }
         }
-        switch handed {
-        case .failure(let e): return .failure(e)
-        case .success(let heir):
-            if let heir { Scheduler.wake(heir.thread) }
-            return .success(0)
-        }
+        if let heir = try handed.get() { Scheduler.wake(heir.thread) }
+        return 0
     }
 }
 #endif

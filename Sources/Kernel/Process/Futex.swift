@@ -46,27 +46,23 @@ enum Futex {
     }
 
     /// The key for `address` (which must be 4-byte aligned and in user space).
-    static func key(_ address: UInt64, shared: Bool) -> Result<Key, Errno> {
-        guard address & 3 == 0 else { return .failure(.EINVAL) }
-        guard UserMemory.isValid(address, 4) else { return .failure(.EFAULT) }
+    static func key(_ address: UInt64, shared: Bool) throws(Errno) -> Key {
+        guard address & 3 == 0 else { throw .EINVAL }
+        guard UserMemory.isValid(address, 4) else { throw .EFAULT }
         let process = Scheduler.currentProcess
         if shared {
             // Fault the page in so it has a physical address to key on.
-            if case .failure(let e) = UserMemory.load(UInt32.self, at: address) { return .failure(e) }
-            guard let m = process.addressSpace.lockedTranslate(address) else { return .failure(.EFAULT) }
-            return .success(Key(space: 0, address: m.physical))
+            _ = try UserMemory.load(UInt32.self, at: address).get()
+            guard let m = process.addressSpace.lockedTranslate(address) else { throw .EFAULT }
+            return Key(space: 0, address: m.physical)
         }
-        return .success(Key(space: UInt64(UInt(bitPattern: ObjectIdentifier(process))), address: address))
+        return Key(space: UInt64(UInt(bitPattern: ObjectIdentifier(process))), address: address)
     }
 
     /// FUTEX_WAIT(_BITSET): sleeps if `*address == expected`, until woken or the deadline.
-    static func wait(_ address: UInt64, expected: UInt32, deadline: UInt64?, bitset: UInt32, shared: Bool) -> SyscallResult {
-        guard bitset != 0 else { return .failure(.EINVAL) }
-        let key: Key
-        switch Futex.key(address, shared: shared) {
-        case .success(let k): key = k
-        case .failure(let e): return .failure(e)
-        }
+    static func wait(_ address: UInt64, expected: UInt32, deadline: UInt64?, bitset: UInt32, shared: Bool) throws(Errno) -> Int {
+        guard bitset != 0 else { throw .EINVAL }
+        let key = try Futex.key(address, shared: shared)
         let b = bucket(for: key)
         let me = Scheduler.current
         let waiter = Waiter(thread: me, key: key, bitset: bitset)
@@ -79,12 +75,12 @@ enum Futex {
             b.waiters.append(waiter)
             return .success(())
         }
-        if case .failure(let e) = queued { return .failure(e) }
+        try queued.get()
         switch sleep(waiter, in: b, deadline: deadline) {
-        case .woken: return .success(0)
-        case .timedOut: return .failure(.ETIMEDOUT)
+        case .woken: return 0
+        case .timedOut: throw .ETIMEDOUT
         // A handler runs; an untimed wait is restarted after it if SA_RESTART says so.
-        case .interrupted: return .failure(deadline == nil ? .ERESTARTSYS : .ERESTARTNOHAND)
+        case .interrupted: throw deadline == nil ? .ERESTARTSYS : .ERESTARTNOHAND
         }
     }
 
@@ -121,15 +117,9 @@ enum Futex {
     }
 
     /// FUTEX_WAKE(_BITSET): wakes up to `count` waiters on `address`.
-    static func wake(_ address: UInt64, count: Int, bitset: UInt32, shared: Bool) -> SyscallResult {
-        guard bitset != 0 else { return .failure(.EINVAL) }
-        let key: Key
-        switch Futex.key(address, shared: shared) {
-        case .success(let k): key = k
-        case .failure(let e): return .failure(e)
-        }
-        let woken = wake(key: key, count: count, bitset: bitset)
-        return .success(woken)
+    static func wake(_ address: UInt64, count: Int, bitset: UInt32 = ProcessConstants.FUTEX_BITSET_MATCH_ANY, shared: Bool) throws(Errno) -> Int {
+        guard bitset != 0 else { throw .EINVAL }
+        return wake(key: try Futex.key(address, shared: shared), count: count, bitset: bitset)
     }
 
     static func wake(key: Key, count: Int, bitset: UInt32 = ProcessConstants.FUTEX_BITSET_MATCH_ANY) -> Int {
@@ -157,18 +147,10 @@ enum Futex {
     /// `target` (after checking `*address == expected` for the CMP form).
     static func requeue(
         _ address: UInt64, wakeCount: Int, target: UInt64, requeueCount: Int, expected: UInt32?, shared: Bool
-    ) -> SyscallResult {
-        guard wakeCount >= 0, requeueCount >= 0 else { return .failure(.EINVAL) }
-        let k1: Key
-        let k2: Key
-        switch key(address, shared: shared) {
-        case .success(let k): k1 = k
-        case .failure(let e): return .failure(e)
-        }
-        switch key(target, shared: shared) {
-        case .success(let k): k2 = k
-        case .failure(let e): return .failure(e)
-        }
+    ) throws(Errno) -> Int {
+        guard wakeCount >= 0, requeueCount >= 0 else { throw .EINVAL }
+        let k1 = try key(address, shared: shared)
+        let k2 = try key(target, shared: shared)
         let b1 = bucket(for: k1)
         let b2 = bucket(for: k2)
         var woken: [Waiter] = []
@@ -213,9 +195,29 @@ enum Futex {
             let second = first === b1 ? b2 : b1
             failure = first.lock.withLock { second.lock.withLock(body) }
         }
-        if let failure { return .failure(failure) }
+        if let failure { throw failure }
         for w in woken { Scheduler.wake(w.thread) }
-        return .success(woken.count + moved)
+        return woken.count + moved
+    }
+
+    /// FUTEX_WAKE_OP: changes the word at `second` atomically, wakes up to `count` waiters on
+    /// `address`, then up to `secondCount` on `second` if the word's old value passes the
+    /// operation's comparison. A waiter that checked the old value is already queued when the
+    /// wake-up looks, and one that checks later sees the new value, so nothing is missed.
+    static func wakeOp(
+        _ address: UInt64, count: Int, second: UInt64, secondCount: Int, operation: FutexWakeOperation, shared: Bool
+    ) throws(Errno) -> Int {
+        let k1 = try key(address, shared: shared)
+        let k2 = try key(second, shared: shared)
+        var old = try UserMemory.load(UInt32.self, at: second).get()
+        while true {
+            let seen = try UserMemory.compareExchange(at: second, expected: old, desired: operation.apply(to: old)).get()
+            if seen == old { break }
+            old = seen  // another thread changed it meanwhile: apply the operation to its value
+        }
+        var woken = wake(key: k1, count: count)
+        if operation.wakesSecond(old: old) { woken += wake(key: k2, count: secondCount) }
+        return woken
     }
 }
 #endif

@@ -48,7 +48,7 @@ enum ProcessLifecycle {
             // Tell a joining thread: zero the TID word and wake a waiter. Linux wakes it as a
             // shared futex, and libcs wait accordingly (musl's thread-list lock).
             _ = UserMemory.store(UInt32(0), at: me.clearChildTID)
-            _ = Futex.wake(me.clearChildTID, count: 1, bitset: ProcessConstants.FUTEX_BITSET_MATCH_ANY, shared: true)
+            _ = try? Futex.wake(me.clearChildTID, count: 1, shared: true)
         }
         let remaining: Int = process.lock.withLock {
             process.threads.removeAll { $0 === me }

@@ -7,7 +7,7 @@ import LinuxABI
 enum SyscallTable {
     /// Limitations worth one log line each (see `logOnce`).
     enum Limitation: Int {
-        case itimerCPU, timerCPU
+        case itimerCPU, timerCPU, futexOperation
     }
 
     static func dispatch(_ a: SyscallArguments) -> Int {

@@ -5,10 +5,11 @@ import VFS
 
 extension Syscalls {
     /// The page-rounded size of `length` bytes at `address`, or nil when the range does not lie
-    /// inside user space. Arguments are anything the caller passed: every sum is checked, so a
-    /// length near 2^64 is an error, not an overflow trap (a kernel panic).
+    /// inside user space (never over the kernel image below `UserMemory.floor`). Arguments are
+    /// anything the caller passed: every sum is checked, so a length near 2^64 is an error, not
+    /// an overflow trap (a kernel panic).
     static func userRange(_ address: UInt64, _ length: UInt64) -> UInt64? {
-        guard address <= UserMemory.limit, length <= UserMemory.limit - address else { return nil }
+        guard address >= UserMemory.floor, address <= UserMemory.limit, length <= UserMemory.limit - address else { return nil }
         let size = (length + 4095) & ~4095
         guard size <= UserMemory.limit - address else { return nil }
         return size
@@ -186,7 +187,7 @@ extension Syscalls {
         let old = a.a0
         let flags = a.int(3)
         guard old & 4095 == 0, flags & ~7 == 0 else { return .failure(.EINVAL) }
-        guard a.a2 > 0, let oldSize = userRange(old, a.a1), let newSize = userRange(0, a.a2) else { return .failure(.EINVAL) }
+        guard a.a2 > 0, let oldSize = userRange(old, a.a1), let newSize = userRange(UserMemory.floor, a.a2) else { return .failure(.EINVAL) }
         guard flags & MemoryConstants.MREMAP_FIXED == 0 || flags & MemoryConstants.MREMAP_MAYMOVE != 0 else {
             return .failure(.EINVAL)
         }

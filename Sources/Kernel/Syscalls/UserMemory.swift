@@ -4,17 +4,23 @@ import LinuxABI
 
 /// Access to application memory from system calls.
 ///
-/// Every pointer an application passes is checked to lie entirely below `limit` (so it can never
-/// reach kernel memory, which is also mapped) and is copied with the fault-tolerant routines in
-/// user_copy.S: an unmapped or protected page becomes `EFAULT`, never a kernel panic.
+/// Every pointer an application passes is checked to lie entirely between `floor` and `limit`
+/// and is copied with the fault-tolerant routines in user_copy.S: an unmapped or protected page
+/// becomes `EFAULT`, never a kernel panic. The bounds matter because the kernel is mapped in
+/// every address space, supervisor-only: user mode cannot touch it, but a copy made in kernel
+/// mode could, so a pointer into the kernel must be refused before any copy starts.
 enum UserMemory {
+    /// The first address of user space: the kernel image is identity-mapped below it (the
+    /// first two 2 MiB page-directory entries, shared by every address space).
+    static let floor: UInt64 = 0x40_0000
     /// The first address above user space: the direct map begins here.
     static let limit: UInt64 = 0x7000_0000_0000
 
     static func isValid(_ address: UInt64, _ length: Int) -> Bool {
         guard length >= 0 else { return false }
+        if length == 0 { return true }
         let (end, overflow) = address.addingReportingOverflow(UInt64(length))
-        return !overflow && end <= limit && (address != 0 || length == 0)
+        return !overflow && address >= floor && end <= limit
     }
 
     /// Copies `length` bytes from the application into `destination`.
@@ -64,7 +70,7 @@ enum UserMemory {
 
     /// A NUL-terminated string such as a path; `ENAMETOOLONG` beyond `maximum` bytes.
     static func string(at address: UInt64, maximum: Int = 4096) -> Result<[UInt8], Errno> {
-        guard address != 0, address < limit else { return .failure(.EFAULT) }
+        guard address >= floor, address < limit else { return .failure(.EFAULT) }
         let readable = Int(min(UInt64(maximum + 1), limit - address))
         var buffer = [UInt8](repeating: 0, count: readable)
         let length = buffer.withUnsafeMutableBytes { raw in
