@@ -54,6 +54,25 @@ static void on_ill_skip(int sig, siginfo_t *info, void *ucv) {
     uc->uc_mcontext.gregs[REG_RIP] += 2;
 }
 
+/* A fault on a second thread: its handler must run on that thread (OSv runs handlers on a new
+ * thread, issue #1278), and siglongjmp there must leave the main thread alone. */
+static sigjmp_buf worker_escape;
+static volatile pid_t worker_tid, worker_handler_tid;
+static volatile int worker_fault_code;
+static void on_worker_fault(int sig, siginfo_t *info, void *uc) {
+    (void)sig, (void)uc;
+    worker_handler_tid = (pid_t)syscall(SYS_gettid);
+    worker_fault_code = info->si_code;
+    siglongjmp(worker_escape, 1);
+}
+static void *faulting_worker(void *arg) {
+    (void)arg;
+    worker_tid = (pid_t)syscall(SYS_gettid);
+    volatile int *volatile bad = (volatile int *)24;
+    if (sigsetjmp(worker_escape, 1) == 0) *bad = 1;
+    return (void *)7;
+}
+
 static char *ro_page;
 static void on_segv_fix(int sig, siginfo_t *info, void *uc) {
     on_info(sig, info, uc);
@@ -204,6 +223,16 @@ int main(void) {
     }
     CHECK(hits == 1 && last_signo == SIGSEGV && last_code == SEGV_MAPERR && last_addr == 16,
           "SIGSEGV: code %d addr %#lx", last_code, (unsigned long)last_addr);
+
+    install(SIGSEGV, on_worker_fault, 0);
+    pthread_t faulter;
+    void *faulter_result = NULL;
+    pthread_create(&faulter, NULL, faulting_worker, NULL);
+    pthread_join(faulter, &faulter_result);
+    CHECK(faulter_result == (void *)7 && worker_handler_tid == worker_tid && worker_tid != (pid_t)syscall(SYS_gettid) &&
+              worker_fault_code == SEGV_MAPERR,
+          "a worker thread's SIGSEGV ran its handler on that thread (tid %d, handler on %d)", (int)worker_tid,
+          (int)worker_handler_tid);
 
     /* A write to a read-only page: SEGV_ACCERR; the handler fixes the page and the write is retried. */
     ro_page = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);

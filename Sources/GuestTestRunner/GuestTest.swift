@@ -10,6 +10,8 @@ struct GuestTest {
         case lacks(String)
         /// Some console line matches this regular expression.
         case matches(String)
+        /// The console's first line matches this regular expression.
+        case firstLineMatches(String)
     }
 
     var name: String

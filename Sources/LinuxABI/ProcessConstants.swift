@@ -74,5 +74,15 @@ public enum ProcessConstants {
     public static let RLIMIT_MEMLOCK = 8
     public static let RLIMIT_AS = 9
     public static let RLIMIT_NLIMITS = 16
+
+    // reboot(2): both magic numbers must match before the command is looked at.
+    public static let LINUX_REBOOT_MAGIC1: UInt64 = 0xFEE1_DEAD
+    public static let LINUX_REBOOT_MAGIC2: [UInt64] = [672_274_793, 85_072_278, 369_367_448, 537_993_216]
+    public static let LINUX_REBOOT_CMD_RESTART: UInt32 = 0x0123_4567
+    public static let LINUX_REBOOT_CMD_RESTART2: UInt32 = 0xA1B2_C3D4
+    public static let LINUX_REBOOT_CMD_HALT: UInt32 = 0xCDEF_0123
+    public static let LINUX_REBOOT_CMD_POWER_OFF: UInt32 = 0x4321_FEDC
+    public static let LINUX_REBOOT_CMD_CAD_ON: UInt32 = 0x89AB_CDEF
+    public static let LINUX_REBOOT_CMD_CAD_OFF: UInt32 = 0
     public static let RLIM_INFINITY: UInt64 = ~0
 }

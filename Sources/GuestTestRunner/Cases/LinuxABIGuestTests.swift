@@ -3,7 +3,8 @@ let linuxABIGuestTests: [GuestTest] = [
     GuestTest(
         "static musl hello world", "/bin/hello-static one 'two words'", machines: [.q35, .microvm], status: 0,
         expect: [
-            .matches(#"^Skiff [0-9.]+ booted in"#), .contains("hello from /bin/hello-static\narg 1: one\narg 2: two words\n"),
+            // The boot time is the first line, before anything the application prints.
+            .firstLineMatches(#"^Skiff [0-9.]+ booted in [0-9.]+ ms"#), .contains("hello from /bin/hello-static\narg 1: one\narg 2: two words\n"),
             .contains("stderr works"),
         ],
         programs: ["hello-static"]),
@@ -24,7 +25,30 @@ let linuxABIGuestTests: [GuestTest] = [
     + GuestTest.threeBuilds(
         "vDSO: clocks beside the system calls, getcpu, clock_settime, maps, protections", program: "vdso", staticCPUs: 2,
         dynamicCPUs: 2)
+    + GuestTest.threeBuilds(
+        "system: uname, getrandom, resource limits, the auxiliary vector, reboot's checks, ENOSYS", program: "system")
     + [
+    GuestTest(
+        "an unknown system call is ENOSYS every time and logged once with its name", "--quiet /bin/system-static",
+        status: 0,
+        expect: [.matches(#"^[0-9]+ passed, 0 failed$"#)],
+        programs: ["system-static"],
+        consoleCheck: { console in
+            ["system call 246 (kexec_load) is not implemented", "system call 335 (unassigned) is not implemented"].compactMap { line in
+                let n = console.components(separatedBy: line).count - 1
+                return n == 1 ? nil : "\"\(line)\" logged \(n) times, expected once"
+            }
+        }),
+    GuestTest(
+        "reboot(RB_POWER_OFF) powers the machine off with status 0", "--quiet /bin/system-static poweroff",
+        machines: [.q35, .microvm], status: 0,
+        expect: [.contains("skiff: reboot: the application powered the machine off"), .lacks("returned: errno")],
+        programs: ["system-static"]),
+    GuestTest(
+        "reboot(RB_AUTOBOOT) resets the machine (QEMU runs with -no-reboot, so it ends)", "--quiet /bin/system-static restart",
+        machines: [.q35, .microvm], status: 0,
+        expect: [.contains("skiff: reboot: the application restarts the machine"), .lacks("returned: errno")],
+        timeout: 60, programs: ["system-static"]),
     GuestTest(
         "processes on 4 CPUs", "--quiet /bin/processes-static", status: 0,
         expect: [.matches(#"^[0-9]+ passed, 0 failed$"#)], cpus: 4, timeout: 180, programs: ["processes-static"]),

@@ -184,6 +184,7 @@ enum SyscallTable {
         case .uname: return Syscalls.uname(a).returnValue
         case .sethostname, .setdomainname: return Syscalls.sethostname(a).returnValue
         case .getrandom: return Syscalls.getrandom(a).returnValue
+        case .reboot: return Syscalls.reboot(a).returnValue
         case .prlimit64: return Syscalls.prlimit64(a).returnValue
         case .getrlimit: return Syscalls.getrlimit(a).returnValue
         case .setrlimit: return Syscalls.setrlimit(a).returnValue

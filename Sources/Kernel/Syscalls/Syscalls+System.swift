@@ -29,9 +29,32 @@ extension Syscalls {
         return .success(0)
     }
 
+    /// reboot(magic1, magic2, cmd, arg): the application's power button. Power-off and halt end
+    /// the VM as an exit with status 0 does (file systems synced, trace dumped); a restart
+    /// resets the machine, and the VMM decides whether it boots again (`skiff run` stops).
+    static func reboot(_ a: SyscallArguments) -> SyscallResult {
+        guard a.a0 & 0xFFFF_FFFF == ProcessConstants.LINUX_REBOOT_MAGIC1,
+            ProcessConstants.LINUX_REBOOT_MAGIC2.contains(a.a1 & 0xFFFF_FFFF)
+        else { return .failure(.EINVAL) }
+        switch UInt32(truncatingIfNeeded: a.a2) {
+        case ProcessConstants.LINUX_REBOOT_CMD_CAD_ON, ProcessConstants.LINUX_REBOOT_CMD_CAD_OFF:
+            return .success(0)  // there is no Ctrl-Alt-Del to route
+        case ProcessConstants.LINUX_REBOOT_CMD_POWER_OFF, ProcessConstants.LINUX_REBOOT_CMD_HALT:
+            log("reboot: the application powered the machine off")
+            Kernel.applicationExited(status: 0)
+        case ProcessConstants.LINUX_REBOOT_CMD_RESTART, ProcessConstants.LINUX_REBOOT_CMD_RESTART2:
+            log("reboot: the application restarts the machine")
+            FileSystems.shutdown()
+            PowerControl.reboot()
+        default:
+            return .failure(.EINVAL)
+        }
+    }
+
     /// getrandom(buf, count, flags)
     static func getrandom(_ a: SyscallArguments) -> SyscallResult {
-        guard a.int(2) & ~7 == 0 else { return .failure(.EINVAL) }
+        // GRND_NONBLOCK, GRND_RANDOM and GRND_INSECURE; the last two exclude each other.
+        guard a.int(2) & ~7 == 0, a.int(2) & 6 != 6 else { return .failure(.EINVAL) }
         let count = Int(min(a.a1, 33_554_431))
         guard UserMemory.isValid(a.a0, count) else { return .failure(.EFAULT) }
         var buffer = [UInt8](repeating: 0, count: min(count, 4096))
