@@ -83,7 +83,7 @@ static void *worker(void *arg) {
     return NULL;
 }
 
-static char text[65536];
+static char text[1 << 20];  /* /proc/cpuinfo of 255 CPUs is over 200 KiB */
 
 static void check_maps(const char *program) {
     int local = 0;

@@ -6,7 +6,10 @@
 #include <stdatomic.h>
 #include <sched.h>
 #include <stdint.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 #ifndef FUTEX_WAIT_PRIVATE
@@ -16,6 +19,11 @@
 #define FUTEX_UNLOCK_PI 7
 #define FUTEX_TRYLOCK_PI 8
 #endif
+#define RAW_FUTEX_WAIT 0
+#define RAW_FUTEX_WAKE 1
+#define RAW_FUTEX_WAIT_BITSET_PRIVATE (9 | 128)
+#define RAW_FUTEX_WAKE_BITSET_PRIVATE (10 | 128)
+#define RAW_FUTEX_CLOCK_REALTIME 256
 #define RAW_FUTEX_CMP_REQUEUE_PRIVATE (4 | 128)
 #define RAW_FUTEX_WAKE_OP_PRIVATE (5 | 128)
 /* FUTEX_OP from <linux/futex.h>, which musl does not ship. */
@@ -56,6 +64,12 @@ static void *waiter(void *arg) {
     return (void *)7;
 }
 
+static uint64_t now_ns(clockid_t c) {
+    struct timespec t;
+    clock_gettime(c, &t);
+    return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
+}
+
 static uint32_t futex_word;
 
 static long futex(uint32_t *addr, int op, uint32_t val, const struct timespec *ts) {
@@ -90,10 +104,15 @@ static void *pi_worker(void *arg) {
     }
     return NULL;
 }
+/* Holds the PI lock until told to let go (a fixed hold time fails when a loaded host delays
+ * the main thread past it), then gives the main thread a moment to block on it. */
+static atomic_int pi_held, pi_release;
 static void *pi_holder(void *arg) {
     (void)arg;
     pthread_mutex_lock(&pi_lock);
-    usleep(300000);
+    atomic_store(&pi_held, 1);
+    while (!atomic_load(&pi_release)) usleep(1000);
+    usleep(50000);
     pthread_mutex_unlock(&pi_lock);
     return NULL;
 }
@@ -109,13 +128,14 @@ static void pi_checks(void) {
     CHECK(pi_counter == 12000, "PI mutex: 4 threads x 3000 increments = %ld", pi_counter);
     pthread_t holder;
     pthread_create(&holder, NULL, pi_holder, NULL);
-    usleep(100000);
+    while (!atomic_load(&pi_held)) usleep(1000);
     CHECK(pthread_mutex_trylock(&pi_lock) == EBUSY, "trylock of a held PI mutex is EBUSY");
     struct timespec soon;
     clock_gettime(CLOCK_REALTIME, &soon);
     soon.tv_nsec += 50000000;
     if (soon.tv_nsec >= 1000000000) { soon.tv_sec++; soon.tv_nsec -= 1000000000; }
     CHECK(pthread_mutex_timedlock(&pi_lock, &soon) == ETIMEDOUT, "timedlock of a held PI mutex times out");
+    atomic_store(&pi_release, 1);
     CHECK(pthread_mutex_lock(&pi_lock) == 0, "the PI mutex is handed over when its holder unlocks");
     CHECK(pthread_mutex_unlock(&pi_lock) == 0, "unlock");
     pthread_join(holder, NULL);
@@ -138,10 +158,19 @@ static long futex6(uint32_t *addr, int op, uint32_t val, long val2, uint32_t *ad
     return syscall(SYS_futex, addr, op, val, val2, addr2, val3);
 }
 
+static pid_t op_waiter_tids[4];
+static atomic_int op_slots;
+
+/* Records the calling waiter's thread ID for `settle`, then counts it as waiting. */
+static void announce(void) {
+    op_waiter_tids[atomic_fetch_add(&op_slots, 1)] = (pid_t)syscall(SYS_gettid);
+    atomic_fetch_add(&op_waiting, 1);
+}
+
 static void *op_waiter(void *arg) {
     uint32_t *word = arg;
     uint32_t seen = __atomic_load_n(word, __ATOMIC_SEQ_CST);
-    atomic_fetch_add(&op_waiting, 1);
+    announce();
     while (__atomic_load_n(word, __ATOMIC_SEQ_CST) == seen && futex(word, FUTEX_WAIT_PRIVATE, seen, NULL) != 0 && errno == EINTR) {}
     atomic_fetch_add(&op_woken, 1);
     return NULL;
@@ -153,10 +182,32 @@ static void *op_adder(void *arg) {
     return NULL;
 }
 
-/* Waits until `n` waiters have announced themselves and had time to go to sleep. */
+/* Whether the task whose stat file is `path` is asleep (state S). */
+static int stat_says_asleep(const char *path) {
+    char line[512];
+    int fd = open(path, O_RDONLY);
+    if (fd < 0) return 0;
+    ssize_t n = read(fd, line, sizeof line - 1);
+    close(fd);
+    if (n <= 0) return 0;
+    line[n] = 0;
+    const char *state = strrchr(line, ')');
+    return state && state[1] == ' ' && state[2] == 'S';
+}
+
+/* Whether thread `tid` of this process is asleep. */
+static int asleep(pid_t tid) {
+    char path[64];
+    snprintf(path, sizeof path, "/proc/self/task/%d/stat", (int)tid);
+    return stat_says_asleep(path);
+}
+
+/* Waits until `n` waiters (announced one at a time) are asleep in the kernel: a fixed pause
+ * fails on a loaded host, where a waiter may not have reached its futex call yet. */
 static void settle(int n) {
     while (atomic_load(&op_waiting) < n) sched_yield();
-    usleep(100000);
+    for (int i = 0; i < n; i++)
+        while (!asleep(op_waiter_tids[i])) usleep(1000);
 }
 
 static void wake_op_checks(void) {
@@ -169,6 +220,7 @@ static void wake_op_checks(void) {
     /* A waiter on the second word is woken when its old value passes the comparison. */
     pthread_t w;
     atomic_store(&op_waiting, 0);
+    atomic_store(&op_slots, 0);
     atomic_store(&op_woken, 0);
     pthread_create(&w, NULL, op_waiter, &op_second);
     settle(1);
@@ -188,6 +240,7 @@ static void wake_op_checks(void) {
     op_first = 1;
     op_second = 0;
     atomic_store(&op_waiting, 0);
+    atomic_store(&op_slots, 0);
     atomic_store(&op_woken, 0);
     pthread_t r[2];
     for (int i = 0; i < 2; i++) pthread_create(&r[i], NULL, op_waiter, &op_first);
@@ -203,6 +256,67 @@ static void wake_op_checks(void) {
     CHECK(atomic_load(&op_woken) == 2, "both waiters finished");
 }
 
+/* A waiter that sleeps with FUTEX_WAIT_BITSET on op_first with the bitset it is given. */
+static void *bitset_waiter(void *arg) {
+    uint32_t bits = (uint32_t)(uintptr_t)arg;
+    announce();
+    while (__atomic_load_n(&op_first, __ATOMIC_SEQ_CST) == 0)
+        futex6(&op_first, RAW_FUTEX_WAIT_BITSET_PRIVATE, 0, 0, NULL, bits);
+    atomic_fetch_add(&op_woken, 1);
+    return NULL;
+}
+
+static void bitset_and_shared_checks(void) {
+    /* WAKE_BITSET wakes only waiters whose bitset shares a bit with its own. */
+    op_first = 0;
+    atomic_store(&op_waiting, 0);
+    atomic_store(&op_slots, 0);
+    atomic_store(&op_woken, 0);
+    pthread_t w;
+    pthread_create(&w, NULL, bitset_waiter, (void *)(uintptr_t)0x1);
+    settle(1);
+    CHECK(futex6(&op_first, RAW_FUTEX_WAKE_BITSET_PRIVATE, 1, 0, NULL, 0x2) == 0, "WAKE_BITSET 0x2 leaves a 0x1 waiter");
+    __atomic_store_n(&op_first, 1, __ATOMIC_SEQ_CST);
+    CHECK(futex6(&op_first, RAW_FUTEX_WAKE_BITSET_PRIVATE, 1, 0, NULL, 0x3) == 1, "WAKE_BITSET 0x3 wakes it");
+    pthread_join(w, NULL);
+    CHECK_ERRNO(futex6(&op_first, RAW_FUTEX_WAIT_BITSET_PRIVATE, 1, 0, NULL, 0), EINVAL);
+    CHECK_ERRNO(futex6(&op_first, RAW_FUTEX_WAKE_BITSET_PRIVATE, 1, 0, NULL, 0), EINVAL);
+    /* WAIT_BITSET's timeout is absolute, on CLOCK_MONOTONIC or (with the flag) CLOCK_REALTIME. */
+    struct timespec deadline;
+    clock_gettime(CLOCK_MONOTONIC, &deadline);
+    deadline.tv_nsec += 30 * 1000 * 1000;
+    if (deadline.tv_nsec >= 1000000000) { deadline.tv_sec++; deadline.tv_nsec -= 1000000000; }
+    CHECK_ERRNO(syscall(SYS_futex, &op_first, RAW_FUTEX_WAIT_BITSET_PRIVATE, 1, &deadline, NULL, ~0u), ETIMEDOUT);
+    CHECK(now_ns(CLOCK_MONOTONIC) >= (uint64_t)deadline.tv_sec * 1000000000ull + deadline.tv_nsec, "woke after the monotonic deadline");
+    clock_gettime(CLOCK_REALTIME, &deadline);
+    deadline.tv_nsec += 30 * 1000 * 1000;
+    if (deadline.tv_nsec >= 1000000000) { deadline.tv_sec++; deadline.tv_nsec -= 1000000000; }
+    CHECK_ERRNO(syscall(SYS_futex, &op_first, RAW_FUTEX_WAIT_BITSET_PRIVATE | RAW_FUTEX_CLOCK_REALTIME, 1, &deadline, NULL, ~0u),
+                ETIMEDOUT);
+    CHECK(now_ns(CLOCK_REALTIME) >= (uint64_t)deadline.tv_sec * 1000000000ull + deadline.tv_nsec, "woke after the realtime deadline");
+
+    /* A shared futex in MAP_SHARED memory joins two processes: the child sleeps on it and the
+     * parent's shared FUTEX_WAKE finds it; a private wake (keyed by process) does not. */
+    uint32_t *shared = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    shared[0] = 0;  /* the word */
+    shared[1] = 0;  /* the child is about to sleep */
+    pid_t child = fork();
+    if (child == 0) {
+        __atomic_store_n(&shared[1], 1, __ATOMIC_SEQ_CST);
+        while (__atomic_load_n(&shared[0], __ATOMIC_SEQ_CST) == 0) syscall(SYS_futex, &shared[0], RAW_FUTEX_WAIT, 0, NULL, NULL, 0);
+        _exit(shared[0] == 5 ? 0 : 1);
+    }
+    char child_stat[64];
+    snprintf(child_stat, sizeof child_stat, "/proc/%d/stat", (int)child);
+    while (__atomic_load_n(&shared[1], __ATOMIC_SEQ_CST) == 0 || !stat_says_asleep(child_stat)) usleep(1000);
+    CHECK(futex(&shared[0], FUTEX_WAKE_PRIVATE, 1, NULL) == 0, "a private wake does not reach another process");
+    __atomic_store_n(&shared[0], 5, __ATOMIC_SEQ_CST);
+    CHECK(syscall(SYS_futex, &shared[0], RAW_FUTEX_WAKE, 1, NULL, NULL, 0) == 1, "a shared wake reaches the child");
+    int status = -1;
+    CHECK(waitpid(child, &status, 0) == child && WIFEXITED(status) && WEXITSTATUS(status) == 0, "the child woke (status %#x)", status);
+    munmap(shared, 4096);
+}
+
 static atomic_long detached_done, detached_wrong;
 static void *detached(void *arg) {
     volatile char scratch[1024];
@@ -210,12 +324,6 @@ static void *detached(void *arg) {
     if (scratch[64] != 64 || (long)arg < 0 || (long)arg >= DETACHED) atomic_fetch_add(&detached_wrong, 1);
     atomic_fetch_add(&detached_done, 1);
     return NULL;
-}
-
-static uint64_t now_ns(clockid_t c) {
-    struct timespec t;
-    clock_gettime(c, &t);
-    return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
 }
 
 int main(void) {
@@ -328,5 +436,6 @@ int main(void) {
 
     pi_checks();
     wake_op_checks();
+    bitset_and_shared_checks();
     return check_summary();
 }

@@ -23,6 +23,12 @@ let schedulerGuestTests: [GuestTest] = [
         "SMP: 8 CPUs", "--quiet /bin/threads-static", status: 0,
         expect: [.matches(#"^[0-9]+ passed, 0 failed$"#), .matches(#"workers ran on [2-9] CPUs"#)], cpus: 8,
         timeout: 240, programs: ["threads-static"]),
+    // No fixed CPU limit (OSv stops at 64): 255 is the most QEMU 7.2 starts without x2APIC.
+    // procfs.c checks /proc/cpuinfo, /sys's online and possible lists, sysconf and affinity.
+    GuestTest(
+        "SMP: 255 CPUs on both machines, each in /proc/cpuinfo and /sys", "--quiet /bin/procfs-static 512 255",
+        machines: [.q35, .microvm], status: 0, expect: [.matches(#"^[0-9]+ passed, 0 failed$"#)], memoryMiB: 512,
+        cpus: 255, timeout: 180, programs: ["procfs-static"]),
     GuestTest(
         "SMP: kernel threads on 4 CPUs", "--kernel-test=scheduler", status: 0,
         expect: [.contains("locked increments = 3200: ok"), .contains("interleaved: ok")], cpus: 4),
