@@ -317,6 +317,107 @@ static void bitset_and_shared_checks(void) {
     munmap(shared, 4096);
 }
 
+/* Scheduling policies seen from user space, on one CPU: a SCHED_FIFO thread keeps a normal one
+ * off the CPU while it spins; two SCHED_RR threads of one priority take turns. */
+static atomic_long normal_progress, rr_progress[2], rr_saw_other[2];
+static atomic_int normal_stop;
+
+static void pin_to_cpu0(void) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(0, &set);
+    sched_setaffinity(0, sizeof set, &set);
+}
+
+static int set_policy(int policy, int priority) {
+    struct sched_param sp = {.sched_priority = priority};
+    return (int)syscall(SYS_sched_setscheduler, 0, policy, &sp);
+}
+
+static void *normal_spinner(void *arg) {
+    (void)arg;
+    pin_to_cpu0();
+    while (!atomic_load(&normal_stop)) atomic_fetch_add(&normal_progress, 1);
+    return NULL;
+}
+
+static void *fifo_spinner(void *arg) {
+    (void)arg;
+    pin_to_cpu0();
+    if (set_policy(SCHED_FIFO, 10) != 0) return (void *)-1;
+    long before = atomic_load(&normal_progress);
+    uint64_t end = now_ns(CLOCK_MONOTONIC) + 200000000ull;
+    while (now_ns(CLOCK_MONOTONIC) < end) {}
+    return (void *)(atomic_load(&normal_progress) - before);
+}
+
+static void *rr_spinner(void *arg) {
+    long me = (long)arg, other = 1 - me;
+    if (syscall(SYS_sched_getscheduler, 0) != SCHED_RR) return (void *)-1;
+    uint64_t end = now_ns(CLOCK_MONOTONIC) + 400000000ull;
+    long last_other = atomic_load(&rr_progress[other]);
+    while (now_ns(CLOCK_MONOTONIC) < end) {
+        atomic_fetch_add(&rr_progress[me], 1);
+        long o = atomic_load(&rr_progress[other]);
+        if (o != last_other) atomic_fetch_add(&rr_saw_other[me], 1), last_other = o;
+    }
+    return NULL;
+}
+
+static void policy_checks(void) {
+    pthread_t normal, fifo;
+    pthread_create(&normal, NULL, normal_spinner, NULL);
+    while (atomic_load(&normal_progress) == 0) usleep(1000);
+    void *starved = NULL;
+    pthread_create(&fifo, NULL, fifo_spinner, NULL);
+    pthread_join(fifo, &starved);
+    atomic_store(&normal_stop, 1);
+    pthread_join(normal, NULL);
+    CHECK(starved == 0, "a normal thread on the FIFO thread's CPU made no progress while it spun (%ld steps)", (long)starved);
+    /* Both RR threads are created with their policy (PTHREAD_EXPLICIT_SCHED: the creator sets
+     * it by thread ID) while this thread, on the same CPU, outranks them as FIFO 20; then it
+     * steps down and they share the CPU. */
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setinheritsched(&attr, PTHREAD_EXPLICIT_SCHED);
+    pthread_attr_setschedpolicy(&attr, SCHED_RR);
+    struct sched_param rr_param = {.sched_priority = 10};
+    pthread_attr_setschedparam(&attr, &rr_param);
+    CHECK(set_policy(SCHED_FIFO, 20) == 0, "the main thread becomes FIFO 20");
+    pthread_t rr[2];
+    void *rr_result[2] = {NULL, NULL};
+    for (long i = 0; i < 2; i++) CHECK(pthread_create(&rr[i], &attr, rr_spinner, (void *)i) == 0, "create SCHED_RR thread %ld", i);
+    CHECK(set_policy(SCHED_OTHER, 0) == 0, "the main thread steps down");
+    for (int i = 0; i < 2; i++) pthread_join(rr[i], &rr_result[i]);
+    CHECK(rr_result[0] == NULL && rr_result[1] == NULL, "both threads ran as SCHED_RR");
+    CHECK(atomic_load(&rr_progress[0]) > 0 && atomic_load(&rr_progress[1]) > 0 && atomic_load(&rr_saw_other[0]) > 0 &&
+              atomic_load(&rr_saw_other[1]) > 0,
+          "two SCHED_RR threads on one CPU took turns (each saw the other run %ld and %ld times)", atomic_load(&rr_saw_other[0]),
+          atomic_load(&rr_saw_other[1]));
+}
+
+/* The interrupts of all CPUs so far (/proc/stat's intr total). */
+static unsigned long long interrupt_total(void) {
+    static char stat[65536];
+    int fd = open("/proc/stat", O_RDONLY);
+    ssize_t n = fd < 0 ? -1 : read(fd, stat, sizeof stat - 1);
+    if (fd >= 0) close(fd);
+    if (n <= 0) return 0;
+    stat[n] = 0;
+    const char *line = strstr(stat, "\nintr ");
+    return line ? strtoull(line + 6, NULL, 10) : 0;
+}
+
+/* Tickless idle: with every thread asleep, no CPU takes a periodic tick. A 100 Hz tick would
+ * be 50 interrupts per CPU in this half second; allow a few per CPU for timers that are due. */
+static void tickless_checks(void) {
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned long long before = interrupt_total();
+    usleep(500000);
+    unsigned long long idle = interrupt_total() - before;
+    CHECK(before > 0 && idle <= 5ull * (unsigned long long)cpus + 5, "%llu interrupts in 0.5 s idle on %ld CPUs", idle, cpus);
+}
+
 static atomic_long detached_done, detached_wrong;
 static void *detached(void *arg) {
     volatile char scratch[1024];
@@ -437,5 +538,7 @@ int main(void) {
     pi_checks();
     wake_op_checks();
     bitset_and_shared_checks();
+    policy_checks();
+    tickless_checks();
     return check_summary();
 }

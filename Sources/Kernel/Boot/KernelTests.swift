@@ -125,6 +125,7 @@ enum KernelTests {
         Scheduler.sleep(until: start + 20_000_000)
         let slept = Clock.monotonic - start
         let sleepOK = slept >= 20_000_000 && slept < 500_000_000
+        log("scheduler: APIC timer in \(LocalAPIC.useTSCDeadline ? "TSC-deadline" : "one-shot") mode")
         log("scheduler: slept \(slept / 1000) us for 20000 us: \(sleepOK ? "ok" : "FAILED")")
         ok = ok && sleepOK
 
@@ -151,6 +152,50 @@ enum KernelTests {
         let mutexOK = counter == threads * rounds
         log("scheduler: \(threads) threads x \(rounds) locked increments = \(counter): \(mutexOK ? "ok" : "FAILED")")
         ok = ok && mutexOK
+
+        // A bounded queue (capacity 4) between 4 producers and 2 consumers on condition
+        // variables: every item arrives once, and a wait with nothing to come times out.
+        let queueLock = Mutex()
+        let notEmpty = ConditionVariable()
+        let notFull = ConditionVariable()
+        nonisolated(unsafe) var queue: [Int] = []
+        nonisolated(unsafe) var consumed = (count: 0, sum: 0)
+        let items = 100
+        for p in 0..<4 {
+            Scheduler.spawnKernelThread("producer") {
+                for i in 1...items {
+                    queueLock.withLock {
+                        while queue.count == 4 { notFull.wait(queueLock) }
+                        queue.append(p * 1000 + i)
+                        notEmpty.signal()
+                    }
+                }
+                done.signal()
+            }
+        }
+        for _ in 0..<2 {
+            Scheduler.spawnKernelThread("consumer") {
+                queueLock.withLock {
+                    while consumed.count < 4 * items {
+                        if queue.isEmpty {
+                            notEmpty.wait(queueLock)
+                            continue
+                        }
+                        let item = queue.removeFirst()
+                        consumed = (consumed.count + 1, consumed.sum + item)
+                        notFull.signal()
+                    }
+                    notEmpty.broadcast()  // the other consumer may be waiting for an item that will not come
+                }
+                done.signal()
+            }
+        }
+        for _ in 0..<6 { done.wait() }
+        let expectedSum = (0..<4).reduce(0) { $0 + $1 * 1000 * items } + 4 * items * (items + 1) / 2
+        let timedOut = queueLock.withLock { !notEmpty.wait(queueLock, deadline: Clock.monotonic + 5_000_000) }
+        let conditionOK = consumed.count == 4 * items && consumed.sum == expectedSum && queue.isEmpty && timedOut
+        log("scheduler: condition variables passed \(consumed.count) items through a queue of 4: \(conditionOK ? "ok" : "FAILED")")
+        ok = ok && conditionOK
 
         // Two CPU-bound threads must both progress within the same 200 ms (preemption).
         let stop = Clock.monotonic + 200_000_000
