@@ -22,6 +22,8 @@
 #define EFER_LME (1 << 8)
 #define EFER_NXE (1 << 11)
 #define DIRECT_MAP_PML4_SLOT 224
+#define LOW_MODULE_BOTTOM 0x21000
+#define LOW_MODULE_TOP 0x9f000
 
     .section .note.Xen, "a", @note
     .p2align 2
@@ -43,6 +45,41 @@ pvh_start32:
     mov %eax, boot_entry_tsc
     mov %edx, boot_entry_tsc + 4
     mov %esi, boot_start_info
+
+    /* The loader puts the application image (a module) at the top of RAM. In a VM so small
+     * that it reaches down into .bss, the zeroing below would wipe it, so such a module moves
+     * under 1 MiB first and its list entry is updated. LOW_MODULE_BOTTOM..LOW_MODULE_TOP is RAM
+     * that no loader we know uses once it has jumped here: QEMU's option ROM and qboot keep the
+     * start info, module list and memory map below it or in the BIOS area, Firecracker its
+     * command line at 0x20000. No stack exists yet: registers only. */
+    mov 12(%esi), %ecx              /* nr_modules */
+    mov 16(%esi), %ebx              /* modlist_paddr (below 4 GiB) */
+    shl $5, %ecx                    /* 32-byte entries */
+    lea (%ebx,%ecx), %ebp           /* end of the list */
+    mov $LOW_MODULE_TOP, %edx       /* each moved module goes just under the previous one */
+3:  cmp %ebp, %ebx
+    jae 5f
+    mov (%ebx), %eax                /* paddr */
+    mov 8(%ebx), %ecx               /* size */
+    lea (%eax,%ecx), %edi
+    cmp $__bss_start, %edi
+    jbe 4f                          /* ends below .bss */
+    cmp $__bss_end, %eax
+    jae 4f                          /* starts above it */
+    mov %edx, %edi
+    sub %ecx, %edi
+    jb 4f                           /* too big to move: the kernel then reports a damaged image */
+    and $~0xfff, %edi
+    cmp $LOW_MODULE_BOTTOM, %edi
+    jb 4f
+    mov %edi, %edx
+    mov %edi, (%ebx)
+    movl $0, 4(%ebx)
+    mov %eax, %esi
+    rep movsb                       /* the destination is below the source: forward is safe */
+4:  add $32, %ebx
+    jmp 3b
+5:  mov boot_start_info, %esi
 
     /* Zero .bss (boot stack and page tables live there). */
     mov $__bss_start, %edi

@@ -10,6 +10,14 @@ let memoryGuestTests: [GuestTest] = [
     GuestTest(
         "a static program runs in 3 MiB of memory (OSv needs 11 MB)", "--quiet /bin/hello-static floor",
         status: 0, expect: [.contains("arg 1: floor")], memoryMiB: 3, programs: ["hello-static"]),
+    // QEMU puts the image at the top of RAM; with 64 KiB more in it, a 3 MiB VM's image reaches
+    // down into the kernel's .bss, and the boot path must move it under 1 MiB before zeroing
+    // .bss. The program reads the file back and the host checks every byte's hash.
+    GuestTest(
+        "a 3 MiB VM whose image overlaps the kernel's .bss: the image is moved, not wiped",
+        "--quiet /bin/hello-static sum /filler", status: 0,
+        expect: [.contains("sum /filler: \(fillerText.utf8.count) bytes, fnv1a \(fnv1a(fillerText))")], memoryMiB: 3,
+        programs: ["hello-static"], recipe: ImageRecipe(name: "hello-filler", files: [("/filler", fillerText)])),
     // q35's firmware puts the image below a 160 KiB ACPI area at the top of RAM, which in a
     // 3 MiB VM is where the kernel ends.
     GuestTest(
@@ -56,3 +64,14 @@ let memoryGuestTests: [GuestTest] = [
         "kernel text is not writable (W^X)", "--kernel-test=write-protect", status: 125,
         expect: [.contains("kernel panic: page fault (vector 14)"), .contains("(protection violation, write)")]),
 ]
+
+/// 64 KiB of numbered lines: enough to push a 3 MiB VM's image into the kernel's .bss.
+let fillerText = (0..<6554).map { "line \(String($0 * 7919 % 100_000).padding(toLength: 5, withPad: " ", startingAt: 0))\n" }.joined()
+
+/// FNV-1a (32-bit) of the text's bytes as 8 hex digits, as hello.c's `sum` prints it.
+func fnv1a(_ text: String) -> String {
+    var hash: UInt32 = 2_166_136_261
+    for byte in text.utf8 { hash = (hash ^ UInt32(byte)) &* 16_777_619 }
+    let hex = String(hash, radix: 16)
+    return String(repeating: "0", count: 8 - hex.count) + hex
+}
