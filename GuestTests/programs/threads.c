@@ -418,6 +418,77 @@ static void tickless_checks(void) {
     CHECK(before > 0 && idle <= 5ull * (unsigned long long)cpus + 5, "%llu interrupts in 0.5 s idle on %ld CPUs", idle, cpus);
 }
 
+/* Robust mutexes: a holder that dies passes the lock on with EOWNERDEAD (the kernel walks its
+ * robust list at exit and marks the word), to a locker that comes later or one already waiting,
+ * for a PI mutex too, and across processes for a process-shared one. */
+static pthread_mutex_t robust_lock;
+static atomic_int robust_held;
+static void *robust_holder_dies(void *arg) {
+    pthread_mutex_lock(arg);
+    atomic_store(&robust_held, 1);
+    usleep(100000);  /* long enough for a waiter to block (a late one sees the mark instead) */
+    return NULL;     /* ends holding it */
+}
+
+static void init_robust(pthread_mutex_t *m, int protocol, int pshared) {
+    pthread_mutexattr_t attr;
+    pthread_mutexattr_init(&attr);
+    pthread_mutexattr_setrobust(&attr, PTHREAD_MUTEX_ROBUST);
+    pthread_mutexattr_setprotocol(&attr, protocol);
+    pthread_mutexattr_setpshared(&attr, pshared);
+    pthread_mutex_init(m, &attr);
+}
+
+static void robust_case(int protocol, const char *name) {
+    init_robust(&robust_lock, protocol, PTHREAD_PROCESS_PRIVATE);
+    atomic_store(&robust_held, 0);
+    pthread_t t;
+    pthread_create(&t, NULL, robust_holder_dies, &robust_lock);
+    while (!atomic_load(&robust_held)) usleep(1000);
+    int r = pthread_mutex_lock(&robust_lock);  /* waits, then the holder dies */
+    pthread_join(t, NULL);
+    CHECK(r == EOWNERDEAD, "%s: a waiter gets EOWNERDEAD when the holder dies (%d)", name, r);
+    CHECK(pthread_mutex_consistent(&robust_lock) == 0 && pthread_mutex_unlock(&robust_lock) == 0, "%s: made consistent", name);
+    CHECK(pthread_mutex_lock(&robust_lock) == 0 && pthread_mutex_unlock(&robust_lock) == 0, "%s: usable again", name);
+    /* A locker that comes after the death. */
+    pthread_create(&t, NULL, robust_holder_dies, &robust_lock);
+    pthread_join(t, NULL);
+    r = pthread_mutex_lock(&robust_lock);
+    CHECK(r == EOWNERDEAD, "%s: a later locker gets EOWNERDEAD (%d)", name, r);
+    pthread_mutex_consistent(&robust_lock);
+    pthread_mutex_unlock(&robust_lock);
+    pthread_mutex_destroy(&robust_lock);
+}
+
+static void robust_checks(void) {
+    robust_case(PTHREAD_PRIO_NONE, "robust mutex");
+    robust_case(PTHREAD_PRIO_INHERIT, "robust PI mutex");
+    /* Process-shared, plain and PI: this process waits while the child holds it and dies. */
+    struct { pthread_mutex_t m; atomic_int held; } *shared =
+        mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    int protocols[2] = {PTHREAD_PRIO_NONE, PTHREAD_PRIO_INHERIT};
+    for (int i = 0; i < 2; i++) {
+        init_robust(&shared->m, protocols[i], PTHREAD_PROCESS_SHARED);
+        atomic_store(&shared->held, 0);
+        pid_t child = fork();
+        if (child == 0) {
+            pthread_mutex_lock(&shared->m);
+            atomic_store(&shared->held, 1);
+            usleep(100000);
+            _exit(0);  /* the process ends holding it */
+        }
+        while (!atomic_load(&shared->held)) usleep(1000);
+        int r = pthread_mutex_lock(&shared->m);
+        int status;
+        waitpid(child, &status, 0);
+        CHECK(r == EOWNERDEAD, "a process-shared robust %s mutex whose holder process died: EOWNERDEAD (%d)",
+              i ? "PI" : "plain", r);
+        pthread_mutex_consistent(&shared->m);
+        pthread_mutex_unlock(&shared->m);
+    }
+    munmap(shared, 4096);
+}
+
 static atomic_long detached_done, detached_wrong;
 static void *detached(void *arg) {
     volatile char scratch[1024];
@@ -538,6 +609,7 @@ int main(void) {
     pi_checks();
     wake_op_checks();
     bitset_and_shared_checks();
+    robust_checks();
     policy_checks();
     tickless_checks();
     return check_summary();

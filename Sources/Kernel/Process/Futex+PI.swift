@@ -24,6 +24,7 @@ extension Futex {
     /// when it has no owner, else after the owner's FUTEX_UNLOCK_PI hands it over.
     static func lockPI(_ address: UInt64, deadline: UInt64?, tryOnly: Bool, shared: Bool) throws(Errno) -> Int {
         let key = try Futex.key(address, shared: shared)
+        if !tryOnly { Scheduler.currentProcess.usesPIFutexes = true }
         let b = bucket(for: key)
         let me = Scheduler.current
         let tid = UInt32(truncatingIfNeeded: me.id)

@@ -43,6 +43,8 @@ final class Process {
     /// exit_group or a fatal signal is tearing the process down: every thread leaves at its next
     /// return to user mode.
     var exiting = false
+    /// A thread has waited for a PI futex: its threads' exits look for locks to hand over.
+    var usesPIFutexes = false
     /// Resource limits (soft, hard) by RLIMIT_* number.
     var limits: [(soft: UInt64, hard: UInt64)] = Process.defaultLimits
     /// The thread name `prctl(PR_SET_NAME)` sets is per thread; this is the process's (comm).

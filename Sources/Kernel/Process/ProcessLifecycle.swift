@@ -44,6 +44,9 @@ enum ProcessLifecycle {
     static func exitThread() -> Never {
         let me = Scheduler.current
         let process = Scheduler.currentProcess
+        // Locks it still holds go to their waiters marked owner-died, even when the whole
+        // process is going: another process may share them.
+        if Futex.releaseRobustList(of: me) || process.usesPIFutexes { Futex.releasePILocks(of: me, in: process) }
         if me.clearChildTID != 0 && !process.exiting {
             // Tell a joining thread: zero the TID word and wake a waiter. Linux wakes it as a
             // shared futex, and libcs wait accordingly (musl's thread-list lock).

@@ -221,6 +221,7 @@ enum SyscallTable {
         case .archPrctl: return Syscalls.archPrctl(a).returnValue
         case .setTidAddress: return Syscalls.setTidAddress(a).returnValue
         case .setRobustList: return Syscalls.setRobustList(a).returnValue
+        case .getRobustList: return Syscalls.getRobustList(a).returnValue
         case .getpid: return Syscalls.getpid(a).returnValue
         case .gettid: return Syscalls.gettid(a).returnValue
         case .getppid: return Syscalls.getppid(a).returnValue

@@ -154,6 +154,7 @@ extension Syscalls {
         }
         // Past the point of no return: the old program is gone.
         let me = Scheduler.current
+        Futex.releaseRobustList(of: me)  // while its memory is still mapped, as Linux does
         let others: [Thread] = process.lock.withLock { process.threads.filter { $0 !== me } }
         for t in others {
             t.killRequested = true
@@ -379,10 +380,19 @@ extension Syscalls {
         return .success(Int(Scheduler.current.id))
     }
 
-    /// set_robust_list(head, len)
+    /// set_robust_list(head, len): the list `Futex.releaseRobustList` walks when the thread ends.
     static func setRobustList(_ a: SyscallArguments) -> SyscallResult {
         guard a.a1 == 24 else { return .failure(.EINVAL) }
         Scheduler.current.robustList = a.a0
+        return .success(0)
+    }
+
+    /// get_robust_list(tid, head_ptr, len_ptr) for a thread of this process (0: the caller).
+    /// musl asks it once to learn whether the kernel supports robust mutexes at all.
+    static func getRobustList(_ a: SyscallArguments) -> SyscallResult {
+        guard let t = thread(a.int(0)) else { return .failure(.ESRCH) }
+        if let e = UserMemory.store(t.robustList, at: a.a1) { return .failure(e) }
+        if let e = UserMemory.store(UInt64(24), at: a.a2) { return .failure(e) }
         return .success(0)
     }
 }
