@@ -128,6 +128,8 @@ $(KERNEL): host $(VDSO_DIR)/vdso_image.inc FORCE
 	@# (Dictionary/Set and Double arithmetic compile to x87 code under -mno-sse.)
 	@bad=$$(llvm-objdump -d --no-show-raw-insn $@ | awk '/^[0-9a-f]+ <.*>:$$/ {fn=$$2} /\t(fld|fild|fstp|fistp|fadd|fsub|fmul|fdiv|frndint|fldcw|fnstcw|fucomi|fxch|movss|movsd|addsd|mulsd|cvtsi2sd)/ {print fn}' | sort -u | grep -v skiff_fpu_selfcheck || true); \
 	if [ -n "$$bad" ]; then echo "error: floating-point instructions in kernel functions:"; echo "$$bad"; exit 1; fi
+	@# A disabled tracepoint must cost one load and a branch, no call (docs/observability.md).
+	$(SKIFF) dev check-tracepoints $@
 	@echo "kernel: $@ ($$(stat -c %s $@) bytes)"
 
 host:
