@@ -10,6 +10,11 @@ let observabilityGuestTests: [GuestTest] = [
         expect: [.contains("monitor: HTTP API on port 8000"), .contains("received: ping from host")], cpus: 2, timeout: 180,
         programs: ["net-static"], network: true, hostPeer: .monitor(apiPort: 8000, appPort: 8080, cpus: 2)),
     GuestTest(
+        "gdb: Tools/gdb/skiff.py lists the kernel's threads and CPUs and unwinds a sleeping thread (QEMU's stub, 2 CPUs)",
+        "--quiet /bin/net-static server 8080 1", status: 0, expect: [.contains("received: ping from host")], cpus: 2,
+        timeout: 180, programs: ["net-static"], network: true,
+        hostPeer: .debugger(appPort: 8080, cpus: 2, application: "net-static")),
+    GuestTest(
         "tracing: syscall, scheduler and sampler events dumped at power-off; skiff trace's latency table and Perfetto export",
         "--trace=syscall*,sched*,page_fault* --sampler=1000 --bootchart /bin/hello-static traced", machines: [.microvm, .q35],
         status: 0, expect: [.contains("arg 1: traced"), .contains("skiff-trace-begin 1")], cpus: 2, timeout: 120,
