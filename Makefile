@@ -23,7 +23,7 @@ APT_PACKAGES := qemu-system-x86_64:qemu-system-x86 qemu-img:qemu-utils musl-gcc:
   busybox:busybox-static ps:procps python3:python3-minimal sqlite3:sqlite3 perl:perl-base /usr/lib/python3.11/json/__init__.py:libpython3.11-stdlib \
   /boot/vmlinuz-*:linux-image-amd64 mke2fs:e2fsprogs \
   lua5.4:lua5.4 redis-server:redis-server redis-cli:redis-tools memcached:memcached /usr/sbin/nginx:nginx-light \
-  curl:curl wrk:wrk java:openjdk-17-jre-headless javac:openjdk-17-jdk-headless
+  curl:curl wrk:wrk java:openjdk-17-jre-headless javac:openjdk-17-jdk-headless gdb:gdb
 # Only for the plots of a full `make bench`.
 BENCH_APT_PACKAGES := /usr/lib/python3/dist-packages/matplotlib/__init__.py:python3-matplotlib
 
@@ -128,6 +128,8 @@ $(KERNEL): host $(VDSO_DIR)/vdso_image.inc FORCE
 	@# (Dictionary/Set and Double arithmetic compile to x87 code under -mno-sse.)
 	@bad=$$(llvm-objdump -d --no-show-raw-insn $@ | awk '/^[0-9a-f]+ <.*>:$$/ {fn=$$2} /\t(fld|fild|fstp|fistp|fadd|fsub|fmul|fdiv|frndint|fldcw|fnstcw|fucomi|fxch|movss|movsd|addsd|mulsd|cvtsi2sd)/ {print fn}' | sort -u | grep -v skiff_fpu_selfcheck || true); \
 	if [ -n "$$bad" ]; then echo "error: floating-point instructions in kernel functions:"; echo "$$bad"; exit 1; fi
+	@# A disabled tracepoint must cost one load and a branch, no call (docs/observability.md).
+	$(SKIFF) dev check-tracepoints $@
 	@echo "kernel: $@ ($$(stat -c %s $@) bytes)"
 
 host:

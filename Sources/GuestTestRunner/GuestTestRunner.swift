@@ -122,7 +122,7 @@ struct GuestTestRunner {
         } catch {
             return ("cannot create a disk image or shared folder: \(error)", 0)
         }
-        let session = test.hostPeer.map { HostPeerSession($0) }
+        let session = test.hostPeer.map { HostPeerSession($0, kernel: kernel) }
         let console = ConsoleWatch()
         if let session {
             let port = session.start()
@@ -138,6 +138,11 @@ struct GuestTestRunner {
             case .service(let check):
                 vm.echo = console.sink
                 session.consoleReady = { console.contains(check.ready) }
+            case .debugger(let appPort, _, _):
+                vm.echo = console.sink
+                session.consoleReady = { console.contains("listening on port \(appPort)") }
+                // On loopback only: `skiff run --gdb` listens on every interface.
+                vm.extraArguments += ["-gdb", "tcp:127.0.0.1:\(session.apiHostPort)"]
             case .echoServer, .udpEchoServer:
                 break
             }

@@ -28,6 +28,10 @@ enum HostPeer {
     case storm(tcpPort: Int, udpPort: Int)
     /// A server application checked from the host with its own tools (`ServiceCheck`).
     case service(ServiceCheck)
+    /// GDB on QEMU's stub: once the guest prints "listening", runs `GDBCheck` (Tools/gdb/skiff.py
+    /// against a guest with `cpus` CPUs running `application`), then ends the application like
+    /// `client` with one connection to `appPort`.
+    case debugger(appPort: Int, cpus: Int, application: String)
 }
 
 /// A running host peer; `finish()` stops it and says what went wrong, if anything.
@@ -36,12 +40,16 @@ final class HostPeerSession: @unchecked Sendable {
     /// The port the test's command line gets for `{port}`, and the host port of a forward.
     let port: Int
     let hostPort: Int
-    /// The host port forwarded to the monitoring API (`.monitor`), or to the UDP port (`.storm`).
+    /// The host port forwarded to the monitoring API (`.monitor`), or to the UDP port (`.storm`);
+    /// QEMU's GDB stub listens on it for `.debugger`.
     let apiHostPort: Int
+    /// The kernel ELF, for the debugger's symbols.
+    let kernel: String
     /// The host ports forwarded to a `.service`'s guest ports, in the same order.
     private(set) var serviceHostPorts: [Int] = []
     private var serviceChecked = false
-    private var monitorChecked = false
+    /// The `.monitor` or `.debugger` check ran to its end.
+    private var checkFinished = false
     private let lock = NSLock()
     private var problems: [String] = []
     private var served = 0
@@ -51,8 +59,9 @@ final class HostPeerSession: @unchecked Sendable {
     /// Set by the runner when the guest's console shows it is listening.
     var consoleReady: () -> Bool = { false }
 
-    init(_ peer: HostPeer) {
+    init(_ peer: HostPeer, kernel: String = "") {
         self.peer = peer
+        self.kernel = kernel
         switch peer {
         case .echoServer, .udpEchoServer:
             port = 0
@@ -62,7 +71,7 @@ final class HostPeerSession: @unchecked Sendable {
             port = guestPort
             hostPort = Loopback.freePort()
             apiHostPort = 0
-        case .monitor(_, let appPort, _):
+        case .monitor(_, let appPort, _), .debugger(let appPort, _, _):
             port = appPort
             hostPort = Loopback.freePort()
             apiHostPort = Loopback.freePort()
@@ -82,7 +91,8 @@ final class HostPeerSession: @unchecked Sendable {
     var forwards: [VirtualMachine.PortForward] {
         switch peer {
         case .echoServer, .udpEchoServer: []
-        case .client(let guestPort, _): [VirtualMachine.PortForward(hostPort: hostPort, guestPort: guestPort)]
+        case .client(let guestPort, _), .debugger(let guestPort, _, _):
+            [VirtualMachine.PortForward(hostPort: hostPort, guestPort: guestPort)]
         case .monitor(let apiPort, let appPort, _):
             [
                 VirtualMachine.PortForward(hostPort: hostPort, guestPort: appPort),
@@ -122,26 +132,14 @@ final class HostPeerSession: @unchecked Sendable {
             Thread.detachNewThread { self.connect(times: connections) }
             return port
         case .monitor(_, _, let cpus):
-            Thread.detachNewThread {
-                let deadline = Date().addingTimeInterval(80)
-                while !self.consoleReady() {
-                    if Date() > deadline || self.isStopped { return self.note("the guest never printed \"listening\"") }
-                    usleep(100_000)
-                }
-                for problem in MonitorCheck.run(port: self.apiHostPort, cpus: cpus) { self.note(problem) }
-                self.lock.lock()
-                self.monitorChecked = true
-                self.lock.unlock()
-                self.connect(times: 1)
-            }
+            checkThenEnd { MonitorCheck.run(port: self.apiHostPort, cpus: cpus) }
+            return port
+        case .debugger(_, let cpus, let application):
+            checkThenEnd { GDBCheck.run(port: self.apiHostPort, kernel: self.kernel, cpus: cpus, application: application) }
             return port
         case .storm:
             Thread.detachNewThread {
-                let deadline = Date().addingTimeInterval(80)
-                while !self.consoleReady() {
-                    if Date() > deadline || self.isStopped { return self.note("the guest never printed \"listening\"") }
-                    usleep(100_000)
-                }
+                guard self.waitUntilListening() else { return }
                 self.storm()
                 self.connect(times: 1)
                 self.say("quit\n")
@@ -161,6 +159,32 @@ final class HostPeerSession: @unchecked Sendable {
             }
             return port
         }
+    }
+
+    /// Once the guest listens, runs `check` (noting its problems), then ends the application
+    /// with one connection.
+    private func checkThenEnd(_ check: @escaping @Sendable () -> [String]) {
+        Thread.detachNewThread {
+            guard self.waitUntilListening() else { return }
+            for problem in check() { self.note(problem) }
+            self.lock.lock()
+            self.checkFinished = true
+            self.lock.unlock()
+            self.connect(times: 1)
+        }
+    }
+
+    /// Waits up to 80 s for the guest's "listening" line; false (noted) when it never came.
+    private func waitUntilListening() -> Bool {
+        let deadline = Date().addingTimeInterval(80)
+        while !consoleReady() {
+            if Date() > deadline || isStopped {
+                note("the guest never printed \"listening\"")
+                return false
+            }
+            usleep(100_000)
+        }
+        return true
     }
 
     private var serviceDone: Bool {
@@ -328,7 +352,10 @@ final class HostPeerSession: @unchecked Sendable {
         case .client(_, let connections):
             if replies < connections { result.append("host peer: \(replies) of \(connections) replies from the guest server") }
         case .monitor:
-            if !monitorChecked { result.append("host peer: the monitoring API checks did not finish") }
+            if !checkFinished { result.append("host peer: the monitoring API checks did not finish") }
+            if replies < 1 { result.append("host peer: the application was not ended through its port") }
+        case .debugger:
+            if !checkFinished { result.append("host peer: the GDB checks did not finish") }
             if replies < 1 { result.append("host peer: the application was not ended through its port") }
         case .service:
             if !serviceChecked { result.append("host peer: the service checks did not finish") }

@@ -6,7 +6,7 @@ import SkiffHost
 struct Dev: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Developer tools used by the build.",
-        subcommands: [EmbedSymbols.self, Accel.self])
+        subcommands: [EmbedSymbols.self, CheckTracepoints.self, Accel.self])
 
     struct EmbedSymbols: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -19,6 +19,27 @@ struct Dev: ParsableCommand {
 
         func run() throws {
             try failing { try KernelImage.embedSymbols(kernelPath: kernel, outputPath: output, demangler: demangler) }
+        }
+    }
+
+    struct CheckTracepoints: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "check-tracepoints",
+            abstract: "Check in the kernel's disassembly that every disabled tracepoint is one load and a branch.")
+
+        @Argument(help: "The kernel ELF.") var kernel: String
+        @Option(help: "The disassembler (default: llvm-objdump on PATH).") var objdump: String?
+
+        func run() throws {
+            try failing {
+                let report = try TracepointCostCheck.run(kernel: kernel, objdump: objdump)
+                for problem in report.problems.prefix(20) { print("error: tracepoint cost: \(problem)") }
+                if report.problems.count > 20 { print("error: tracepoint cost: … and \(report.problems.count - 20) more") }
+                guard report.problems.isEmpty else {
+                    throw SkiffError("\(report.problems.count) tracepoint sites are not a load and a branch when off (docs/observability.md)")
+                }
+                print("tracepoints: \(report.guardedCalls) recording calls behind an enable-byte branch, \(report.tracepointsCovered) fixed tracepoints and skiff_syscall's entry and exit")
+            }
         }
     }
 
