@@ -57,7 +57,12 @@ let deviceGuestTests: [GuestTest] = [
     GuestTest(
         "virtio-blk: read, write, flush, discard; the host checks the image", "--verbose --kernel-test=blk-write",
         machines: [.q35, .microvm], status: 0,
-        expect: blockWriteExpectations + [.matches(#"virtio-blk (pci 0000:00:0[0-9a-f]\.0|mmio 0x[0-9a-f]+): vda, 4096 sectors \(2 MiB\), flush, discard"#)],
+        // QEMU's virtio-blk-pci offers a queue per vCPU (VIRTIO_BLK_F_MQ): one per CPU is taken.
+        expect: blockWriteExpectations + [
+            .matches(
+                #"virtio-blk (pci 0000:00:0[0-9a-f]\.0: vda, 4096 sectors \(2 MiB\), flush, discard, 2 queues|mmio 0x[0-9a-f]+: vda, 4096 sectors \(2 MiB\), flush, discard, [12] queues?),"#
+            )
+        ],
         cpus: 2, disks: [blockWriteDisk]),
     GuestTest(
         "virtio-blk over legacy virtio-mmio", "--verbose --kernel-test=blk-write", status: 0,
@@ -82,10 +87,22 @@ let deviceGuestTests: [GuestTest] = [
             .contains("devices: 0 pci functions, 0 virtio, 0 block, 0 network, 0 entropy"), .lacks("virtio-blk"),
         ],
         disks: [untouchedDisk], randomNumberGenerator: true),
+    // The i440FX PC has no ACPI MCFG: configuration mechanism #1 (ports 0xcf8/0xcfc) must find
+    // the chipset and a virtio disk, which then works (INTx, as the PC has no MSI-X here).
+    GuestTest(
+        "PCI through the legacy configuration ports (i440FX, no MCFG): the chipset and a working virtio disk",
+        "--verbose --kernel-test=blk-write", machines: [.q35], status: 0,
+        expect: blockWriteExpectations + [
+            .contains("skiff: pci: configuration space through ports 0xcf8/0xcfc (no ACPI MCFG)"),
+            .contains("skiff: pci 0000:00:00.0 8086:1237 class 060000"), .contains("8086:7000 class 060100"),
+            .matches(#"virtio-blk pci 0000:00:0[0-9a-f]\.0: vda, 4096 sectors"#),
+        ],
+        disks: [blockWriteDisk], qemuArguments: ["-M", "pc"]),
     GuestTest(
         "PCI enumeration finds the q35 chipset and virtio devices", "--verbose --kernel-test=devices", machines: [.q35],
         status: 0,
         expect: [
+            .matches(#"skiff: pci: configuration space through ECAM at 0x[0-9a-f]+ \(ACPI MCFG\)"#),
             .contains("skiff: pci 0000:00:00.0 8086:29c0 class 060000"), .contains("8086:2918 class 060100"),
             .matches(#"virtio-blk pci 0000:00:0[0-9a-f]\.0: vda, 256 sectors \(0 MiB\), .*msi-x"#),
             .matches(#"devices: [0-9]+ pci functions, 2 virtio, 1 block, 0 network, 1 entropy"#),

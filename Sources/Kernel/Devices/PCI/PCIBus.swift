@@ -1,10 +1,16 @@
 #if SKIFF_KERNEL
+import ACPI
 /// PCI enumeration: bus 0 and every bus behind a bridge, depth first.
 enum PCIBus {
     nonisolated(unsafe) static var functions: [PCIFunction] = []
 
     /// Finds every function; returns them in bus order.
     static func enumerate() -> [PCIFunction] {
+        if let region = Firmware.mcfg?.regions.first {
+            Devices.report("pci: configuration space through ECAM at 0x" + String(region.base, radix: 16) + " (ACPI MCFG)")
+        } else {
+            Devices.report("pci: configuration space through ports 0xcf8/0xcfc (no ACPI MCFG)")
+        }
         var visited = [Bool](repeating: false, count: 256)
         var found: [PCIFunction] = []
         scan(bus: 0, visited: &visited, into: &found)
