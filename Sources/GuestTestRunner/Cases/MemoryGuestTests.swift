@@ -10,9 +10,10 @@ let memoryGuestTests: [GuestTest] = [
     GuestTest(
         "a static program runs in 3 MiB of memory (OSv needs 11 MB)", "--quiet /bin/hello-static floor",
         status: 0, expect: [.contains("arg 1: floor")], memoryMiB: 3, programs: ["hello-static"]),
-    // QEMU puts the image at the top of RAM; with 64 KiB more in it, a 3 MiB VM's image reaches
+    // QEMU puts the image at the top of RAM; with 70 KiB more in it, a 3 MiB VM's image reaches
     // down into the kernel's .bss, and the boot path must move it under 1 MiB before zeroing
-    // .bss. The program reads the file back and the host checks every byte's hash.
+    // .bss. The program reads the file back and the host checks every byte's hash. (The image
+    // must still start above __bss_start: if the kernel's loaded part grows past it, shrink this.)
     GuestTest(
         "a 3 MiB VM whose image overlaps the kernel's .bss: the image is moved, not wiped",
         "--quiet /bin/hello-static sum /filler", status: 0,
@@ -65,7 +66,7 @@ let memoryGuestTests: [GuestTest] = [
         expect: [.contains("kernel panic: page fault (vector 14)"), .contains("(protection violation, write)")]),
 ]
 
-/// 64 KiB of numbered lines: enough to push a 3 MiB VM's image into the kernel's .bss.
+/// About 70 KiB of numbered lines: enough to push a 3 MiB VM's image into the kernel's .bss.
 let fillerText = (0..<6554).map { "line \(String($0 * 7919 % 100_000).padding(toLength: 5, withPad: " ", startingAt: 0))\n" }.joined()
 
 /// FNV-1a (32-bit) of the text's bytes as 8 hex digits, as hello.c's `sum` prints it.

@@ -92,9 +92,14 @@ extension Futex {
                 var i = 0
                 while i < b.waiters.count {
                     let w = b.waiters[i]
+                    if w.bitset == lockBitset, w.key.space == space || w.key.space == 0,
+                        let heir = handOver(w.key, in: b, from: tid)
+                    {
+                        handed.append(heir)
+                        i = 0  // the queue lost an entry: look again from the start
+                        continue
+                    }
                     i += 1
-                    guard w.bitset == lockBitset, w.key.space == space || w.key.space == 0 else { continue }
-                    if let heir = handOver(w.key, in: b, from: tid) { handed.append(heir) }
                 }
             }
             for heir in handed { Scheduler.wake(heir.thread) }
