@@ -4,12 +4,18 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <signal.h>
+#include <sys/eventfd.h>
+#include <sys/mman.h>
 #include <sys/sendfile.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <sys/types.h>
 #include <sys/uio.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -25,6 +31,90 @@ static int count_entries(const char *path, const char *want, int *found) {
     }
     closedir(d);
     return n;
+}
+
+/* A file of `size` bytes "0123456789…" at `path`, open read-write. */
+static int digits_file(const char *path, int size) {
+    int fd = open(path, O_CREAT | O_RDWR | O_TRUNC, 0644);
+    for (int i = 0; i < size; i++) write(fd, &"0123456789"[i % 10], 1);
+    return fd;
+}
+
+/* sendfile and copy_file_range beyond the success path: other outputs, positions, errors. */
+static void check_copy_errors(void) {
+    char buf[64];
+    int src = digits_file("/tmp/copy-src", 100);
+    int dst = open("/tmp/copy-dst", O_CREAT | O_RDWR | O_TRUNC, 0644);
+    int p[2], sv[2];
+    pipe(p);
+    socketpair(AF_UNIX, SOCK_STREAM, 0, sv);
+    off_t off;
+
+    /* sendfile to a pipe and a socket; without an offset it moves the input's position. */
+    lseek(src, 90, SEEK_SET);
+    CHECK(sendfile(p[1], src, NULL, 50) == 10 && lseek(src, 0, SEEK_CUR) == 100, "sendfile to a pipe from the position");
+    CHECK(read(p[0], buf, sizeof buf) == 10 && memcmp(buf, "0123456789", 10) == 0, "the pipe has the bytes");
+    off = 3;
+    CHECK(sendfile(sv[0], src, &off, 4) == 4 && off == 7 && read(sv[1], buf, sizeof buf) == 4 && memcmp(buf, "3456", 4) == 0, "sendfile to a socket");
+    CHECK(sendfile(dst, src, NULL, 10) == 0, "sendfile at the end of the input: 0");
+    /* sendfile's errors. */
+    int wronly = open("/tmp/copy-src", O_WRONLY), rdonly = open("/tmp/copy-dst", O_RDONLY);
+    int append = open("/tmp/copy-dst", O_WRONLY | O_APPEND), dir = open("/tmp", O_RDONLY | O_DIRECTORY);
+    CHECK_ERRNO(sendfile(dst, src, (off_t *)8, 1), EFAULT);
+    CHECK_ERRNO(sendfile(dst, 99, NULL, 1), EBADF);
+    CHECK_ERRNO(sendfile(99, src, NULL, 1), EBADF);
+    CHECK_ERRNO(sendfile(dst, wronly, NULL, 1), EBADF);
+    CHECK_ERRNO(sendfile(rdonly, src, NULL, 1), EBADF);
+    off = -1;
+    CHECK_ERRNO(sendfile(dst, src, &off, 1), EINVAL);
+    off = 0;
+    CHECK_ERRNO(sendfile(dst, p[0], &off, 1), ESPIPE);
+    CHECK_ERRNO(sendfile(dst, p[0], NULL, 1), EINVAL);  /* without a pipe to write, the input needs positions */
+    int p2[2];
+    pipe(p2);
+    write(p[1], "x", 1);
+    CHECK_ERRNO(sendfile(p2[1], p[0], NULL, 1), EINVAL);  /* and a pipe is never sendfile's input */
+    CHECK(read(p[0], buf, sizeof buf) == 1, "the byte stayed");
+    close(p2[0]), close(p2[1]);
+    CHECK_ERRNO(sendfile(append, src, &off, 1), EINVAL);
+    CHECK_ERRNO(sendfile(dst, dir, &off, 1), EINVAL);
+
+    /* copy_file_range: positions, the input's end, one file, and the errors. */
+    lseek(src, 20, SEEK_SET);
+    lseek(dst, 0, SEEK_SET);
+    CHECK(copy_file_range(src, NULL, dst, NULL, 5, 0) == 5 && lseek(src, 0, SEEK_CUR) == 25 && lseek(dst, 0, SEEK_CUR) == 5, "copy_file_range moves both positions");
+    loff_t in_off = 98, out_off = 0;
+    CHECK(copy_file_range(src, &in_off, dst, &out_off, 10, 0) == 2 && in_off == 100 && out_off == 2, "copy_file_range stops at the end");
+    CHECK(copy_file_range(src, &in_off, dst, &out_off, 10, 0) == 0, "past the end: 0");
+    in_off = 0, out_off = 200;
+    CHECK(copy_file_range(src, &in_off, src, &out_off, 100, 0) == 100 && pread(src, buf, 3, 200) == 3 && memcmp(buf, "012", 3) == 0, "within one file, apart");
+    in_off = 0, out_off = 50;
+    CHECK_ERRNO(copy_file_range(src, &in_off, src, &out_off, 100, 0), EINVAL);  /* overlapping */
+    CHECK_ERRNO(copy_file_range(99, NULL, dst, NULL, 1, 0), EBADF);
+    CHECK_ERRNO(copy_file_range(src, NULL, 99, NULL, 1, 0), EBADF);
+    CHECK_ERRNO(copy_file_range(src, (loff_t *)8, dst, NULL, 1, 0), EFAULT);
+    CHECK_ERRNO(copy_file_range(src, NULL, dst, (loff_t *)8, 1, 0), EFAULT);
+    CHECK_ERRNO(copy_file_range(src, NULL, dst, NULL, 1, 1), EINVAL);
+    CHECK_ERRNO(copy_file_range(dir, NULL, dst, NULL, 1, 0), EISDIR);
+    CHECK_ERRNO(copy_file_range(p[0], NULL, dst, NULL, 1, 0), EINVAL);
+    CHECK_ERRNO(copy_file_range(src, NULL, p[1], NULL, 1, 0), EINVAL);
+    CHECK_ERRNO(copy_file_range(wronly, NULL, dst, NULL, 1, 0), EBADF);
+    CHECK_ERRNO(copy_file_range(src, NULL, rdonly, NULL, 1, 0), EBADF);
+    CHECK_ERRNO(copy_file_range(src, NULL, append, NULL, 1, 0), EBADF);
+    in_off = -100;
+    CHECK_ERRNO(copy_file_range(src, &in_off, dst, NULL, 1, 0), EINVAL);
+    out_off = -100;
+    CHECK_ERRNO(copy_file_range(src, NULL, dst, &out_off, 1, 0), EINVAL);
+    in_off = -1;  /* Linux adds offset and count unsigned: -1 + 1 wraps */
+    CHECK_ERRNO(copy_file_range(src, &in_off, dst, NULL, 1, 0), EOVERFLOW);
+    /* Across file systems, even two tmpfs: EXDEV (Linux 5.19 and later). */
+    int shm = open("/dev/shm/copy-dst", O_CREAT | O_RDWR, 0600);
+    CHECK_ERRNO(copy_file_range(src, NULL, shm, NULL, 1, 0), EXDEV);
+    close(shm);
+    unlink("/dev/shm/copy-dst");
+    close(wronly), close(rdonly), close(append), close(dir);
+    close(p[0]), close(p[1]), close(sv[0]), close(sv[1]), close(src), close(dst);
+    unlink("/tmp/copy-src"), unlink("/tmp/copy-dst");
 }
 
 int main(int argc, char **argv) {
@@ -200,5 +290,7 @@ int main(int argc, char **argv) {
     CHECK(pread(fd, back, sizeof back, 0) == (ssize_t)sizeof back && memcmp(big, back, sizeof big) == 0, "read them back");
     close(fd);
     CHECK(unlink("/tmp/big") == 0, "unlink");
+
+    check_copy_errors();
     return check_summary();
 }

@@ -42,6 +42,7 @@ enum SyscallTable {
         case .mount: return Syscalls.mount(a).returnValue
         case .umount2: return Syscalls.umount2(a).returnValue
         case .syncfs: return Syscalls.syncfs(a).returnValue
+        // Copies between descriptors (Syscalls+Transfers.swift)
         case .sendfile: return Syscalls.sendfile(a).returnValue
         case .copyFileRange: return Syscalls.copyFileRange(a).returnValue
         // Waiting for descriptors (Syscalls+Polling.swift)
