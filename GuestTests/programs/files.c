@@ -40,6 +40,161 @@ static int digits_file(const char *path, int size) {
     return fd;
 }
 
+/* Writes into a pipe until it is full, or reads it until it is empty, nonblocking meanwhile;
+ * the bytes moved. */
+static long fill_or_drain(int fd, int fill) {
+    static char block[4096];
+    int flags = fcntl(fd, F_GETFL);
+    fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+    long total = 0;
+    ssize_t n;
+    while ((n = fill ? write(fd, block, sizeof block) : read(fd, block, sizeof block)) > 0) total += n;
+    fcntl(fd, F_SETFL, flags);
+    return total;
+}
+
+/* splice(2) and tee(2): every direction a pipe allows, offsets, waiting, and the errors. */
+static void check_splice(void) {
+    char buf[128];
+    int src = digits_file("/tmp/splice-src", 100);
+    int dst = open("/tmp/splice-dst", O_CREAT | O_RDWR | O_TRUNC, 0644);
+    int p[2], q[2], sv[2];
+    CHECK(pipe(p) == 0 && pipe(q) == 0 && socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0, "pipes and a socket pair");
+
+    /* File to pipe: an offset leaves the position alone, none moves it. */
+    loff_t off = 10;
+    CHECK(splice(src, &off, p[1], NULL, 20, 0) == 20 && off == 30, "file to pipe at an offset: off %lld", (long long)off);
+    CHECK(lseek(src, 0, SEEK_CUR) == 100, "the file position stayed");
+    CHECK(read(p[0], buf, sizeof buf) == 20 && memcmp(buf, "01234567890123456789", 20) == 0, "the pipe has the bytes");
+    lseek(src, 95, SEEK_SET);
+    CHECK(splice(src, NULL, p[1], NULL, 50, 0) == 5 && lseek(src, 0, SEEK_CUR) == 100, "file to pipe stops at the end and moves the position");
+    CHECK(splice(src, NULL, p[1], NULL, 50, 0) == 0, "at the end of the file: 0");
+    CHECK(read(p[0], buf, sizeof buf) == 5 && memcmp(buf, "56789", 5) == 0, "the last bytes");
+
+    /* Pipe to file. */
+    write(p[1], "hello", 5);
+    off = 3;
+    CHECK(splice(p[0], NULL, dst, &off, 100, SPLICE_F_MOVE | SPLICE_F_MORE) == 5 && off == 8, "pipe to file at an offset: off %lld", (long long)off);
+    CHECK(pread(dst, buf, 5, 3) == 5 && memcmp(buf, "hello", 5) == 0 && lseek(dst, 0, SEEK_CUR) == 0, "the file has the bytes, its position stayed");
+    write(p[1], "abcdef", 6);
+    CHECK(splice(p[0], NULL, dst, NULL, 4, 0) == 4 && lseek(dst, 0, SEEK_CUR) == 4, "pipe to file at the position moves it");
+    CHECK(read(p[0], buf, sizeof buf) == 2 && memcmp(buf, "ef", 2) == 0, "the rest stays in the pipe");
+
+    /* Pipe to pipe, pipe to socket, socket to pipe, pipe to /dev/null. */
+    write(p[1], "xyz", 3);
+    CHECK(splice(p[0], NULL, q[1], NULL, 10, 0) == 3 && read(q[0], buf, sizeof buf) == 3 && memcmp(buf, "xyz", 3) == 0, "pipe to pipe");
+    write(p[1], "sock", 4);
+    CHECK(splice(p[0], NULL, sv[0], NULL, 4, 0) == 4 && read(sv[1], buf, sizeof buf) == 4 && memcmp(buf, "sock", 4) == 0, "pipe to socket");
+    write(sv[1], "back", 4);
+    CHECK(splice(sv[0], NULL, p[1], NULL, 100, 0) == 4 && read(p[0], buf, sizeof buf) == 4 && memcmp(buf, "back", 4) == 0, "socket to pipe");
+    int null = open("/dev/null", O_WRONLY);
+    write(p[1], "gone", 4);
+    CHECK(splice(p[0], NULL, null, NULL, 4, 0) == 4, "pipe to /dev/null");
+    close(null);
+
+    /* tee copies without consuming. */
+    write(p[1], "tee!", 4);
+    CHECK(tee(p[0], q[1], 100, 0) == 4, "tee");
+    CHECK(read(q[0], buf, sizeof buf) == 4 && memcmp(buf, "tee!", 4) == 0, "tee's copy arrived");
+    CHECK(read(p[0], buf, sizeof buf) == 4 && memcmp(buf, "tee!", 4) == 0, "tee left the bytes in the source");
+
+    /* Waiting: SPLICE_F_NONBLOCK on an empty or a full pipe, end of file once writers are gone. */
+    CHECK_ERRNO(splice(p[0], NULL, dst, NULL, 1, SPLICE_F_NONBLOCK), EAGAIN);
+    CHECK_ERRNO(splice(sv[0], NULL, p[1], NULL, 1, SPLICE_F_NONBLOCK), EAGAIN);
+    CHECK_ERRNO(tee(p[0], q[1], 1, SPLICE_F_NONBLOCK), EAGAIN);
+    long capacity = fill_or_drain(q[1], 1);
+    CHECK(capacity >= 4096, "filled a pipe with %ld bytes", capacity);
+    CHECK_ERRNO(splice(src, &(loff_t){0}, q[1], NULL, 1, SPLICE_F_NONBLOCK), EAGAIN);
+    write(p[1], "w", 1);
+    CHECK_ERRNO(splice(p[0], NULL, q[1], NULL, 1, SPLICE_F_NONBLOCK), EAGAIN);
+    CHECK_ERRNO(tee(p[0], q[1], 1, SPLICE_F_NONBLOCK), EAGAIN);
+    CHECK(fill_or_drain(q[0], 0) == capacity && read(p[0], buf, 1) == 1 && buf[0] == 'w', "nothing moved while full");
+    /* Without the flag a splice sleeps until a writer fills the empty pipe or a reader makes room. */
+    pid_t child = fork();
+    if (child == 0) {
+        usleep(50000);
+        write(p[1], "late", 4);
+        _exit(0);
+    }
+    CHECK(splice(p[0], NULL, dst, &(loff_t){0}, 10, 0) == 4, "a splice from an empty pipe waits for the writer");
+    waitpid(child, NULL, 0);
+    fill_or_drain(q[1], 1);
+    child = fork();
+    if (child == 0) {
+        usleep(50000);
+        static char block[4096];
+        for (long got = 0, n; got < capacity; got += n) {
+            n = read(q[0], block, capacity - got < (long)sizeof block ? capacity - got : (long)sizeof block);
+            if (n <= 0) _exit(1);
+        }
+        _exit(0);
+    }
+    CHECK(splice(src, &(loff_t){0}, q[1], NULL, 10, 0) == 10, "a splice into a full pipe waits for room");
+    int status = -1;
+    CHECK(waitpid(child, &status, 0) == child && status == 0, "the child drained the full pipe");
+    CHECK(fill_or_drain(q[0], 0) == 10, "then the ten bytes came");
+    int e[2];
+    pipe(e);
+    close(e[1]);
+    CHECK(splice(e[0], NULL, dst, NULL, 10, 0) == 0, "an empty pipe without writers is at its end");
+    CHECK(splice(e[0], NULL, q[1], NULL, 10, 0) == 0 && tee(e[0], q[1], 10, 0) == 0, "also to a pipe");
+    close(e[0]);
+
+    /* A reader gone: EPIPE (SIGPIPE ignored here), and the bytes stay in the source pipe. */
+    signal(SIGPIPE, SIG_IGN);
+    pipe(e);
+    close(e[0]);
+    CHECK_ERRNO(splice(src, &(loff_t){0}, e[1], NULL, 1, 0), EPIPE);
+    write(p[1], "kept", 4);
+    CHECK_ERRNO(splice(p[0], NULL, e[1], NULL, 4, 0), EPIPE);
+    CHECK_ERRNO(tee(p[0], e[1], 4, 0), EPIPE);
+    close(e[1]);
+    int s2[2];
+    socketpair(AF_UNIX, SOCK_STREAM, 0, s2);
+    close(s2[1]);
+    CHECK_ERRNO(splice(p[0], NULL, s2[0], NULL, 4, 0), EPIPE);
+    close(s2[0]);
+    CHECK(read(p[0], buf, sizeof buf) == 4 && memcmp(buf, "kept", 4) == 0, "a failed splice consumed nothing");
+    signal(SIGPIPE, SIG_DFL);
+
+    /* Errors, in Linux's order. */
+    CHECK(splice(99, NULL, 98, NULL, 0, 0x100) == 0, "splice of 0 bytes is 0 before any check");
+    CHECK_ERRNO(tee(99, 98, 0, 0x100), EINVAL);  /* tee checks flags first */
+    CHECK(tee(99, 98, 0, 0) == 0, "tee of 0 bytes is 0 before the descriptors");
+    CHECK_ERRNO(splice(p[0], NULL, dst, NULL, 1, 0x10), EINVAL);
+    CHECK_ERRNO(splice(99, NULL, p[1], NULL, 1, 0), EBADF);
+    CHECK_ERRNO(splice(p[0], NULL, 99, NULL, 1, 0), EBADF);
+    CHECK_ERRNO(splice(p[0], &off, dst, NULL, 1, 0), ESPIPE);
+    CHECK_ERRNO(splice(src, NULL, p[1], &off, 1, 0), ESPIPE);
+    CHECK_ERRNO(splice(src, (loff_t *)8, p[1], NULL, 1, 0), EFAULT);
+    CHECK_ERRNO(splice(p[0], NULL, dst, (loff_t *)8, 1, 0), EFAULT);
+    CHECK_ERRNO(splice(src, NULL, p[0], NULL, 1, 0), EBADF);  /* the read end cannot be written */
+    CHECK_ERRNO(splice(p[1], NULL, dst, NULL, 1, 0), EBADF);
+    int wronly = open("/tmp/splice-src", O_WRONLY), rdonly = open("/tmp/splice-dst", O_RDONLY);
+    int append = open("/tmp/splice-dst", O_WRONLY | O_APPEND);
+    CHECK_ERRNO(splice(wronly, NULL, p[1], NULL, 1, 0), EBADF);
+    CHECK_ERRNO(splice(p[0], NULL, rdonly, NULL, 1, 0), EBADF);
+    CHECK_ERRNO(splice(p[0], NULL, append, NULL, 1, 0), EINVAL);
+    CHECK_ERRNO(splice(src, NULL, dst, NULL, 1, 0), EINVAL);  /* no pipe */
+    CHECK_ERRNO(splice(p[0], NULL, p[1], NULL, 1, 0), EINVAL);  /* one pipe both ways */
+    off = -1;
+    CHECK_ERRNO(splice(src, &off, p[1], NULL, 1, 0), EINVAL);
+    off = 0;
+    CHECK_ERRNO(splice(sv[0], &off, p[1], NULL, 1, 0), EINVAL);  /* a socket has no offsets */
+    int dir = open("/tmp", O_RDONLY | O_DIRECTORY), efd = eventfd(1, 0);
+    CHECK_ERRNO(splice(dir, NULL, p[1], NULL, 1, 0), EINVAL);
+    CHECK_ERRNO(splice(efd, NULL, p[1], NULL, 1, 0), EINVAL);
+    CHECK_ERRNO(tee(src, q[1], 1, 0), EINVAL);
+    CHECK_ERRNO(tee(p[0], dst, 1, 0), EINVAL);
+    CHECK_ERRNO(tee(p[0], p[1], 1, 0), EINVAL);
+    CHECK_ERRNO(tee(p[1], q[1], 1, 0), EBADF);
+    CHECK_ERRNO(tee(p[0], q[1], 1, 0x10), EINVAL);
+    close(dir), close(efd), close(wronly), close(rdonly), close(append);
+    close(p[0]), close(p[1]), close(q[0]), close(q[1]), close(sv[0]), close(sv[1]);
+    close(src), close(dst);
+    unlink("/tmp/splice-src"), unlink("/tmp/splice-dst");
+}
+
 /* sendfile and copy_file_range beyond the success path: other outputs, positions, errors. */
 static void check_copy_errors(void) {
     char buf[64];
@@ -291,6 +446,7 @@ int main(int argc, char **argv) {
     close(fd);
     CHECK(unlink("/tmp/big") == 0, "unlink");
 
+    check_splice();
     check_copy_errors();
     return check_summary();
 }

@@ -45,6 +45,8 @@ enum SyscallTable {
         // Copies between descriptors (Syscalls+Transfers.swift)
         case .sendfile: return Syscalls.sendfile(a).returnValue
         case .copyFileRange: return Syscalls.copyFileRange(a).returnValue
+        case .splice: return Syscalls.splice(a).returnValue
+        case .tee: return Syscalls.tee(a).returnValue
         // Waiting for descriptors (Syscalls+Polling.swift)
         case .poll: return Syscalls.poll(a).returnValue
         case .ppoll: return Syscalls.ppoll(a).returnValue
