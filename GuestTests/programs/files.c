@@ -272,6 +272,75 @@ static void check_copy_errors(void) {
     unlink("/tmp/copy-src"), unlink("/tmp/copy-dst");
 }
 
+/* The *at calls as raw system calls: relative to a directory descriptor, AT_FDCWD, absolute
+ * paths (which ignore dirfd), a descriptor that is not a directory, and unlinkat's flags. */
+static void check_at_calls(void) {
+    char buf[32];
+    struct stat st;
+    int tmp = open("/tmp", O_RDONLY | O_DIRECTORY);
+    int file = open("/tmp/at-file", O_CREAT | O_RDWR | O_TRUNC, 0644);
+    CHECK(syscall(SYS_mkdirat, tmp, "at-dir", 0750) == 0 && stat("/tmp/at-dir", &st) == 0 && S_ISDIR(st.st_mode) && (st.st_mode & 0777) == 0750, "mkdirat");
+    int fd = syscall(SYS_openat, tmp, "at-dir/f", O_CREAT | O_WRONLY, 0644);
+    CHECK(fd >= 0 && write(fd, "f", 1) == 1, "openat");
+    close(fd);
+    CHECK(syscall(SYS_linkat, tmp, "at-dir/f", tmp, "at-dir/g", 0) == 0 && stat("/tmp/at-dir/f", &st) == 0 && st.st_nlink == 2, "linkat");
+    CHECK(syscall(SYS_symlinkat, "f", tmp, "at-dir/s") == 0, "symlinkat");
+    CHECK(syscall(SYS_readlinkat, tmp, "at-dir/s", buf, sizeof buf) == 1 && buf[0] == 'f', "readlinkat");
+    CHECK(syscall(SYS_fchmodat, tmp, "at-dir/f", 0600) == 0 && stat("/tmp/at-dir/f", &st) == 0 && (st.st_mode & 0777) == 0600, "fchmodat");
+    CHECK(syscall(SYS_faccessat, tmp, "at-dir/f", R_OK | W_OK) == 0, "faccessat");
+    CHECK(syscall(SYS_linkat, tmp, "at-dir/s", tmp, "at-dir/t", AT_SYMLINK_FOLLOW) == 0 && lstat("/tmp/at-dir/t", &st) == 0 && S_ISREG(st.st_mode), "linkat AT_SYMLINK_FOLLOW links the target");
+    CHECK_ERRNO(syscall(SYS_readlinkat, tmp, "at-dir/f", buf, sizeof buf), EINVAL);
+    CHECK_ERRNO(syscall(SYS_readlinkat, tmp, "at-dir/s", buf, 0), EINVAL);
+    CHECK_ERRNO(syscall(SYS_faccessat, tmp, "at-dir/f", 8), EINVAL);
+    /* unlinkat: AT_REMOVEDIR for directories only, plain for the rest. */
+    CHECK_ERRNO(syscall(SYS_unlinkat, tmp, "at-dir", AT_REMOVEDIR), ENOTEMPTY);
+    CHECK_ERRNO(syscall(SYS_unlinkat, tmp, "at-dir", 0), EISDIR);
+    CHECK_ERRNO(syscall(SYS_unlinkat, tmp, "at-dir/f", AT_REMOVEDIR), ENOTDIR);
+    CHECK_ERRNO(syscall(SYS_unlinkat, tmp, "at-dir/f", 0x1), EINVAL);
+    CHECK(syscall(SYS_unlinkat, tmp, "at-dir/g", 0) == 0 && syscall(SYS_unlinkat, tmp, "at-dir/s", 0) == 0, "unlinkat");
+    CHECK(syscall(SYS_unlinkat, tmp, "at-dir/t", 0) == 0 && syscall(SYS_unlinkat, tmp, "at-dir/f", 0) == 0, "unlinkat");
+    CHECK(syscall(SYS_unlinkat, tmp, "at-dir", AT_REMOVEDIR) == 0 && stat("/tmp/at-dir", &st) != 0, "unlinkat AT_REMOVEDIR");
+    /* A descriptor that is not a directory: ENOTDIR for relative paths; a bad one EBADF. */
+    CHECK_ERRNO(syscall(SYS_mkdirat, file, "x", 0755), ENOTDIR);
+    CHECK_ERRNO(syscall(SYS_openat, file, "x", O_RDONLY), ENOTDIR);
+    CHECK_ERRNO(syscall(SYS_unlinkat, file, "x", 0), ENOTDIR);
+    CHECK_ERRNO(syscall(SYS_linkat, file, "x", tmp, "y", 0), ENOTDIR);
+    CHECK_ERRNO(syscall(SYS_linkat, tmp, "at-file", file, "y", 0), ENOTDIR);
+    CHECK_ERRNO(syscall(SYS_symlinkat, "x", file, "y"), ENOTDIR);
+    CHECK_ERRNO(syscall(SYS_readlinkat, file, "x", buf, sizeof buf), ENOTDIR);
+    CHECK_ERRNO(syscall(SYS_fchmodat, file, "x", 0600), ENOTDIR);
+    CHECK_ERRNO(syscall(SYS_faccessat, file, "x", R_OK), ENOTDIR);
+    CHECK_ERRNO(syscall(SYS_mkdirat, 99, "x", 0755), EBADF);
+    CHECK_ERRNO(syscall(SYS_unlinkat, 99, "x", 0), EBADF);
+    CHECK_ERRNO(syscall(SYS_linkat, 99, "x", tmp, "y", 0), EBADF);
+    CHECK_ERRNO(syscall(SYS_renameat, 99, "x", tmp, "y"), EBADF);
+    int p[2];
+    pipe(p);
+    CHECK_ERRNO(syscall(SYS_mkdirat, p[0], "x", 0755), ENOTDIR);
+    CHECK_ERRNO(syscall(SYS_linkat, p[0], "x", tmp, "y", 0), ENOTDIR);
+    CHECK_ERRNO(syscall(SYS_renameat, p[0], "x", tmp, "y"), ENOTDIR);
+    close(p[0]), close(p[1]);
+    /* Both names of linkat and renameat, and symlinkat's target, are paths with path errors. */
+    static char long_name[5000];
+    memset(long_name, 'a', sizeof long_name - 1);
+    CHECK_ERRNO(syscall(SYS_linkat, tmp, long_name, tmp, "y", 0), ENAMETOOLONG);
+    CHECK_ERRNO(syscall(SYS_renameat, tmp, long_name, tmp, "y"), ENAMETOOLONG);
+    CHECK_ERRNO(syscall(SYS_symlinkat, long_name, tmp, "y"), ENAMETOOLONG);
+    CHECK_ERRNO(syscall(SYS_linkat, tmp, (char *)8, tmp, "y", 0), EFAULT);
+    CHECK_ERRNO(syscall(SYS_symlinkat, (char *)8, tmp, "y"), EFAULT);
+    /* Absolute paths ignore dirfd, even a bad one; AT_FDCWD is the working directory. */
+    CHECK(syscall(SYS_mkdirat, 99, "/tmp/at-abs", 0755) == 0 && syscall(SYS_unlinkat, file, "/tmp/at-abs", AT_REMOVEDIR) == 0, "absolute paths ignore dirfd");
+    CHECK(syscall(SYS_linkat, 99, "/tmp/at-file", file, "/tmp/at-link", 0) == 0, "linkat: absolute names ignore both dirfds");
+    CHECK(syscall(SYS_renameat, 99, "/tmp/at-link", 98, "/tmp/at-link2") == 0 && unlink("/tmp/at-link2") == 0, "renameat too");
+    CHECK(chdir("/tmp") == 0, "chdir");
+    CHECK(syscall(SYS_mkdirat, AT_FDCWD, "at-cwd", 0755) == 0 && stat("/tmp/at-cwd", &st) == 0, "mkdirat AT_FDCWD");
+    CHECK(syscall(SYS_symlinkat, "at-cwd", AT_FDCWD, "at-cwd-link") == 0 && syscall(SYS_readlinkat, AT_FDCWD, "at-cwd-link", buf, sizeof buf) == 6, "symlinkat/readlinkat AT_FDCWD");
+    CHECK(syscall(SYS_unlinkat, AT_FDCWD, "at-cwd-link", 0) == 0 && syscall(SYS_unlinkat, AT_FDCWD, "at-cwd", AT_REMOVEDIR) == 0, "unlinkat AT_FDCWD");
+    chdir("/");
+    close(file), close(tmp);
+    unlink("/tmp/at-file");
+}
+
 int main(int argc, char **argv) {
     (void)argc;
     char buf[256];
@@ -448,5 +517,6 @@ int main(int argc, char **argv) {
 
     check_splice();
     check_copy_errors();
+    check_at_calls();
     return check_summary();
 }
