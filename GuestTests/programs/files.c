@@ -33,6 +33,43 @@ static int count_entries(const char *path, const char *want, int *found) {
     return n;
 }
 
+/* Linux constants musl has no header for. */
+#ifndef FALLOC_FL_KEEP_SIZE
+#define FALLOC_FL_KEEP_SIZE 0x01
+#endif
+#ifndef FALLOC_FL_PUNCH_HOLE
+#define FALLOC_FL_PUNCH_HOLE 0x02
+#endif
+#ifndef FALLOC_FL_COLLAPSE_RANGE
+#define FALLOC_FL_COLLAPSE_RANGE 0x08
+#endif
+#ifndef FALLOC_FL_ZERO_RANGE
+#define FALLOC_FL_ZERO_RANGE 0x10
+#endif
+#define SKIFF_RENAME_NOREPLACE 1
+#define SKIFF_RENAME_EXCHANGE 2
+#define SKIFF_STATX_BASIC_STATS 0x7ffu
+#define SKIFF_STATX_RESERVED 0x80000000u
+#define SKIFF_AT_STATX_FORCE_SYNC 0x2000
+#define SKIFF_AT_STATX_DONT_SYNC 0x4000
+
+/* struct statx as the kernel writes it (musl 1.2.3 has neither the type nor a wrapper). */
+struct kstatx_time { int64_t tv_sec; uint32_t tv_nsec; int32_t reserved; };
+struct kstatx {
+    uint32_t mask, blksize;
+    uint64_t attributes;
+    uint32_t nlink, uid, gid;
+    uint16_t mode, pad1;
+    uint64_t ino, size, blocks, attributes_mask;
+    struct kstatx_time atime, btime, ctime, mtime;
+    uint32_t rdev_major, rdev_minor, dev_major, dev_minor;
+    uint64_t mnt_id, spare[13];
+};
+
+static long kstatx(int dirfd, const char *path, int flags, unsigned mask, void *buf) {
+    return syscall(SYS_statx, dirfd, path, flags, mask, buf);
+}
+
 /* A file of `size` bytes "0123456789…" at `path`, open read-write. */
 static int digits_file(const char *path, int size) {
     int fd = open(path, O_CREAT | O_RDWR | O_TRUNC, 0644);
@@ -270,6 +307,112 @@ static void check_copy_errors(void) {
     close(wronly), close(rdonly), close(append), close(dir);
     close(p[0]), close(p[1]), close(sv[0]), close(sv[1]), close(src), close(dst);
     unlink("/tmp/copy-src"), unlink("/tmp/copy-dst");
+}
+
+/* statx against fstat, its flags, and its errors. */
+static void check_statx(void) {
+    struct kstatx sx;
+    struct stat st;
+    int fd = open("/tmp/statx", O_CREAT | O_RDWR | O_TRUNC, 0640);
+    write(fd, "twelve bytes", 12);
+    struct timespec times[2] = {{1000000000, 7}, {1100000000, 8}};
+    futimens(fd, times);
+    CHECK(fstat(fd, &st) == 0, "fstat");
+    memset(&sx, 0xff, sizeof sx);
+    CHECK(kstatx(AT_FDCWD, "/tmp/statx", 0, SKIFF_STATX_BASIC_STATS, &sx) == 0, "statx");
+    CHECK((sx.mask & SKIFF_STATX_BASIC_STATS) == SKIFF_STATX_BASIC_STATS, "basic fields valid: mask %x", sx.mask);
+    CHECK(sx.ino == st.st_ino && sx.size == 12 && sx.mode == st.st_mode && sx.nlink == st.st_nlink, "ino, size, mode, nlink");
+    CHECK(sx.uid == st.st_uid && sx.gid == st.st_gid && sx.blocks == (uint64_t)st.st_blocks && sx.blksize == st.st_blksize, "uid, gid, blocks, blksize");
+    CHECK(sx.mtime.tv_sec == 1100000000 && sx.mtime.tv_nsec == 8 && sx.atime.tv_sec == 1000000000 && sx.atime.tv_nsec == 7, "times");
+    CHECK(sx.ctime.tv_sec == st.st_ctim.tv_sec && sx.ctime.tv_nsec == (uint32_t)st.st_ctim.tv_nsec, "ctime");
+    CHECK(makedev(sx.dev_major, sx.dev_minor) == st.st_dev && sx.rdev_major == 0 && sx.rdev_minor == 0, "device numbers");
+    /* A device node reports its own number in rdev. */
+    CHECK(kstatx(AT_FDCWD, "/dev/null", 0, SKIFF_STATX_BASIC_STATS, &sx) == 0 && sx.rdev_major == 1 && sx.rdev_minor == 3, "/dev/null is 1:3");
+    /* AT_EMPTY_PATH: the descriptor itself, or the working directory for AT_FDCWD. */
+    CHECK(kstatx(fd, "", AT_EMPTY_PATH, SKIFF_STATX_BASIC_STATS, &sx) == 0 && sx.ino == st.st_ino && sx.size == 12, "AT_EMPTY_PATH on a descriptor");
+    struct stat cwd;
+    stat(".", &cwd);
+    CHECK(kstatx(AT_FDCWD, "", AT_EMPTY_PATH, SKIFF_STATX_BASIC_STATS, &sx) == 0 && sx.ino == cwd.st_ino, "AT_EMPTY_PATH with AT_FDCWD");
+    CHECK_ERRNO(kstatx(fd, "", 0, SKIFF_STATX_BASIC_STATS, &sx), ENOENT);
+    /* A symlink, followed or not. */
+    symlink("statx", "/tmp/statx-link");
+    CHECK(kstatx(AT_FDCWD, "/tmp/statx-link", AT_SYMLINK_NOFOLLOW, SKIFF_STATX_BASIC_STATS, &sx) == 0 && S_ISLNK(sx.mode) && sx.size == 5, "AT_SYMLINK_NOFOLLOW");
+    CHECK(kstatx(AT_FDCWD, "/tmp/statx-link", 0, SKIFF_STATX_BASIC_STATS, &sx) == 0 && S_ISREG(sx.mode) && sx.ino == st.st_ino, "followed");
+    /* Relative to a directory descriptor; unknown mask bits are ignored, the reserved one is not. */
+    int dir = open("/tmp", O_RDONLY | O_DIRECTORY);
+    CHECK(kstatx(dir, "statx", 0, SKIFF_STATX_BASIC_STATS | 0x40000, &sx) == 0 && sx.ino == st.st_ino, "relative to a directory, unknown mask bit");
+    CHECK_ERRNO(kstatx(dir, "statx", 0, SKIFF_STATX_RESERVED, &sx), EINVAL);
+    CHECK_ERRNO(kstatx(dir, "statx", 0x10000, SKIFF_STATX_BASIC_STATS, &sx), EINVAL);
+    CHECK_ERRNO(kstatx(dir, "statx", SKIFF_AT_STATX_FORCE_SYNC | SKIFF_AT_STATX_DONT_SYNC, SKIFF_STATX_BASIC_STATS, &sx), EINVAL);
+    CHECK(kstatx(dir, "statx", SKIFF_AT_STATX_DONT_SYNC, SKIFF_STATX_BASIC_STATS, &sx) == 0, "one sync flag is fine");
+    CHECK_ERRNO(kstatx(dir, "statx", 0, SKIFF_STATX_BASIC_STATS, (void *)8), EFAULT);
+    CHECK_ERRNO(kstatx(dir, (const char *)8, 0, SKIFF_STATX_BASIC_STATS, &sx), EFAULT);
+    CHECK_ERRNO(kstatx(dir, "missing", 0, SKIFF_STATX_BASIC_STATS, &sx), ENOENT);
+    CHECK_ERRNO(kstatx(99, "statx", 0, SKIFF_STATX_BASIC_STATS, &sx), EBADF);
+    CHECK_ERRNO(kstatx(fd, "statx", 0, SKIFF_STATX_BASIC_STATS, &sx), ENOTDIR);
+    close(dir), close(fd);
+    unlink("/tmp/statx-link"), unlink("/tmp/statx");
+}
+
+/* fallocate's modes on tmpfs and its errors. */
+static void check_fallocate(void) {
+    char buf[16];
+    struct stat st;
+    int fd = open("/tmp/falloc", O_CREAT | O_RDWR | O_TRUNC, 0644);
+    CHECK(fallocate(fd, 0, 0, 8192) == 0 && fstat(fd, &st) == 0 && st.st_size == 8192 && st.st_blocks >= 16, "mode 0 extends: size %lld, blocks %lld", (long long)st.st_size, (long long)st.st_blocks);
+    CHECK(pread(fd, buf, 16, 100) == 16 && buf[0] == 0 && buf[15] == 0, "allocated space reads as zeros");
+    CHECK(fallocate(fd, FALLOC_FL_KEEP_SIZE, 8192, 8192) == 0 && fstat(fd, &st) == 0 && st.st_size == 8192 && st.st_blocks >= 32, "KEEP_SIZE allocates without growing: blocks %lld", (long long)st.st_blocks);
+    static char xs[12288];
+    memset(xs, 'x', sizeof xs);
+    pwrite(fd, xs, sizeof xs, 0);
+    long before = (long)(fstat(fd, &st), st.st_blocks);
+    CHECK(fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 4096, 4096) == 0, "punch a hole");
+    CHECK(fstat(fd, &st) == 0 && st.st_size == 12288 && st.st_blocks < before, "the size stays, blocks go: %lld < %ld", (long long)st.st_blocks, before);
+    CHECK(pread(fd, buf, 2, 4095) == 2 && buf[0] == 'x' && buf[1] == 0 && pread(fd, buf, 2, 8191) == 2 && buf[0] == 0 && buf[1] == 'x', "the hole reads as zeros, its edges do not");
+    CHECK_ERRNO(fallocate(fd, 0, 0, 0), EINVAL);
+    CHECK_ERRNO(fallocate(fd, 0, -1, 10), EINVAL);
+    CHECK_ERRNO(fallocate(fd, FALLOC_FL_PUNCH_HOLE, 0, 10), EOPNOTSUPP);  /* a punch needs KEEP_SIZE */
+    CHECK_ERRNO(fallocate(fd, FALLOC_FL_COLLAPSE_RANGE, 0, 4096), EOPNOTSUPP);  /* tmpfs has neither */
+    CHECK_ERRNO(fallocate(fd, FALLOC_FL_ZERO_RANGE, 0, 4096), EOPNOTSUPP);
+    CHECK_ERRNO(fallocate(99, 0, 0, 10), EBADF);
+    int rdonly = open("/tmp/falloc", O_RDONLY);
+    CHECK_ERRNO(fallocate(rdonly, 0, 0, 10), EBADF);
+    int p[2];
+    pipe(p);
+    CHECK_ERRNO(fallocate(p[1], 0, 0, 10), ESPIPE);
+    CHECK_ERRNO(fallocate(fd, 0, 0x7fffffffffff0000ll, 0x20000), EFBIG);
+    close(p[0]), close(p[1]), close(rdonly), close(fd);
+    unlink("/tmp/falloc");
+}
+
+/* renameat2's flags: RENAME_EXCHANGE swaps two names, the combinations Linux refuses. */
+static void check_renameat2(void) {
+    char buf[8] = {0};
+    int fd = open("/tmp/swap-a", O_CREAT | O_WRONLY | O_TRUNC, 0644);
+    write(fd, "one", 3), close(fd);
+    fd = open("/tmp/swap-b", O_CREAT | O_WRONLY | O_TRUNC, 0644);
+    write(fd, "two", 3), close(fd);
+    struct stat a, b;
+    stat("/tmp/swap-a", &a), stat("/tmp/swap-b", &b);
+    CHECK(syscall(SYS_renameat2, AT_FDCWD, "/tmp/swap-a", AT_FDCWD, "/tmp/swap-b", SKIFF_RENAME_EXCHANGE) == 0, "RENAME_EXCHANGE");
+    struct stat a2, b2;
+    stat("/tmp/swap-a", &a2), stat("/tmp/swap-b", &b2);
+    CHECK(a2.st_ino == b.st_ino && b2.st_ino == a.st_ino, "the names swapped their files");
+    fd = open("/tmp/swap-a", O_RDONLY);
+    CHECK(read(fd, buf, sizeof buf) == 3 && memcmp(buf, "two", 3) == 0, "swap-a now holds two");
+    close(fd);
+    /* A directory and a file swap too, relative to directory descriptors. */
+    mkdir("/tmp/swap-d", 0755);
+    int tmp = open("/tmp", O_RDONLY | O_DIRECTORY);
+    CHECK(syscall(SYS_renameat2, tmp, "swap-a", tmp, "swap-d", SKIFF_RENAME_EXCHANGE) == 0, "swap a file and a directory");
+    CHECK(stat("/tmp/swap-a", &a2) == 0 && S_ISDIR(a2.st_mode) && stat("/tmp/swap-d", &b2) == 0 && S_ISREG(b2.st_mode), "types swapped");
+    CHECK_ERRNO(syscall(SYS_renameat2, tmp, "swap-b", tmp, "swap-missing", SKIFF_RENAME_EXCHANGE), ENOENT);
+    CHECK_ERRNO(syscall(SYS_renameat2, tmp, "swap-b", tmp, "swap-d", SKIFF_RENAME_EXCHANGE | SKIFF_RENAME_NOREPLACE), EINVAL);
+    CHECK_ERRNO(syscall(SYS_renameat2, tmp, "swap-b", tmp, "swap-new", 8), EINVAL);
+    CHECK(syscall(SYS_renameat2, tmp, "swap-b", tmp, "swap-new", SKIFF_RENAME_NOREPLACE) == 0 && access("/tmp/swap-b", F_OK) != 0, "RENAME_NOREPLACE to a free name");
+    CHECK(syscall(SYS_renameat2, tmp, "swap-new", tmp, "swap-new", SKIFF_RENAME_EXCHANGE) == 0, "a name exchanged with itself");
+    close(tmp);
+    rmdir("/tmp/swap-a"), unlink("/tmp/swap-d"), unlink("/tmp/swap-new");
 }
 
 /* The *at calls as raw system calls: relative to a directory descriptor, AT_FDCWD, absolute
@@ -517,6 +660,9 @@ int main(int argc, char **argv) {
 
     check_splice();
     check_copy_errors();
+    check_statx();
+    check_fallocate();
+    check_renameat2();
     check_at_calls();
     return check_summary();
 }
