@@ -484,6 +484,62 @@ static void check_at_calls(void) {
     unlink("/tmp/at-file");
 }
 
+/* The devfs entries: random, console, tty, the std* and fd links, and /dev/shm for POSIX
+ * shared memory. */
+static void check_devfs(void) {
+    char buf[64];
+    struct stat st, st2;
+    uint64_t r[4] = {0};
+    int fd = open("/dev/random", O_RDONLY);
+    CHECK(fd >= 0 && read(fd, r, 16) == 16 && read(fd, r + 2, 16) == 16 && (r[0] | r[1]) != 0 && memcmp(r, r + 2, 16) != 0, "/dev/random");
+    CHECK(fstat(fd, &st) == 0 && S_ISCHR(st.st_mode) && major(st.st_rdev) == 1 && minor(st.st_rdev) == 8, "/dev/random is 1:8");
+    close(fd);
+    CHECK(stat("/dev/console", &st) == 0 && S_ISCHR(st.st_mode) && major(st.st_rdev) == 5 && minor(st.st_rdev) == 1 && (st.st_mode & 0777) == 0600, "/dev/console is 5:1, 0600");
+    fd = open("/dev/console", O_WRONLY);
+    CHECK(fd >= 0 && isatty(fd) && write(fd, "/dev/console works\n", 19) == 19, "write to /dev/console");
+    close(fd);
+    CHECK(stat("/dev/tty", &st) == 0 && S_ISCHR(st.st_mode) && major(st.st_rdev) == 5 && minor(st.st_rdev) == 0, "/dev/tty is 5:0");
+    fd = open("/dev/tty", O_RDWR);
+    CHECK(fd >= 0 && isatty(fd), "/dev/tty is a terminal");
+    close(fd);
+    /* The std* links lead to the process's own descriptors. */
+    CHECK(readlink("/dev/stdin", buf, sizeof buf) == 15 && memcmp(buf, "/proc/self/fd/0", 15) == 0, "/dev/stdin links to fd 0");
+    CHECK(stat("/dev/stdin", &st) == 0 && fstat(0, &st2) == 0 && st.st_ino == st2.st_ino && st.st_rdev == st2.st_rdev, "/dev/stdin is fd 0");
+    fd = open("/dev/stderr", O_WRONLY);
+    CHECK(fd >= 0 && fstat(fd, &st) == 0 && fstat(2, &st2) == 0 && st.st_ino == st2.st_ino && st.st_dev == st2.st_dev, "/dev/stderr opens fd 2's file");
+    close(fd);
+    /* /dev/fd/N opens the file anew, at offset 0. */
+    CHECK(readlink("/dev/fd", buf, sizeof buf) == 13 && memcmp(buf, "/proc/self/fd", 13) == 0, "/dev/fd links to /proc/self/fd");
+    int file = digits_file("/tmp/devfd", 10);
+    char path[32];
+    snprintf(path, sizeof path, "/dev/fd/%d", file);
+    fd = open(path, O_RDONLY);
+    CHECK(fd >= 0 && fd != file && lseek(fd, 0, SEEK_CUR) == 0 && read(fd, buf, 4) == 4 && memcmp(buf, "0123", 4) == 0, "open %s", path);
+    CHECK(fstat(fd, &st) == 0 && fstat(file, &st2) == 0 && st.st_ino == st2.st_ino && lseek(file, 0, SEEK_CUR) == 10, "the same file, its own position");
+    int found;
+    snprintf(path, sizeof path, "%d", file);
+    CHECK(count_entries("/dev/fd/", path, &found) > 3 && found, "/dev/fd lists descriptor %s", path);
+    close(fd), close(file);
+    unlink("/tmp/devfd");
+    CHECK_ERRNO(open("/dev/fd/99", O_RDONLY), ENOENT);
+    /* POSIX shared memory lives in /dev/shm, a tmpfs: create, size, map shared, unlink.
+     * (Writable MAP_SHARED mappings of files are not supported yet: mmap says ENODEV.) */
+    struct statfs sf;
+    CHECK(statfs("/dev/shm", &sf) == 0 && sf.f_type == 0x01021994, "/dev/shm is a tmpfs");
+    int shm = shm_open("/skiff-shm", O_CREAT | O_EXCL | O_RDWR, 0600);
+    CHECK(shm >= 0 && stat("/dev/shm/skiff-shm", &st) == 0 && (st.st_mode & 0777) == 0600, "shm_open creates /dev/shm/skiff-shm");
+    CHECK_ERRNO(shm_open("/skiff-shm", O_CREAT | O_EXCL | O_RDWR, 0600), EEXIST);
+    CHECK(ftruncate(shm, 8192) == 0 && pwrite(shm, "shared", 6, 5000) == 6, "size it, write it");
+    int again = shm_open("/skiff-shm", O_RDONLY, 0);
+    char *map = mmap(NULL, 8192, PROT_READ, MAP_SHARED, again, 0);
+    CHECK(map != MAP_FAILED && strcmp(map + 5000, "shared") == 0 && map[0] == 0, "a second opener maps it shared");
+    CHECK(shm_unlink("/skiff-shm") == 0 && stat("/dev/shm/skiff-shm", &st) != 0, "shm_unlink");
+    CHECK_ERRNO(shm_open("/skiff-shm", O_RDWR, 0), ENOENT);
+    CHECK(strcmp(map + 5000, "shared") == 0 && pread(shm, buf, 6, 5000) == 6 && memcmp(buf, "shared", 6) == 0, "the object outlives its name");
+    munmap(map, 8192);
+    close(shm), close(again);
+}
+
 int main(int argc, char **argv) {
     (void)argc;
     char buf[256];
@@ -664,5 +720,6 @@ int main(int argc, char **argv) {
     check_fallocate();
     check_renameat2();
     check_at_calls();
+    check_devfs();
     return check_summary();
 }
