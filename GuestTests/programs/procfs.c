@@ -355,6 +355,14 @@ static void check_system(long memory_mib, int cpus) {
     CHECK(slurp("/proc/loadavg", text, sizeof text, 4096) > 0
         && sscanf(text, "%lf %lf %lf %d/%d %d", &l1, &l5, &l15, &running, &total_threads, &last) == 6 && running >= 1, "loadavg: %s", text);
     CHECK(slurp("/proc/version", text, sizeof text, 4096) > 0 && strncmp(text, "Linux version ", 14) == 0, "version");
+    /* filesystems: every type mount accepts, "nodev" unless it mounts a block device. */
+    CHECK(slurp("/proc/filesystems", text, sizeof text, 7) > 0, "read filesystems");
+    const char *types[] = {"nodev\tsysfs", "nodev\ttmpfs", "nodev\tdevtmpfs", "nodev\tproc", "nodev\tramfs",
+                           "\text2", "\text3", "\text4", "nodev\t9p", "nodev\tskiffimg"};
+    for (size_t i = 0; i < sizeof types / sizeof *types; i++) CHECK(has_line(text, types[i]), "filesystems lists %s", types[i]);
+    int type_lines = 0;
+    for (const char *p = text; (p = strchr(p, '\n')); p++) type_lines++;
+    CHECK(type_lines == (int)(sizeof types / sizeof *types), "only those: %s", text);
     struct utsname u;
     uname(&u);
     CHECK(slurp("/proc/sys/kernel/ostype", text, sizeof text, 4096) > 0 && strcmp(text, "Linux\n") == 0, "ostype");

@@ -50,6 +50,14 @@ public enum FileConstants {
     public static let F_SETPIPE_SZ = 1031
     public static let FD_CLOEXEC = 1
 
+    /// `splice` and `tee` flags. MOVE, MORE and GIFT are hints (Linux ignores MOVE and GIFT
+    /// too); NONBLOCK makes waiting on a pipe EAGAIN. Any other bit is EINVAL.
+    public static let SPLICE_F_MOVE = 1
+    public static let SPLICE_F_NONBLOCK = 2
+    public static let SPLICE_F_MORE = 4
+    public static let SPLICE_F_GIFT = 8
+    public static let SPLICE_F_ALL = 0xF
+
     public static let S_IFMT = 0o170000
     public static let S_IFSOCK = 0o140000
     public static let S_IFLNK = 0o120000

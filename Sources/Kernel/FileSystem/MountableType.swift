@@ -10,15 +10,25 @@ enum MountableType {
     /// proc, sysfs, devtmpfs: the kernel mounts them at boot.
     case kernelTree
 
-    init?(name: [UInt8]) {
-        switch name {
-        case Array("ext4".utf8), Array("ext3".utf8), Array("ext2".utf8): self = .ext4
-        case Array("tmpfs".utf8), Array("ramfs".utf8): self = .tmpfs
-        case Array("9p".utf8): self = .ninep
-        case Array("proc".utf8), Array("sysfs".utf8), Array("devtmpfs".utf8): self = .kernelTree
-        default: return nil
-        }
+    /// Every name a mount accepts and what it mounts, in the order `/proc/filesystems` lists
+    /// them (Linux's registration order), so the list and `mount` can never disagree.
+    static var names: [(name: StaticString, type: MountableType)] {
+        [
+            ("sysfs", .kernelTree), ("tmpfs", .tmpfs), ("devtmpfs", .kernelTree), ("proc", .kernelTree),
+            ("ramfs", .tmpfs), ("ext3", .ext4), ("ext2", .ext4), ("ext4", .ext4), ("9p", .ninep),
+        ]
     }
+
+    init?(name: [UInt8]) {
+        for entry in Self.names where FileSystems.name(entry.name) == name {
+            self = entry.type
+            return
+        }
+        return nil
+    }
+
+    /// Whether the type mounts a block device; `/proc/filesystems` marks the others "nodev".
+    var needsDevice: Bool { self == .ext4 }
 
     /// The type `/proc/mounts` shows for a mount of this kind.
     var typeName: [UInt8] {

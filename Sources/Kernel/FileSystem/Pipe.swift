@@ -17,6 +17,9 @@ final class Pipe {
     private var count = 0
     var readers = 0
     var writers = 0
+    /// Whether a splice is between copying bytes from the front of the buffer and consuming
+    /// the ones it passed on (`hold`/`release`): other readers wait, so no byte is read twice.
+    private var held = false
     let queue = WaitQueue()
     /// poll/epoll listeners of both ends.
     let pollHead = PollHead()
@@ -35,6 +38,8 @@ final class Pipe {
         guard out.count > 0 else { return 0 }
         while true {
             let (n, writersLeft): (Int, Int) = queue.lock.withLock {
+                // A splice holding the read side owns the front bytes: wait as for data.
+                if held { return (0, 1) }
                 let n = min(out.count, count)
                 for i in 0..<n { out[i] = buffer[(head + i) % Pipe.capacity] }
                 head = (head + n) % Pipe.capacity
@@ -47,8 +52,77 @@ final class Pipe {
                 return n
             }
             if writersLeft == 0 { return 0 }  // end of file
+            // Like Linux's pipe mutex, a splice in progress makes even a nonblocking read wait.
+            if nonblocking && !queue.lock.withLock({ held }) { throw .EAGAIN }
+            if !queue.waitInterruptibly(while: { held || count == 0 && writers > 0 }) { throw .ERESTARTSYS }
+        }
+    }
+
+    // MARK: Splicing
+
+    /// Waits until the pipe holds bytes or has no writer left, as a splice reading it does
+    /// before it looks at the other side (Linux's `ipipe_prep`): EAGAIN instead of waiting when
+    /// `nonblocking`. Returns the bytes there; 0 is end of file.
+    func awaitData(nonblocking: Bool) throws(Errno) -> Int {
+        try awaitData(nonblocking: nonblocking, hold: false)
+    }
+
+    /// `awaitData`, then takes the read side until `release`: plain reads and other splices
+    /// wait meanwhile, so the bytes `peek` returns stay at the front until they are consumed.
+    /// Returns the bytes there (0 is end of file, still held).
+    func hold(nonblocking: Bool) throws(Errno) -> Int {
+        try awaitData(nonblocking: nonblocking, hold: true)
+    }
+
+    private func awaitData(nonblocking: Bool, hold: Bool) throws(Errno) -> Int {
+        while true {
+            // nil: wait for another splice to release; otherwise the bytes there, or -1 for none yet.
+            let state: Int? = queue.lock.withLock {
+                if hold && held { return nil }
+                guard count > 0 || writers == 0 else { return -1 }
+                if hold { held = true }
+                return count
+            }
+            if let state, state >= 0 { return state }
+            if state != nil && nonblocking { throw .EAGAIN }
+            let waited = queue.waitInterruptibly(while: { (hold && held) || count == 0 && writers > 0 })
+            if !waited { throw .ERESTARTSYS }
+        }
+    }
+
+    /// Copies up to `out.count` bytes from the front of the buffer without consuming them
+    /// (`tee`, and a splice under `hold`). Returns how many.
+    func peek(into out: UnsafeMutableRawBufferPointer) -> Int {
+        queue.lock.withLock {
+            let n = min(out.count, count)
+            for i in 0..<n { out[i] = buffer[(head + i) % Pipe.capacity] }
+            return n
+        }
+    }
+
+    /// Ends a `hold`: drops the first `consumed` bytes (those passed on) and lets readers in.
+    func release(consuming consumed: Int) {
+        queue.lock.withLock {
+            let n = min(consumed, count)
+            head = (head + n) % Pipe.capacity
+            count -= n
+            held = false
+        }
+        queue.wakeAll()
+        if consumed > 0 { pollHead.notify([.output, .writeNormal]) }
+    }
+
+    /// Waits until the pipe has room, as a splice writing it does (Linux's `wait_for_space`):
+    /// EPIPE when no reader is left, EAGAIN instead of waiting when `nonblocking`. Returns the
+    /// free bytes; a write of at most that many goes in without waiting (unless another writer
+    /// takes the room first).
+    func awaitRoom(nonblocking: Bool) throws(Errno) -> Int {
+        while true {
+            let (room, readersLeft) = queue.lock.withLock { (Pipe.capacity - count, readers) }
+            if readersLeft == 0 { throw .EPIPE }
+            if room > 0 { return room }
             if nonblocking { throw .EAGAIN }
-            if !queue.waitInterruptibly(while: { count == 0 && writers > 0 }) { throw .ERESTARTSYS }
+            if !queue.waitInterruptibly(while: { readers > 0 && count == Pipe.capacity }) { throw .ERESTARTSYS }
         }
     }
 

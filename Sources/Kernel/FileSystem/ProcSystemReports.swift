@@ -85,10 +85,11 @@ enum ProcSystemReports {
         return text.bytes
     }
 
+    /// `filesystems`: every type a mount accepts (`MountableType`), then the application
+    /// image's, which only the boot mounts.
     static func fileSystems() -> [UInt8] {
-        SystemReports.fileSystems([
-            ("sysfs", false), ("tmpfs", false), ("devtmpfs", false), ("proc", false), ("skiffimg", false),
-        ])
+        SystemReports.fileSystems(
+            MountableType.names.map { (name: $0.name, needsDevice: $0.type.needsDevice) } + [("skiffimg", false)])
     }
 
     /// `mounts` (or `mountinfo`) as the process with `context` sees them.

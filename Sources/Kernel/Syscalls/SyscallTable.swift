@@ -42,8 +42,11 @@ enum SyscallTable {
         case .mount: return Syscalls.mount(a).returnValue
         case .umount2: return Syscalls.umount2(a).returnValue
         case .syncfs: return Syscalls.syncfs(a).returnValue
+        // Copies between descriptors (Syscalls+Transfers.swift)
         case .sendfile: return Syscalls.sendfile(a).returnValue
         case .copyFileRange: return Syscalls.copyFileRange(a).returnValue
+        case .splice: return Syscalls.splice(a).returnValue
+        case .tee: return Syscalls.tee(a).returnValue
         // Waiting for descriptors (Syscalls+Polling.swift)
         case .poll: return Syscalls.poll(a).returnValue
         case .ppoll: return Syscalls.ppoll(a).returnValue

@@ -3,7 +3,7 @@ import LinuxABI
 import VFS
 
 /// Descriptor management: close, dup, fcntl, pipes, and the calls that act on a whole open
-/// file (sync, truncate, allocate, copy between files).
+/// file (sync, truncate, allocate). Copies between descriptors are in Syscalls+Transfers.swift.
 extension Syscalls {
     /// close(fd)
     static func close(_ a: SyscallArguments) -> SyscallResult {
@@ -186,88 +186,6 @@ extension Syscalls {
             try mount.fileSystem.sync()
             return 0
         }
-    }
-
-    /// sendfile(out, in, offset*, count): through a kernel buffer.
-    static func sendfile(_ a: SyscallArguments) -> SyscallResult {
-        guard case .success(let output) = openFile(a.int(0)), case .success(let input) = openFile(a.int(1)) else {
-            return .failure(.EBADF)
-        }
-        var offset: Int64? = nil
-        if a.a2 != 0 {
-            guard case .success(let o) = UserMemory.load(Int64.self, at: a.a2) else { return .failure(.EFAULT) }
-            guard o >= 0 else { return .failure(.EINVAL) }
-            offset = o
-        }
-        let result = copyBetween(input: input, output: output, inputOffset: &offset, outputOffset: nil, count: Int(min(a.a3, UInt64(maxTransfer))))
-        if case .success = result, let o = offset, let e = UserMemory.store(o, at: a.a2) { return .failure(e) }
-        return result
-    }
-
-    /// copy_file_range(in, off_in*, out, off_out*, len, flags)
-    static func copyFileRange(_ a: SyscallArguments) -> SyscallResult {
-        guard a.a5 == 0 else { return .failure(.EINVAL) }
-        guard case .success(let input) = openFile(a.int(0)), case .success(let output) = openFile(a.int(2)) else {
-            return .failure(.EBADF)
-        }
-        guard input.node.type == .regular, output.node.type == .regular else { return .failure(.EINVAL) }
-        var inOffset: Int64? = nil
-        var outOffset: Int64? = nil
-        if a.a1 != 0 {
-            guard case .success(let o) = UserMemory.load(Int64.self, at: a.a1), o >= 0 else { return .failure(.EFAULT) }
-            inOffset = o
-        }
-        if a.a3 != 0 {
-            guard case .success(let o) = UserMemory.load(Int64.self, at: a.a3), o >= 0 else { return .failure(.EFAULT) }
-            outOffset = o
-        }
-        let result = copyBetween(
-            input: input, output: output, inputOffset: &inOffset, outputOffset: &outOffset,
-            count: Int(min(a.a4, UInt64(maxTransfer))))
-        if case .success = result {
-            if let o = inOffset, a.a1 != 0, let e = UserMemory.store(o, at: a.a1) { return .failure(e) }
-            if let o = outOffset, a.a3 != 0, let e = UserMemory.store(o, at: a.a3) { return .failure(e) }
-        }
-        return result
-    }
-
-    /// Moves up to `count` bytes from `input` to `output`, at explicit offsets or the files'
-    /// positions, updating the offsets.
-    static func copyBetween(
-        input: OpenFile, output: OpenFile, inputOffset: inout Int64?, outputOffset: UnsafeMutablePointer<Int64?>?,
-        count: Int
-    ) -> SyscallResult {
-        var buffer = [UInt8](repeating: 0, count: min(max(count, 1), chunk))
-        var done = 0
-        while done < count {
-            let want = min(count - done, buffer.count)
-            let n: Int
-            do throws(Errno) {
-                n = try withMutableBytes(&buffer) { (b) throws(Errno) -> Int in
-                    let slice = UnsafeMutableRawBufferPointer(rebasing: b[0..<want])
-                    if let o = inputOffset { return try input.read(at: o, into: slice) }
-                    return try input.read(into: slice)
-                }
-            } catch {
-                return done > 0 ? .success(done) : .failure(error)
-            }
-            if n == 0 { break }
-            let written: Int
-            do throws(Errno) {
-                written = try withBytes(buffer) { (b) throws(Errno) -> Int in
-                    let slice = UnsafeRawBufferPointer(rebasing: b[0..<n])
-                    if let p = outputOffset, let o = p.pointee { return try output.write(at: o, from: slice) }
-                    return try output.write(from: slice)
-                }
-            } catch {
-                return done > 0 ? .success(done) : .failure(error)
-            }
-            if let o = inputOffset { inputOffset = o + Int64(written) }
-            if let p = outputOffset, let o = p.pointee { p.pointee = o + Int64(written) }
-            done += written
-            if written < n || n < want { break }
-        }
-        return .success(done)
     }
 }
 #endif

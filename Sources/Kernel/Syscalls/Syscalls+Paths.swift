@@ -22,23 +22,29 @@ extension Syscalls {
         return .success(location)
     }
 
-    /// Resolves (dirfd, path) arguments and runs `body`.
-    static func at(
-        _ dirfd: Int, _ pathAddress: UInt64, _ body: ([UInt8], Location?) throws(Errno) -> Int
-    ) -> SyscallResult {
+    /// A (dirfd, path) pair: the path, and the directory it starts from (nil for AT_FDCWD).
+    /// An absolute path ignores dirfd, even a bad one; otherwise EBADF for a bad dirfd and
+    /// ENOTDIR for one with no place in the tree (a pipe, a socket).
+    static func named(_ dirfd: Int, _ pathAddress: UInt64) -> Result<(path: [UInt8], directory: Location?), Errno> {
         let p: [UInt8]
         switch path(pathAddress) {
         case .success(let v): p = v
         case .failure(let e): return .failure(e)
         }
-        let d: Location?
         switch directory(dirfd) {
-        case .success(let v): d = v
-        case .failure(let e):
-            // An absolute path ignores dirfd, even a bad one.
-            if p.first == UInt8(ascii: "/") { d = nil } else { return .failure(e) }
+        case .success(let d): return .success((p, d))
+        case .failure(let e): return p.first == UInt8(ascii: "/") ? .success((p, nil)) : .failure(e)
         }
-        return attempt { () throws(Errno) -> Int in try body(p, d) }
+    }
+
+    /// Resolves (dirfd, path) arguments and runs `body`.
+    static func at(
+        _ dirfd: Int, _ pathAddress: UInt64, _ body: ([UInt8], Location?) throws(Errno) -> Int
+    ) -> SyscallResult {
+        switch named(dirfd, pathAddress) {
+        case .success(let name): return attempt { () throws(Errno) -> Int in try body(name.path, name.directory) }
+        case .failure(let e): return .failure(e)
+        }
     }
 
     // MARK: Opening
@@ -248,7 +254,11 @@ extension Syscalls {
     }
 
     static func symlinkat(_ targetAddress: UInt64, _ dirfd: Int, _ pathAddress: UInt64) -> SyscallResult {
-        guard case .success(let target) = path(targetAddress) else { return .failure(.EFAULT) }
+        let target: [UInt8]
+        switch path(targetAddress) {
+        case .success(let t): target = t
+        case .failure(let e): return .failure(e)
+        }
         return at(dirfd, pathAddress) { p, d throws(Errno) in
             try vfs.makeSymlink(p, target: target, in: context, at: d)
             return 0
@@ -259,10 +269,13 @@ extension Syscalls {
     static func symlinkat(_ a: SyscallArguments) -> SyscallResult { symlinkat(a.a0, a.int(1), a.a2) }
 
     static func linkat(_ oldDirfd: Int, _ oldAddress: UInt64, _ newDirfd: Int, _ newAddress: UInt64, flags: Int) -> SyscallResult {
-        guard case .success(let oldPath) = path(oldAddress) else { return .failure(.EFAULT) }
-        guard case .success(let oldDirectory) = directory(oldDirfd) else { return .failure(.EBADF) }
+        let old: (path: [UInt8], directory: Location?)
+        switch named(oldDirfd, oldAddress) {
+        case .success(let name): old = name
+        case .failure(let e): return .failure(e)
+        }
         return at(newDirfd, newAddress) { p, d throws(Errno) in
-            try vfs.link(oldPath, in: context, at: oldDirectory, to: p, at: d, flags: flags)
+            try vfs.link(old.path, in: context, at: old.directory, to: p, at: d, flags: flags)
             return 0
         }
     }
@@ -273,10 +286,13 @@ extension Syscalls {
     static func linkat(_ a: SyscallArguments) -> SyscallResult { linkat(a.int(0), a.a1, a.int(2), a.a3, flags: a.int(4)) }
 
     static func renameat(_ oldDirfd: Int, _ oldAddress: UInt64, _ newDirfd: Int, _ newAddress: UInt64, flags: UInt32) -> SyscallResult {
-        guard case .success(let oldPath) = path(oldAddress) else { return .failure(.EFAULT) }
-        guard case .success(let oldDirectory) = directory(oldDirfd) else { return .failure(.EBADF) }
+        let old: (path: [UInt8], directory: Location?)
+        switch named(oldDirfd, oldAddress) {
+        case .success(let name): old = name
+        case .failure(let e): return .failure(e)
+        }
         return at(newDirfd, newAddress) { p, d throws(Errno) in
-            try vfs.rename(oldPath, in: context, at: oldDirectory, to: p, at: d, flags: RenameFlags(rawValue: flags))
+            try vfs.rename(old.path, in: context, at: old.directory, to: p, at: d, flags: RenameFlags(rawValue: flags))
             return 0
         }
     }
