@@ -60,17 +60,25 @@ public struct Subprocess {
         let start = DispatchTime.now().uptimeNanoseconds
         let echoOutput = echoOutput
         let echoError = echoError
+        // A handler reads and records under `reading`, and so does the final drain below: a
+        // handler still running when the process ends has either recorded what it read before
+        // the drain looks, or reads nothing after it (seen once: a quick child's whole output lost).
+        let reading = NSLock()
         out.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if data.isEmpty { return }
-            collected.appendOutput(data, at: DispatchTime.now().uptimeNanoseconds &- start)
-            echoOutput?.write(data)
+            let data: Data = reading.withLock {
+                let data = handle.availableData
+                if !data.isEmpty { collected.appendOutput(data, at: DispatchTime.now().uptimeNanoseconds &- start) }
+                return data
+            }
+            if !data.isEmpty { echoOutput?.write(data) }
         }
         err.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if data.isEmpty { return }
-            collected.appendError(data)
-            echoError?.write(data)
+            let data: Data = reading.withLock {
+                let data = handle.availableData
+                if !data.isEmpty { collected.appendError(data) }
+                return data
+            }
+            if !data.isEmpty { echoError?.write(data) }
         }
 
         let finished = DispatchSemaphore(value: 0)
@@ -96,10 +104,13 @@ public struct Subprocess {
         // Drain what is left in the pipes after the process ended.
         out.fileHandleForReading.readabilityHandler = nil
         err.fileHandleForReading.readabilityHandler = nil
-        let restOut = out.fileHandleForReading.readDataToEndOfFile()
-        let restErr = err.fileHandleForReading.readDataToEndOfFile()
-        collected.appendOutput(restOut, at: DispatchTime.now().uptimeNanoseconds &- start)
-        collected.appendError(restErr)
+        let (restOut, restErr) = reading.withLock {
+            let restOut = out.fileHandleForReading.readDataToEndOfFile()
+            let restErr = err.fileHandleForReading.readDataToEndOfFile()
+            collected.appendOutput(restOut, at: DispatchTime.now().uptimeNanoseconds &- start)
+            collected.appendError(restErr)
+            return (restOut, restErr)
+        }
         if !restOut.isEmpty { echoOutput?.write(restOut) }
         if !restErr.isEmpty { echoError?.write(restErr) }
 
