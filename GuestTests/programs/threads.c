@@ -70,6 +70,15 @@ static uint64_t now_ns(clockid_t c) {
     return (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
 }
 
+/* The time `ns` nanoseconds from now on clock `c`, for the calls that take absolute deadlines. */
+static struct timespec deadline_after(clockid_t c, long ns) {
+    struct timespec t;
+    clock_gettime(c, &t);
+    t.tv_nsec += ns;
+    if (t.tv_nsec >= 1000000000) { t.tv_sec++; t.tv_nsec -= 1000000000; }
+    return t;
+}
+
 static uint32_t futex_word;
 
 static long futex(uint32_t *addr, int op, uint32_t val, const struct timespec *ts) {
@@ -130,10 +139,7 @@ static void pi_checks(void) {
     pthread_create(&holder, NULL, pi_holder, NULL);
     while (!atomic_load(&pi_held)) usleep(1000);
     CHECK(pthread_mutex_trylock(&pi_lock) == EBUSY, "trylock of a held PI mutex is EBUSY");
-    struct timespec soon;
-    clock_gettime(CLOCK_REALTIME, &soon);
-    soon.tv_nsec += 50000000;
-    if (soon.tv_nsec >= 1000000000) { soon.tv_sec++; soon.tv_nsec -= 1000000000; }
+    struct timespec soon = deadline_after(CLOCK_REALTIME, 50000000);
     CHECK(pthread_mutex_timedlock(&pi_lock, &soon) == ETIMEDOUT, "timedlock of a held PI mutex times out");
     atomic_store(&pi_release, 1);
     CHECK(pthread_mutex_lock(&pi_lock) == 0, "the PI mutex is handed over when its holder unlocks");
@@ -282,15 +288,10 @@ static void bitset_and_shared_checks(void) {
     CHECK_ERRNO(futex6(&op_first, RAW_FUTEX_WAIT_BITSET_PRIVATE, 1, 0, NULL, 0), EINVAL);
     CHECK_ERRNO(futex6(&op_first, RAW_FUTEX_WAKE_BITSET_PRIVATE, 1, 0, NULL, 0), EINVAL);
     /* WAIT_BITSET's timeout is absolute, on CLOCK_MONOTONIC or (with the flag) CLOCK_REALTIME. */
-    struct timespec deadline;
-    clock_gettime(CLOCK_MONOTONIC, &deadline);
-    deadline.tv_nsec += 30 * 1000 * 1000;
-    if (deadline.tv_nsec >= 1000000000) { deadline.tv_sec++; deadline.tv_nsec -= 1000000000; }
+    struct timespec deadline = deadline_after(CLOCK_MONOTONIC, 30 * 1000 * 1000);
     CHECK_ERRNO(syscall(SYS_futex, &op_first, RAW_FUTEX_WAIT_BITSET_PRIVATE, 1, &deadline, NULL, ~0u), ETIMEDOUT);
     CHECK(now_ns(CLOCK_MONOTONIC) >= (uint64_t)deadline.tv_sec * 1000000000ull + deadline.tv_nsec, "woke after the monotonic deadline");
-    clock_gettime(CLOCK_REALTIME, &deadline);
-    deadline.tv_nsec += 30 * 1000 * 1000;
-    if (deadline.tv_nsec >= 1000000000) { deadline.tv_sec++; deadline.tv_nsec -= 1000000000; }
+    deadline = deadline_after(CLOCK_REALTIME, 30 * 1000 * 1000);
     CHECK_ERRNO(syscall(SYS_futex, &op_first, RAW_FUTEX_WAIT_BITSET_PRIVATE | RAW_FUTEX_CLOCK_REALTIME, 1, &deadline, NULL, ~0u),
                 ETIMEDOUT);
     CHECK(now_ns(CLOCK_REALTIME) >= (uint64_t)deadline.tv_sec * 1000000000ull + deadline.tv_nsec, "woke after the realtime deadline");
@@ -567,10 +568,7 @@ int main(void) {
     struct timespec bad = {0, 1000000000};
     CHECK_ERRNO(nanosleep(&bad, NULL), EINVAL);
     CHECK_ERRNO(syscall(SYS_clock_gettime, CLOCK_MONOTONIC, (void *)16), EFAULT);
-    struct timespec abs;
-    clock_gettime(CLOCK_MONOTONIC, &abs);
-    abs.tv_nsec += 20 * 1000 * 1000;
-    if (abs.tv_nsec >= 1000000000) { abs.tv_sec++; abs.tv_nsec -= 1000000000; }
+    struct timespec abs = deadline_after(CLOCK_MONOTONIC, 20 * 1000 * 1000);
     CHECK(clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &abs, NULL) == 0, "absolute sleep");
     CHECK(now_ns(CLOCK_MONOTONIC) >= (uint64_t)abs.tv_sec * 1000000000ull + abs.tv_nsec, "woke after the deadline");
 

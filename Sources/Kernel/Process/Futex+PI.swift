@@ -20,6 +20,32 @@ extension Futex {
         waiter.key == key && waiter.bitset == lockBitset
     }
 
+    /// The waiter next in line for the PI lock `key` (the longest waiting), with `b` locked.
+    struct Heir {
+        let index: Int
+        let waiter: Waiter
+        /// Others wait behind it: the word keeps FUTEX_WAITERS.
+        let more: Bool
+
+        /// The lock word that makes the heir its owner, with `flags` (owner-died) kept.
+        func word(with flags: UInt32 = 0) -> UInt32 {
+            UInt32(truncatingIfNeeded: waiter.thread.id) | flags | (more ? waitersBit : 0)
+        }
+    }
+
+    static func heir(of key: Key, in b: Bucket) -> Heir? {
+        guard let index = b.waiters.firstIndex(where: { waitsForLock($0, key) }) else { return nil }
+        let waiter = b.waiters[index]
+        return Heir(index: index, waiter: waiter, more: b.waiters.contains { $0 !== waiter && waitsForLock($0, key) })
+    }
+
+    /// Takes `heir` out of the queue as the lock's new owner; the caller wakes it after unlocking.
+    static func dequeue(_ heir: Heir, from b: Bucket) -> Waiter {
+        b.waiters.remove(at: heir.index)
+        heir.waiter.woken = true
+        return heir.waiter
+    }
+
     /// FUTEX_LOCK_PI(2) and FUTEX_TRYLOCK_PI: the word becomes the caller's thread ID, at once
     /// when it has no owner, else after the owner's FUTEX_UNLOCK_PI hands it over.
     static func lockPI(_ address: UInt64, deadline: UInt64?, tryOnly: Bool, shared: Bool) throws(Errno) -> Int {
@@ -76,22 +102,13 @@ extension Futex {
             guard case .success(var word) = UserMemory.load(UInt32.self, at: address) else { return .failure(.EFAULT) }
             while true {
                 guard word & ownerMask == tid else { return .failure(.EPERM) }
-                let next = b.waiters.firstIndex { waitsForLock($0, key) }
-                var desired: UInt32 = 0
-                if let next {
-                    let heir = b.waiters[next]
-                    let more = b.waiters.contains { $0 !== heir && waitsForLock($0, key) }
-                    desired = UInt32(truncatingIfNeeded: heir.thread.id) | (more ? waitersBit : 0)
-                }
-                switch UserMemory.compareExchange(at: address, expected: word, desired: desired) {
+                let next = heir(of: key, in: b)
+                switch UserMemory.compareExchange(at: address, expected: word, desired: next?.word() ?? 0) {
                 case .failure(let e): return .failure(e)
                 case .success(let old) where old != word:
                     word = old
                 case .success:
-                    guard let next else { return .success(nil) }
-                    let heir = b.waiters.remove(at: next)
-                    heir.woken = true
-                    return .success(heir)
+                    return .success(next.map { dequeue($0, from: b) })
                 }
             }
         }

@@ -30,19 +30,21 @@ extension Futex {
         thread.robustList = 0
         let offset = Int64(bitPattern: offsetBits)
         let tid = UInt32(truncatingIfNeeded: thread.id)
+        /// The lock word of a list entry (bit 0, the PI mark, cleared).
+        func lockWord(_ entry: UInt64) -> UInt64 { UInt64(bitPattern: Int64(bitPattern: entry & ~1) &+ offset) }
         var walked = 0
         while entry != head && walked < entryLimit {
             // The next pointer first: releasing a lock lets another thread reuse the entry.
             guard case .success(let next) = UserMemory.load(UInt64.self, at: entry & ~1) else { break }
             // The pending entry (a lock or unlock in progress) is handled once, after the list.
             if entry != pending {
-                released = ownerDied(at: UInt64(bitPattern: Int64(bitPattern: entry & ~1) &+ offset), tid: tid, pi: entry & 1 != 0, pending: false) || released
+                released = ownerDied(at: lockWord(entry), tid: tid, pi: entry & 1 != 0, pending: false) || released
             }
             entry = next
             walked += 1
         }
         if pending != 0 {
-            released = ownerDied(at: UInt64(bitPattern: Int64(bitPattern: pending & ~1) &+ offset), tid: tid, pi: pending & 1 != 0, pending: true) || released
+            released = ownerDied(at: lockWord(pending), tid: tid, pi: pending & 1 != 0, pending: true) || released
         }
         return released
     }
@@ -119,20 +121,15 @@ extension Futex {
         guard skiff_user_cmpxchg32(pointer, &word, 0) == 0 else { return nil }  // reads it (0 stays 0)
         while true {
             let owner = word & ownerMask
-            guard owner == tid || owner == 0, let next = b.waiters.firstIndex(where: { waitsForLock($0, key) }) else { return nil }
-            let heir = b.waiters[next]
-            let more = b.waiters.contains { $0 !== heir && waitsForLock($0, key) }
+            guard owner == tid || owner == 0, let next = heir(of: key, in: b) else { return nil }
             let died = owner == tid ? ownerDiedBit : word & ownerDiedBit
-            let desired = UInt32(truncatingIfNeeded: heir.thread.id) | died | (more ? waitersBit : 0)
             var seen = word
-            guard skiff_user_cmpxchg32(pointer, &seen, desired) == 0 else { return nil }
+            guard skiff_user_cmpxchg32(pointer, &seen, next.word(with: died)) == 0 else { return nil }
             if seen != word {
                 word = seen
                 continue
             }
-            b.waiters.remove(at: next)
-            heir.woken = true
-            return heir
+            return dequeue(next, from: b)
         }
     }
 }
