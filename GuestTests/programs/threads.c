@@ -7,7 +7,9 @@
 #include <sched.h>
 #include <stdint.h>
 #include <fcntl.h>
+#include <sys/epoll.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -499,6 +501,81 @@ static void *detached(void *arg) {
     return NULL;
 }
 
+/* Threads moved between CPUs by another thread's sched_setaffinity while they make system calls:
+ * Linux moves a running thread off a CPU its new mask excludes at once, so each move lands in the
+ * middle of whatever call the thread was in. (A kernel that looked up "this CPU" and then read its
+ * current thread in two steps saw the old CPU's thread there and panicked.) */
+#define MOVERS 2
+static atomic_int movers_failed, movers_stop, mover_tid[MOVERS], mover_cpu[MOVERS];
+static atomic_long mover_calls;
+static int mover_epoll, mover_pipe[2];
+
+static void *mover(void *arg) {
+    long i = (long)arg;
+    atomic_store(&mover_tid[i], (int)syscall(SYS_gettid));
+    long calls = 0;
+    struct epoll_event ev;
+    struct stat st;
+    while (!atomic_load(&movers_stop)) {
+        for (int k = 0; k < 20; k++) {
+            if (epoll_wait(mover_epoll, &ev, 1, 0) != 0 || fstat(mover_pipe[0], &st) != 0 || !S_ISFIFO(st.st_mode) ||
+                getppid() < 0)
+                atomic_fetch_add(&movers_failed, 1);
+            calls += 3;
+        }
+        atomic_store(&mover_cpu[i], sched_getcpu());
+    }
+    atomic_fetch_add(&mover_calls, calls);
+    return NULL;
+}
+
+static void migration_checks(int cpus) {
+    CHECK(pipe(mover_pipe) == 0, "pipe");
+    mover_epoll = epoll_create1(EPOLL_CLOEXEC);
+    struct epoll_event ev = {.events = EPOLLIN};
+    CHECK(epoll_ctl(mover_epoll, EPOLL_CTL_ADD, mover_pipe[0], &ev) == 0, "epoll_ctl");
+    pthread_t t[MOVERS];
+    for (long i = 0; i < MOVERS; i++) {
+        atomic_store(&mover_cpu[i], -1);
+        CHECK(pthread_create(&t[i], NULL, mover, (void *)i) == 0, "create mover %ld", i);
+    }
+    for (int i = 0; i < MOVERS; i++)
+        while (!atomic_load(&mover_tid[i]) || atomic_load(&mover_cpu[i]) < 0) sched_yield();
+    int rounds = 0, followed = 0;
+    uint64_t until = now_ns(CLOCK_MONOTONIC) + 1000ull * 1000 * 1000;
+    while (cpus > 1 && now_ns(CLOCK_MONOTONIC) < until && rounds < 100) {
+        int target[MOVERS];
+        for (int i = 0; i < MOVERS; i++) {
+            cpu_set_t one;
+            CPU_ZERO(&one);
+            target[i] = (i + rounds + 1) % cpus;
+            CPU_SET(target[i], &one);
+            if (sched_setaffinity(atomic_load(&mover_tid[i]), sizeof one, &one) != 0) atomic_fetch_add(&movers_failed, 1);
+        }
+        rounds++;
+        /* A thread spinning in system calls never blocks: only the kernel can move it. */
+        uint64_t limit = now_ns(CLOCK_MONOTONIC) + 500ull * 1000 * 1000;
+        int arrived = 0;
+        while (arrived < MOVERS && now_ns(CLOCK_MONOTONIC) < limit) {
+            arrived = 0;
+            for (int i = 0; i < MOVERS; i++) arrived += atomic_load(&mover_cpu[i]) == target[i];
+            if (arrived < MOVERS) sched_yield();
+        }
+        followed += arrived == MOVERS;
+    }
+    atomic_store(&movers_stop, 1);
+    for (int i = 0; i < MOVERS; i++) pthread_join(t[i], NULL);
+    CHECK(atomic_load(&movers_failed) == 0, "%d of %ld system calls from moving threads failed", atomic_load(&movers_failed),
+          atomic_load(&mover_calls));
+    CHECK(followed == rounds, "running threads followed %d of %d affinity changes made by another thread", followed,
+          rounds);
+    printf("movers: %d threads moved by another thread's sched_setaffinity %d times among %d CPUs, %ld system calls\n",
+           MOVERS, rounds, cpus, atomic_load(&mover_calls));
+    close(mover_epoll);
+    close(mover_pipe[0]);
+    close(mover_pipe[1]);
+}
+
 int main(void) {
     /* Many threads contending on one mutex. */
     pthread_t t[THREADS];
@@ -604,6 +681,7 @@ int main(void) {
     CHECK(created == DETACHED && atomic_load(&detached_wrong) == 0, "%ld detached threads, %ld saw a wrong argument",
           created, atomic_load(&detached_wrong));
 
+    migration_checks(cpus);
     pi_checks();
     wake_op_checks();
     bitset_and_shared_checks();

@@ -36,6 +36,26 @@ static inline skiff_percpu *skiff_this_cpu(void) {
     return p;
 }
 
+/* The running thread and this CPU's index, each read with one GS-relative instruction. Reading
+ * `skiff_this_cpu()` and then a field through it is two steps: a thread preempted between them
+ * and resumed on another CPU reads the old CPU's field, for instance that CPU's idle thread as
+ * "the current thread" in the middle of a system call. */
+static inline __attribute__((always_inline)) uint64_t skiff_percpu_current_thread(void) {
+    uint64_t thread;
+    __asm__ volatile("movq %%gs:24, %0" : "=r"(thread));
+    return thread;
+}
+
+static inline __attribute__((always_inline)) void skiff_percpu_set_current_thread(uint64_t thread) {
+    __asm__ volatile("movq %0, %%gs:24" ::"r"(thread) : "memory");
+}
+
+static inline __attribute__((always_inline)) uint32_t skiff_percpu_cpu_index(void) {
+    uint32_t index;
+    __asm__ volatile("movl %%gs:32, %0" : "=r"(index));
+    return index;
+}
+
 /* Counts a system call on this CPU: one instruction, so an interrupt cannot split it. */
 static inline __attribute__((always_inline)) void skiff_percpu_count_syscall(void) {
     __asm__ volatile("incq %%gs:40" ::: "memory");

@@ -110,7 +110,7 @@ func log(_ message: String) {
 enum PerCPUIndex {
     static var current: UInt32 {
         guard x86_rdmsr(UInt32(MSR_GS_BASE)) != 0 else { return 0 }
-        return skiff_this_cpu()!.pointee.cpu_index
+        return skiff_percpu_cpu_index()
     }
 }
 #endif

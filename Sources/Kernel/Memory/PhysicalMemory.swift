@@ -95,7 +95,7 @@ enum PhysicalMemory {
         state = State(buddy: buddy, caches: caches)
     }
 
-    static var cpuIndex: Int { Int(PerCPU.current.pointee.cpu_index) }
+    static var cpuIndex: Int { Int(skiff_percpu_cpu_index()) }
 
     /// A block of 2^order frames; its physical address, or nil when memory is exhausted.
     static func allocate(order: Int = 0) -> UInt64? {
@@ -107,8 +107,9 @@ enum PhysicalMemory {
     private static func allocateBlock(order: Int) -> UInt64? {
         guard let s = state else { return nil }
         if order == 0 {
-            let cpu = cpuIndex
-            if let frame = withInterruptsDisabled({ s.caches[cpu].allocate(in: s.buddy.table) }) {
+            // The CPU index is read with interrupts off: read before, a preempted thread resumed
+            // on another CPU would use the old CPU's cache while that CPU uses it too.
+            if let frame = withInterruptsDisabled({ s.caches[cpuIndex].allocate(in: s.buddy.table) }) {
                 return frame * pageSize
             }
         }
@@ -130,13 +131,12 @@ enum PhysicalMemory {
         Tracing.fire(.memoryPageFree, physical, 1 << UInt64(order))
         let frame = physical / pageSize
         if order == 0 {
-            let cpu = cpuIndex
             let cached: Bool = withInterruptsDisabled {
-                (try? s.caches[cpu].free(frame: frame, in: s.buddy.table)) ?? false
+                (try? s.caches[cpuIndex].free(frame: frame, in: s.buddy.table)) ?? false
             }
             if cached { return }
             lock.withLock {
-                do throws(FrameError) { try s.caches[cpu].free(frame: frame, to: &s.buddy) } catch {
+                do throws(FrameError) { try s.caches[cpuIndex].free(frame: frame, to: &s.buddy) } catch {
                     Panic.halt("freeing a page frame that is not allocated")
                 }
             }

@@ -31,7 +31,7 @@ enum TLB {
     /// interrupts off).
     static func serveIfRequested() {
         guard let flags = requested else { return }
-        let me = Int(PerCPU.current.pointee.cpu_index)
+        let me = Int(skiff_percpu_cpu_index())
         if flags[me].exchange(false, ordering: .acquiringAndReleasing) { handle() }
     }
     /// Serializes initiators; taken by spinning with interrupts on.

@@ -25,19 +25,19 @@ enum Scheduler {
 
     // MARK: - Current thread and CPU
 
-    static var thisCPU: CPU { cpus[Int(PerCPU.current.pointee.cpu_index)] }
+    static var thisCPU: CPU { cpus[Int(skiff_percpu_cpu_index())] }
 
     static var onlineCount: Int { cpus.reduce(0) { $0 + ($1.online ? 1 : 0) } }
 
     static var currentThread: Thread? {
         get {
-            let raw = PerCPU.current.pointee.current_thread
+            let raw = skiff_percpu_current_thread()
             guard raw != 0, let p = UnsafeRawPointer(bitPattern: UInt(raw)) else { return nil }
             return Unmanaged<Thread>.fromOpaque(p).takeUnretainedValue()
         }
         set {
-            PerCPU.current.pointee.current_thread =
-                newValue.map { UInt64(UInt(bitPattern: Unmanaged.passUnretained($0).toOpaque())) } ?? 0
+            skiff_percpu_set_current_thread(
+                newValue.map { UInt64(UInt(bitPattern: Unmanaged.passUnretained($0).toOpaque())) } ?? 0)
         }
     }
 
@@ -201,8 +201,16 @@ enum Scheduler {
             let now = Clock.monotonic
             account(previous, now: now)
             if previous.state == .running && previous !== cpu.idleThread {
-                previous.state = .runnable
-                cpu.runQueue.enqueue(previous.slot, policy: previous.policy, virtualRuntime: previous.virtualRuntime)
+                // Another thread may have taken this CPU out of its affinity: then it leaves
+                // once off it.
+                let target = previous.allows(cpu: cpu.index) ? cpu.index : placement(for: previous)
+                if target == cpu.index || cpu.pendingMigration != nil {
+                    previous.state = .runnable
+                    cpu.runQueue.enqueue(previous.slot, policy: previous.policy, virtualRuntime: previous.virtualRuntime)
+                } else {
+                    previous.state = .blocked
+                    cpu.pendingMigration = (previous, target)
+                }
             }
             if let entry = cpu.runQueue.popNext(), let t = tableLock.withLock({ threads[entry.id] }) {
                 next = t
@@ -217,6 +225,9 @@ enum Scheduler {
                 cpu.sliceEnd = nil
             } else {
                 cpu.sliceEnd = cpu.runQueue.timeSlice(for: next.policy).map { now &+ $0 }
+                // Queued here before its affinity changed: its slice ends at once, and the
+                // switch that follows moves it as above.
+                if !next.allows(cpu: cpu.index) { cpu.sliceEnd = now }
             }
         }
         programTimer(cpu)
@@ -403,12 +414,16 @@ enum Scheduler {
 
     /// `sched_yield`: the caller goes behind threads of equal standing.
     static func yield() {
-        let cpu = thisCPU
-        cpu.lock.withLock {
-            // Give up the rest of the fair share: advance to the queue's minimum.
-            let t = cpu.current!
-            if let next = cpu.runQueue.peekNext(), next.policy.realTimePriority == nil, t.policy.realTimePriority == nil {
-                t.virtualRuntime = max(t.virtualRuntime, next.virtualRuntime &+ 1)
+        // The CPU is looked up with interrupts off: a thread preempted after the lookup and
+        // resumed elsewhere would charge its yield to the old CPU's current thread.
+        withInterruptsDisabled {
+            let cpu = thisCPU
+            cpu.lock.withLock {
+                // Give up the rest of the fair share: advance to the queue's minimum.
+                let t = cpu.current!
+                if let next = cpu.runQueue.peekNext(), next.policy.realTimePriority == nil, t.policy.realTimePriority == nil {
+                    t.virtualRuntime = max(t.virtualRuntime, next.virtualRuntime &+ 1)
+                }
             }
         }
         schedule()
@@ -443,6 +458,19 @@ enum Scheduler {
         cpu.pendingMigration = (t, target)
         schedule()
         x86_sti()
+    }
+
+    /// After another thread changed `t`'s affinity: if `t` is running on a CPU it may no longer
+    /// use, that CPU switches away from it now (and `schedule` moves it), as Linux does, rather
+    /// than letting it keep the CPU until it next blocks. A queued or sleeping thread moves the
+    /// first time it is switched out.
+    static func enforceAffinity(of t: Thread) {
+        let cpu = withCPULocked(of: t) { cpu -> CPU? in
+            guard cpu.current === t, !t.allows(cpu: cpu.index) else { return nil }
+            cpu.needsReschedule = true
+            return cpu
+        }
+        if let cpu { kick(cpu) }
     }
 
     /// Ends the calling thread; never returns.

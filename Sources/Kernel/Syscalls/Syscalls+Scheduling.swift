@@ -53,8 +53,10 @@ extension Syscalls {
         }
         guard any else { return .failure(.EINVAL) }
         t.affinity = words
-        if t === Scheduler.current && !t.allows(cpu: t.cpu) {
-            Scheduler.migrateCurrent()
+        if t === Scheduler.current {
+            if !t.allows(cpu: t.cpu) { Scheduler.migrateCurrent() }
+        } else {
+            Scheduler.enforceAffinity(of: t)
         }
         return .success(0)
     }

@@ -117,12 +117,11 @@ enum Tracing {
     /// Writes one event into this CPU's ring.
     @inline(never)
     static func record(_ id: UInt16, _ a0: UInt64, _ a1: UInt64, _ a2: UInt64, _ a3: UInt64, _ a4: UInt64, _ a5: UInt64) {
-        let block = PerCPU.current
-        let cpu = Int(block.pointee.cpu_index)
+        let cpu = Int(skiff_percpu_cpu_index())
         guard cpu < rings.count else { return }
         let ring = rings[cpu]
         let tsc = x86_rdtsc()
-        let thread = currentThreadID(block)
+        let thread = currentThreadID()
         if backtraces {
             var frames = FrameBuffer()
             let n = frames.collect(rbp: x86_read_rbp())
@@ -134,19 +133,18 @@ enum Tracing {
 
     /// An event with an explicit backtrace (the sampler).
     static func record(_ t: Tracepoint, _ a0: UInt64, _ a1: UInt64, frames: inout FrameBuffer, count: Int) {
-        let block = PerCPU.current
-        let cpu = Int(block.pointee.cpu_index)
+        let cpu = Int(skiff_percpu_cpu_index())
         guard cpu < rings.count else { return }
         let ring = rings[cpu]
-        let thread = currentThreadID(block)
+        let thread = currentThreadID()
         let tsc = x86_rdtsc()
         frames.withPointer { ring.record(tsc: tsc, tracepoint: t.id, cpu: UInt8(truncatingIfNeeded: cpu), thread: thread, arguments: (a0, a1, 0), frames: $0, frameCount: count) }
     }
 
     /// The thread ID as traces show it: the Linux TID, or minus (slot + 1) for kernel threads.
     @inline(__always)
-    static func currentThreadID(_ block: UnsafeMutablePointer<skiff_percpu>) -> Int32 {
-        let raw = block.pointee.current_thread
+    static func currentThreadID() -> Int32 {
+        let raw = skiff_percpu_current_thread()
         guard raw != 0, let p = UnsafeRawPointer(bitPattern: UInt(raw)) else { return 0 }
         return Unmanaged<Thread>.fromOpaque(p)._withUnsafeGuaranteedRef { id(of: $0) }
     }
