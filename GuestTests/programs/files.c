@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/eventfd.h>
 #include <sys/mman.h>
@@ -13,6 +14,7 @@
 #include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
+#include <sys/time.h>
 #include <sys/types.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -540,6 +542,89 @@ static void check_devfs(void) {
     close(shm), close(again);
 }
 
+/* Named pipes: mkfifo, opens that wait for the other side, EOF, ENXIO, O_RDWR, EINTR. */
+static void on_alarm(int sig) { (void)sig; }
+
+static void check_fifo(void) {
+    struct stat st, st2;
+    char buf[32];
+    CHECK(mkfifo("/tmp/fifo", 0640) == 0 && stat("/tmp/fifo", &st) == 0 && S_ISFIFO(st.st_mode) &&
+              (st.st_mode & 0777) == 0640, "mkfifo makes a FIFO node");
+    CHECK_ERRNO(mkfifo("/tmp/fifo", 0640), EEXIST);
+    CHECK_ERRNO(mkfifo("/bin/fifo", 0640), EROFS);
+    /* A writer alone fails at once without waiting; a reader alone goes on and sees end of file. */
+    CHECK_ERRNO(open("/tmp/fifo", O_WRONLY | O_NONBLOCK), ENXIO);
+    int lone = open("/tmp/fifo", O_RDONLY | O_NONBLOCK);
+    CHECK(lone >= 0 && read(lone, buf, sizeof buf) == 0, "a nonblocking reader with no writer reads end of file");
+    close(lone);
+    /* A blocking writer waits for a reader; the reader (opened later) gets the bytes, then EOF. */
+    pid_t child = fork();
+    if (child == 0) {
+        int w = open("/tmp/fifo", O_WRONLY);
+        _exit(w >= 0 && write(w, "through the fifo", 16) == 16 && close(w) == 0 ? 0 : 1);
+    }
+    struct timespec pause = {0, 50 * 1000 * 1000};
+    nanosleep(&pause, NULL); /* the child is now waiting in open */
+    int r = open("/tmp/fifo", O_RDONLY);
+    CHECK(r >= 0 && fstat(r, &st2) == 0 && S_ISFIFO(st2.st_mode) && st2.st_ino == st.st_ino && st2.st_dev == st.st_dev,
+          "the open FIFO is the node (fstat)");
+    size_t got = 0;
+    ssize_t n;
+    while (got < sizeof buf && (n = read(r, buf + got, sizeof buf - got)) > 0) got += (size_t)n;
+    CHECK(got == 16 && memcmp(buf, "through the fifo", 16) == 0, "the reader got the writer's 16 bytes (%zu)", got);
+    int status;
+    CHECK(waitpid(child, &status, 0) == child && WIFEXITED(status) && WEXITSTATUS(status) == 0, "the writer succeeded");
+    CHECK(read(r, buf, sizeof buf) == 0, "end of file once the writer closed");
+    char link[64], path[32];
+    snprintf(path, sizeof path, "/proc/self/fd/%d", r);
+    n = readlink(path, link, sizeof link - 1);
+    CHECK(n == 9 && memcmp(link, "/tmp/fifo", 9) == 0, "/proc/self/fd names the FIFO's path");
+    close(r);
+    /* Either side may come first, and a writer may open, write, close and exit before the
+     * reader's open returns: the reader must still get the bytes, then end of file. */
+    int rounds_ok = 0;
+    for (int i = 0; i < 40; i++) {
+        pid_t writer = fork();
+        if (writer == 0) {
+            int w = open("/tmp/fifo", O_WRONLY);
+            _exit(w >= 0 && write(w, "round", 5) == 5 && close(w) == 0 ? 0 : 1);
+        }
+        if (i % 2) sched_yield();
+        int rd = open("/tmp/fifo", O_RDONLY);
+        size_t total = 0;
+        while (rd >= 0 && total < sizeof buf && (n = read(rd, buf + total, sizeof buf - total)) > 0) total += (size_t)n;
+        rounds_ok += waitpid(writer, &status, 0) == writer && WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
+                     total == 5 && memcmp(buf, "round", 5) == 0;
+        close(rd);
+    }
+    CHECK(rounds_ok == 40, "%d of 40 writer-reader rounds through the FIFO", rounds_ok);
+    /* O_RDWR holds both ends: it never waits, and reads back what it wrote. */
+    int rw = open("/tmp/fifo", O_RDWR);
+    CHECK(rw >= 0 && write(rw, "loop", 4) == 4 && read(rw, buf, sizeof buf) == 4 && memcmp(buf, "loop", 4) == 0,
+          "an O_RDWR open reads its own write");
+    /* Another open of the same FIFO meets the same pipe while one end is open. */
+    int w2 = open("/tmp/fifo", O_WRONLY | O_NONBLOCK);
+    CHECK(w2 >= 0 && write(w2, "meet", 4) == 4 && read(rw, buf, sizeof buf) == 4 && memcmp(buf, "meet", 4) == 0,
+          "a second open shares the pipe");
+    close(w2);
+    close(rw);
+    /* Bytes left when the last end closes go with the pipe. */
+    rw = open("/tmp/fifo", O_RDWR);
+    CHECK(rw >= 0 && write(rw, "stale", 5) == 5 && close(rw) == 0, "write and close");
+    rw = open("/tmp/fifo", O_RDWR | O_NONBLOCK);
+    CHECK_ERRNO(read(rw, buf, sizeof buf), EAGAIN);
+    close(rw);
+    /* A blocking open with no partner is interrupted by a signal without SA_RESTART. */
+    struct sigaction sa = {0};
+    sa.sa_handler = on_alarm;
+    sigaction(SIGALRM, &sa, NULL);
+    struct itimerval t = {{0, 0}, {0, 100 * 1000}};
+    setitimer(ITIMER_REAL, &t, NULL);
+    CHECK_ERRNO(open("/tmp/fifo", O_RDONLY), EINTR);
+    signal(SIGALRM, SIG_DFL);
+    CHECK(unlink("/tmp/fifo") == 0, "unlink the FIFO");
+}
+
 int main(int argc, char **argv) {
     (void)argc;
     char buf[256];
@@ -721,5 +806,6 @@ int main(int argc, char **argv) {
     check_renameat2();
     check_at_calls();
     check_devfs();
+    check_fifo();
     return check_summary();
 }

@@ -23,10 +23,11 @@ final class CharacterDevices: DeviceOpener {
 
     func open(_ node: VNode, attributes: FileAttributes, flags: OpenFlags) throws(Errno) -> VNode {
         if attributes.type == .fifo {
-            // A pipe reached through /proc/PID/fd/N: the same pipe, the end the access mode asks
-            // for. (Named pipes in file systems arrive with FIFO support.)
-            guard let end = node as? PipeEnd else { throw .ENXIO }
-            return PipeEnd(pipe: end.pipe, isReadEnd: flags.accessMode == FileConstants.O_RDONLY)
+            // A pipe reached through /proc/PID/fd/N: the same pipe, the ends the access mode asks
+            // for. Otherwise a FIFO node in a file system: its named pipe.
+            let ends = PipeEnds(accessMode: flags.accessMode)
+            if let end = node as? PipeEnd { return PipeEnd(pipe: end.pipe, ends: ends, isNamed: end.isNamed) }
+            return NamedPipes.end(of: node, ends: ends)
         }
         if attributes.type == .blockDevice {
             guard let disk = FileSystems.diskNode(attributes.specialDevice) else { throw .ENXIO }

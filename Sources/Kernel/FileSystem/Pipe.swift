@@ -17,6 +17,9 @@ final class Pipe {
     private var count = 0
     var readers = 0
     var writers = 0
+    /// Opens of each end so far: a named FIFO's open waits for the other count to move.
+    var readerOpens: UInt64 = 0
+    var writerOpens: UInt64 = 0
     /// Whether a splice is between copying bytes from the front of the buffer and consuming
     /// the ones it passed on (`hold`/`release`): other readers wait, so no byte is read twice.
     private var held = false
@@ -180,33 +183,110 @@ final class Pipe {
     }
 }
 
-/// One end of a pipe as the VFS sees it (a FIFO node with no file system).
+/// Which ends of a pipe a description holds: one for each of pipe(2)'s descriptors; for an
+/// open of a named FIFO the access mode decides, and O_RDWR holds both, as on Linux.
+struct PipeEnds: OptionSet {
+    let rawValue: UInt8
+    static let read = PipeEnds(rawValue: 1)
+    static let write = PipeEnds(rawValue: 2)
+
+    init(rawValue: UInt8) { self.rawValue = rawValue }
+
+    init(accessMode: Int) {
+        switch accessMode {
+        case FileConstants.O_RDONLY: self = .read
+        case FileConstants.O_WRONLY: self = .write
+        default: self = [.read, .write]
+        }
+    }
+}
+
+/// An open pipe as the VFS sees it: the handler of a pipe(2) descriptor (a FIFO node with no
+/// file system), or of an open FIFO node in a file system (see `NamedPipes`).
 final class PipeEnd: PollableNode {
     let pipe: Pipe
-    let isReadEnd: Bool
+    let ends: PipeEnds
+    /// Set for a named FIFO's pipe, which lives while any end of it is open.
+    let isNamed: Bool
 
-    init(pipe: Pipe, isReadEnd: Bool) {
+    init(pipe: Pipe, ends: PipeEnds, isNamed: Bool = false) {
         self.pipe = pipe
-        self.isReadEnd = isReadEnd
+        self.ends = ends
+        self.isNamed = isNamed
         super.init(type: .fifo)
     }
 
     override func opened(flags: OpenFlags) throws(Errno) {
-        pipe.queue.lock.withLock {
-            if isReadEnd { pipe.readers += 1 } else { pipe.writers += 1 }
+        // The other side is looked at in the same step as this end counts itself (Linux's
+        // pipe mutex): a partner already there may open, write, close and leave before this
+        // open goes on, and must not leave it waiting for one that already came.
+        let partner = pipe.queue.lock.withLock { () -> Partner in
+            if ends.contains(.read) {
+                pipe.readers += 1
+                pipe.readerOpens &+= 1
+            }
+            if ends.contains(.write) {
+                pipe.writers += 1
+                pipe.writerOpens &+= 1
+            }
+            return ends == .read
+                ? Partner(present: pipe.writers > 0, opens: pipe.writerOpens)
+                : Partner(present: pipe.readers > 0, opens: pipe.readerOpens)
         }
+        guard isNamed else { return }
+        NamedPipes.settle(pipe)
+        pipe.queue.wakeAll()  // an open waiting for its partner
+        pipe.pollHead.notify(ends.contains(.write) ? [.output] : [.input])
+        do throws(Errno) {
+            try awaitPartner(partner, nonblocking: flags.nonBlocking)
+        } catch {
+            released(flags: flags)
+            throw error
+        }
+    }
+
+    /// The other side of a named FIFO when this end opened it: whether it was open, and how
+    /// many times it had been opened.
+    private struct Partner {
+        let present: Bool
+        let opens: UInt64
+    }
+
+    /// A named FIFO opened for one direction waits for the other (`fifo_open`): a reader until
+    /// some writer has opened it since, a writer likewise for a reader. Without waiting, a
+    /// reader goes on alone and a writer with no reader fails with ENXIO. O_RDWR never waits.
+    private func awaitPartner(_ partner: Partner, nonblocking: Bool) throws(Errno) {
+        guard ends != [.read, .write], !partner.present else { return }
+        if nonblocking {
+            if ends == .write { throw .ENXIO }
+            return
+        }
+        let waited: Bool
+        if ends == .read {
+            waited = pipe.queue.waitInterruptibly(while: { pipe.writerOpens == partner.opens })
+        } else {
+            waited = pipe.queue.waitInterruptibly(while: { pipe.readerOpens == partner.opens })
+        }
+        if !waited { throw .ERESTARTSYS }
     }
 
     override func released(flags: OpenFlags) {
         pipe.queue.lock.withLock {
-            if isReadEnd { pipe.readers -= 1 } else { pipe.writers -= 1 }
+            if ends.contains(.read) { pipe.readers -= 1 }
+            if ends.contains(.write) { pipe.writers -= 1 }
         }
         pipe.queue.wakeAll()
-        pipe.pollHead.notify(isReadEnd ? [.error] : [.hangUp, .input])
+        pipe.pollHead.notify(ends.contains(.write) ? [.hangUp, .input] : [.error])
+        if isNamed { NamedPipes.forgetIfUnused(pipe) }
     }
 
     override var pollHead: PollHead { pipe.pollHead }
-    override func readiness() -> PollEvents { pipe.readiness(readEnd: isReadEnd) }
+    override func readiness() -> PollEvents {
+        var events: PollEvents = []
+        if ends.contains(.read) { events.formUnion(pipe.readiness(readEnd: true)) }
+        if ends.contains(.write) { events.formUnion(pipe.readiness(readEnd: false)) }
+        return events
+    }
 
     override func attributes() throws(Errno) -> FileAttributes {
         let now = Timespec(totalNanoseconds: Clock.realtime)
@@ -217,12 +297,12 @@ final class PipeEnd: PollableNode {
     }
 
     override func read(at offset: UInt64, into buffer: UnsafeMutableRawBufferPointer) throws(Errno) -> Int {
-        guard isReadEnd else { throw .EBADF }
+        guard ends.contains(.read) else { throw .EBADF }
         return try pipe.read(into: buffer, nonblocking: IOContext.nonblocking)
     }
 
     override func write(at offset: UInt64, from buffer: UnsafeRawBufferPointer, appending: Bool) throws(Errno) -> (count: Int, end: UInt64) {
-        guard !isReadEnd else { throw .EBADF }
+        guard ends.contains(.write) else { throw .EBADF }
         return (try pipe.write(from: buffer, nonblocking: IOContext.nonblocking), 0)
     }
 }

@@ -110,8 +110,8 @@ extension Syscalls {
             return .failure(.EINVAL)
         }
         let pipe = Pipe()
-        let readEnd = PipeEnd(pipe: pipe, isReadEnd: true)
-        let writeEnd = PipeEnd(pipe: pipe, isReadEnd: false)
+        let readEnd = PipeEnd(pipe: pipe, ends: .read)
+        let writeEnd = PipeEnd(pipe: pipe, ends: .write)
         let status = flags & (FileConstants.O_NONBLOCK | FileConstants.O_DIRECT)
         let readFlags = OpenFlags(FileConstants.O_RDONLY | status)
         let writeFlags = OpenFlags(FileConstants.O_WRONLY | status)
