@@ -21,12 +21,11 @@ struct Convert: ParsableCommand {
     func run() throws {
         try failing(json: json) {
             let found = try RunTarget.image(image, cache: ImageCache())
-            let progress = ProgressReporter.automatic(quiet: json)
-            progress.begin("converting to \(format.rawValue)")
             let sizeMiB = try size.map { try MemorySize.parse($0, option: "--size") }
-            try ImageConverter.convert(input: found.path, output: output, format: format, sizeMiB: sizeMiB)
+            try ImageConverter.convert(
+                input: found.path, output: output, format: format, sizeMiB: sizeMiB,
+                progress: ProgressReporter.automatic(quiet: json))
             let size = FileInfo(output).map { Int($0.size) } ?? 0
-            progress.end()
             if json {
                 printJSON(["output": HostPath.absolute(output), "format": format.rawValue, "size": size])
             } else {
