@@ -17,6 +17,7 @@ struct Convert: ParsableCommand {
     @Option(help: "The ext4 volume's size, such as 1G (default: twice the files plus 32M).") var size: String?
     @Option(name: .shortAndLong, help: "The file to write.") var output: String
     @Flag(help: "Print JSON.") var json = false
+    @Flag(name: .shortAndLong, help: "No progress output.") var quiet = false
 
     func run() throws {
         try failing(json: json) {
@@ -24,7 +25,7 @@ struct Convert: ParsableCommand {
             let sizeMiB = try size.map { try MemorySize.parse($0, option: "--size") }
             try ImageConverter.convert(
                 input: found.path, output: output, format: format, sizeMiB: sizeMiB,
-                progress: ProgressReporter.automatic(quiet: json))
+                progress: ProgressReporter.automatic(quiet: quiet || json))
             let size = FileInfo(output).map { Int($0.size) } ?? 0
             if json {
                 printJSON(["output": HostPath.absolute(output), "format": format.rawValue, "size": size])
