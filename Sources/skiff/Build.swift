@@ -107,9 +107,7 @@ struct Build: ParsableCommand {
                 }
             }
             if let ext4 {
-                progress.begin("writing the ext4 volume")
-                try ImageConverter.convert(input: result.path, output: ext4, format: .ext4)
-                progress.end()
+                try ImageConverter.convert(input: result.path, output: ext4, format: .ext4, progress: progress)
             }
             if json {
                 var object: [String: Any] = [

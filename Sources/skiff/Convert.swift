@@ -17,16 +17,16 @@ struct Convert: ParsableCommand {
     @Option(help: "The ext4 volume's size, such as 1G (default: twice the files plus 32M).") var size: String?
     @Option(name: .shortAndLong, help: "The file to write.") var output: String
     @Flag(help: "Print JSON.") var json = false
+    @Flag(name: .shortAndLong, help: "No progress output.") var quiet = false
 
     func run() throws {
         try failing(json: json) {
             let found = try RunTarget.image(image, cache: ImageCache())
-            let progress = ProgressReporter.automatic(quiet: json)
-            progress.begin("converting to \(format.rawValue)")
             let sizeMiB = try size.map { try MemorySize.parse($0, option: "--size") }
-            try ImageConverter.convert(input: found.path, output: output, format: format, sizeMiB: sizeMiB)
+            try ImageConverter.convert(
+                input: found.path, output: output, format: format, sizeMiB: sizeMiB,
+                progress: ProgressReporter.automatic(quiet: quiet || json))
             let size = FileInfo(output).map { Int($0.size) } ?? 0
-            progress.end()
             if json {
                 printJSON(["output": HostPath.absolute(output), "format": format.rawValue, "size": size])
             } else {

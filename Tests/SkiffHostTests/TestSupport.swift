@@ -26,6 +26,7 @@ final class TemporaryDirectory {
         return full
     }
 
+    @discardableResult
     func writeBytes(_ relative: String, _ bytes: [UInt8], mode: Int = 0o644) throws -> String {
         let full = path + "/" + relative
         try FileManager.default.createDirectory(

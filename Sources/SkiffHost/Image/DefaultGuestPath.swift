@@ -20,17 +20,28 @@ public enum DefaultGuestPath {
 
 extension ImageSpec {
     /// Moves entries a boot-time mount would hide to their `DefaultGuestPath.visible` place,
-    /// along with absolute symlink targets and the command's paths; `note` hears of each
-    /// folder moved.
+    /// along with the absolute symlink targets and command arguments that name them (or a path
+    /// inside them); `note` hears of each folder moved. Other paths in those folders are the
+    /// guest's own: a link to /proc/mounts (OSv's /etc/mnttab) or an argument /tmp/out.txt
+    /// keeps its path.
     mutating func moveHiddenEntries(note: (String) -> Void) {
+        let hidden = Set(entries.map(\.path).filter { DefaultGuestPath.hidingFolder(of: $0) != nil })
+        func follow(_ path: String) -> String {
+            var ancestor = Self.normalize(path)
+            while DefaultGuestPath.hidingFolder(of: ancestor) != nil {
+                if hidden.contains(ancestor) { return DefaultGuestPath.visible(path) }
+                ancestor = String(ancestor[..<(ancestor.lastIndex(of: "/") ?? ancestor.startIndex)])
+            }
+            return path
+        }
         var moved = ImageSpec()
         moved.config = config
-        moved.config.command = config.command.map(DefaultGuestPath.visible)
+        moved.config.command = config.command.map(follow)
         var folders: [String] = []
         for (path, node) in entries {
             var node = node
             if case .symlink(let target) = node, target.hasPrefix("/") {
-                node = .symlink(target: DefaultGuestPath.visible(target))
+                node = .symlink(target: follow(target))
             }
             guard let folder = DefaultGuestPath.hidingFolder(of: path) else {
                 moved.set(path, node)

@@ -24,26 +24,35 @@ public enum ImageConverter {
         ["convert", "-f", "raw", "-O", format.rawValue, input, output]
     }
 
-    /// Writes `output`; a raw copy is made without qemu-img, so only qcow2 needs it.
+    /// Writes `output`; a raw copy is made without qemu-img, so only qcow2 needs it. The step
+    /// shows on `progress` once the image and the tool have been checked, so that such a
+    /// failure is one line.
     public static func convert(
-        input: String, output: String, format: Format, sizeMiB: Int? = nil, qemuImg: String = "qemu-img"
+        input: String, output: String, format: Format, sizeMiB: Int? = nil, qemuImg: String = "qemu-img",
+        progress: ProgressReporter = ProgressReporter(style: .silent)
     ) throws {
         let inspector = try ImageInspector(path: input)  // a corrupt image fails here, before anything is written
         let tmp = output + ".tmp-\(getpid())"
         defer { _ = try? FileManager.default.removeItem(atPath: tmp) }
         switch format {
         case .raw:
+            progress.begin("converting to raw")
             do { try FileManager.default.copyItem(atPath: input, toPath: tmp) } catch {
                 throw SkiffError(
                     "cannot write \(output): check that its folder exists and is writable", exitStatus: ExitStatus.cannotWrite)
             }
         case .ext4:
-            try writeExt4(inspector, to: tmp, sizeMiB: sizeMiB)
+            guard let mke2fs = E2fsprogs.path("mke2fs") else {
+                throw SkiffError("mke2fs is not installed: run 'apt-get install e2fsprogs'", exitStatus: ExitStatus.unavailable)
+            }
+            progress.begin("writing the ext4 volume")
+            try writeExt4(inspector, mke2fs: mke2fs, to: tmp, sizeMiB: sizeMiB)
         case .qcow2:
             guard let tool = Subprocess.find(qemuImg) else {
                 throw SkiffError(
                     "qemu-img is not installed: run 'apt-get install qemu-utils'", exitStatus: ExitStatus.unavailable)
             }
+            progress.begin("converting to qcow2")
             let result = try Subprocess(tool, qemuImgArguments(input: input, output: tmp, format: format)).run()
             guard result.status == 0 else {
                 let detail = result.errorText.split(separator: "\n").first.map(String.init) ?? "status \(result.status)"
@@ -53,12 +62,10 @@ public enum ImageConverter {
         guard rename(tmp, output) == 0 else {
             throw SkiffError("cannot write \(output): \(String(cString: strerror(errno)))", exitStatus: ExitStatus.cannotWrite)
         }
+        progress.end()
     }
 
-    private static func writeExt4(_ inspector: ImageInspector, to output: String, sizeMiB: Int?) throws {
-        guard let mke2fs = E2fsprogs.path("mke2fs") else {
-            throw SkiffError("mke2fs is not installed: run 'apt-get install e2fsprogs'", exitStatus: ExitStatus.unavailable)
-        }
+    private static func writeExt4(_ inspector: ImageInspector, mke2fs: String, to output: String, sizeMiB: Int?) throws {
         let folder = NSTemporaryDirectory() + "skiff-ext4-\(getpid())-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }

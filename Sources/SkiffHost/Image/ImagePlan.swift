@@ -51,7 +51,8 @@ public struct ImagePlan {
         for (manifest, base) in manifests {
             try ManifestExpander(baseDirectory: base).expand(manifest, into: &spec)
         }
-        let resolver = LibraryResolver()
+        // The guest's loader searches the image's LD_LIBRARY_PATH too.
+        let resolver = LibraryResolver(libraryPath: LibraryResolver.libraryPath(environment: config.environment))
         for top in programs {
             for program in top.allPrograms {
                 let closure = try resolver.closure(of: program.hostPath, guestPath: program.guestPath)
@@ -86,7 +87,7 @@ public struct ImagePlan {
                     for (path, node) in tree.entries { spec.add(path, node) }
                     note("added \(entry.name) data \(source) (\(tree.files.count) files)")
                     if entry.resolvesModuleLibraries {
-                        try addModuleLibraries(of: tree, resolver: resolver, to: &spec, note: note)
+                        try addModuleLibraries(of: tree, loadedBy: program, resolver: resolver, to: &spec, note: note)
                     }
                 }
             }
@@ -126,16 +127,20 @@ public struct ImagePlan {
         return spec
     }
 
-    /// Libraries the shared objects in `tree` need (Python's C extension modules and the like).
+    /// Libraries the shared objects in `tree` need (Python's C extension modules and the like),
+    /// which `program` opens with dlopen.
     private func addModuleLibraries(
-        of tree: ImageSpec, resolver: LibraryResolver, to spec: inout ImageSpec, note: (String) -> Void
+        of tree: ImageSpec, loadedBy program: HostProgram, resolver: LibraryResolver, to spec: inout ImageSpec,
+        note: (String) -> Void
     ) throws {
         // A module may need a library of the same tree by name only, found at run time because
         // it is loaded already (libjava.so needs libjvm.so, which lives in lib/server).
         let inTree = Set(tree.files.map { URL(fileURLWithPath: $0.guestPath).lastPathComponent })
         for file in tree.files where file.guestPath.contains(".so") && LibraryResolver.isX86_64ELF(file.hostPath) {
             do {
-                for library in try resolver.closure(of: file.hostPath, guestPath: file.guestPath, provided: inTree).dropFirst() {
+                for library in try resolver.closure(
+                    of: file.hostPath, guestPath: file.guestPath, loadedBy: program.hostPath, provided: inTree
+                ).dropFirst() {
                     spec.add(library)
                 }
             } catch let error as SkiffError {

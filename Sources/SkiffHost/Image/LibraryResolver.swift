@@ -2,27 +2,63 @@ import ELF
 import Foundation
 
 /// Finds everything a host program needs at run time — its dynamic loader and every shared
-/// library it links, transitively — the way the loader itself searches (DT_RPATH, DT_RUNPATH
-/// with `$ORIGIN`, /etc/ld.so.conf directories, the multiarch defaults), as OSv's
-/// manifest_from_host.sh and Nanos's ops do.
+/// library it links, transitively — as OSv's manifest_from_host.sh and Nanos's ops do.
 ///
-/// Each file goes into the image at the path the guest's loader will look for it: the loader
-/// at its PT_INTERP path, libraries in the directory they were found in.
+/// The image carries the host's loader and `ld.so.cache`, so the guest's loader must find each
+/// library where the resolver put it: the resolver searches in glibc's order (`_dl_map_object`
+/// in elf/dl-load.c), for a library needed by object O:
+///
+/// 1. DT_RPATH of O, then of the object that loaded O, and so on up to the program — only
+///    when O has no DT_RUNPATH; an object with DT_RUNPATH has no DT_RPATH for the chain either,
+///    but the objects above it still count;
+/// 2. LD_LIBRARY_PATH (the image's, `libraryPath`);
+/// 3. DT_RUNPATH of O alone;
+/// 4. the ld.so.conf folders, in ld.so.cache order (`LdSoConf`);
+/// 5. the system folders (`systemDirectories`).
+///
+/// `$ORIGIN` is the folder of the object whose path list names it. Each file goes into the image
+/// at the path the guest's loader will look for it: the loader at its PT_INTERP path, libraries
+/// in the folder they were found in. (glibc-hwcaps subfolders are not searched.)
 public struct LibraryResolver {
-    public var defaultDirectories: [String]
+    /// Step 4: the folders of /etc/ld.so.conf and its includes.
+    public var cacheDirectories: [String]
+    /// Step 5: the loader's built-in folders.
+    public var systemDirectories: [String]
+    /// Step 2: LD_LIBRARY_PATH as the program will see it in the guest.
+    public var libraryPath: [String]
 
-    public init(root: String = "") {
-        var dirs = ["/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib64", "/usr/lib64", "/lib", "/usr/lib"]
-        dirs += Self.ldSoConfDirectories(root + "/etc/ld.so.conf")
-        var seen = Set<String>()
-        defaultDirectories = dirs.filter { seen.insert($0).inserted }
+    /// The system search path of Debian's and Ubuntu's glibc (`ld.so --help`), then `/lib64`
+    /// and `/usr/lib64`, Fedora's: a 64-bit library lives in one set or the other, and the
+    /// other set's 32-bit libraries are skipped.
+    public static let glibcSystemDirectories = [
+        "/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib", "/usr/lib", "/lib64", "/usr/lib64",
+    ]
+
+    public init(
+        ldSoConf: String = "/etc/ld.so.conf", systemDirectories: [String] = Self.glibcSystemDirectories,
+        libraryPath: [String] = []
+    ) {
+        cacheDirectories = LdSoConf.directories(ldSoConf)
+        self.systemDirectories = systemDirectories
+        self.libraryPath = libraryPath
+    }
+
+    /// The folders of the last `LD_LIBRARY_PATH=` in `environment` (NAME=VALUE entries), split
+    /// at `:` and `;` as ld.so splits it. Empty entries (the current folder) are left out.
+    public static func libraryPath(environment: [String]) -> [String] {
+        guard let value = environment.last(where: { $0.hasPrefix("LD_LIBRARY_PATH=") })?.dropFirst(16) else { return [] }
+        return value.split(whereSeparator: { $0 == ":" || $0 == ";" }).map(String.init)
     }
 
     /// The program (at `guestPath`, default its own path), its interpreter and its libraries.
     /// `provided` names libraries that are loaded before `program` is (the JVM's libjvm.so,
     /// which the launcher opens from lib/server before the class library's modules need it):
-    /// they count as found without a search.
-    public func closure(of program: String, guestPath: String? = nil, provided: Set<String> = []) throws -> [ImageSpec.File] {
+    /// they count as found without a search. `loadedBy` is the program that opens `program` with
+    /// dlopen (a Python extension module's interpreter): its DT_RPATH is searched too, as ld.so
+    /// searches the main program's.
+    public func closure(
+        of program: String, guestPath: String? = nil, loadedBy loader: String? = nil, provided: Set<String> = []
+    ) throws -> [ImageSpec.File] {
         let programPath = URL(fileURLWithPath: program).standardizedFileURL.path
         var files: [ImageSpec.File] = [ImageSpec.File(guestPath: guestPath ?? programPath, hostPath: realPath(programPath))]
         // ld.so takes a program's $ORIGIN from /proc/self/exe, the resolved path.
@@ -35,12 +71,16 @@ public struct LibraryResolver {
             }
             files.append(ImageSpec.File(guestPath: interpreter, hostPath: realPath(interpreter)))
         }
-        var queue: [(name: String, requester: ObjectInfo)] = program.needed.map { ($0, program) }
+        // Each name with the chain of objects that loaded its requester: the requester first, the
+        // program last. Breadth first, as ld.so loads DT_NEEDED entries, so a library is loaded
+        // by (and searched for with the paths of) the first object that needs it.
+        let root = try [program] + (loader.map { [try Self.describe(realPath($0))] } ?? [])
+        var queue: [(name: String, chain: [ObjectInfo])] = program.needed.map { ($0, root) }
         var found = Set<String>()
         while !queue.isEmpty {
-            let (name, requester) = queue.removeFirst()
+            let (name, chain) = queue.removeFirst()
             if found.contains(name) { continue }
-            guard let path = locate(name, for: requester) else {
+            guard let path = locate(name, for: chain) else {
                 if provided.contains(name) {
                     found.insert(name)
                     continue
@@ -55,7 +95,7 @@ public struct LibraryResolver {
                 files.append(ImageSpec.File(guestPath: guest, hostPath: realPath(path)))
             }
             let library = try Self.describe(path)
-            for n in library.needed where !found.contains(n) { queue.append((n, library)) }
+            for n in library.needed where !found.contains(n) { queue.append((n, [library] + chain)) }
         }
         return files
     }
@@ -65,7 +105,8 @@ public struct LibraryResolver {
         var interpreter: String?
         var needed: [String]
         var rpath: [String]
-        var runpath: [String]
+        /// Nil without DT_RUNPATH; an empty DT_RUNPATH still turns DT_RPATH off.
+        var runpath: [String]?
     }
 
     static func describe(_ path: String) throws -> ObjectInfo {
@@ -94,21 +135,27 @@ public struct LibraryResolver {
             return ObjectInfo(
                 path: path, interpreter: elf.interpreter.map { String(decoding: $0, as: UTF8.self) },
                 needed: dynamic?.needed.map { String(decoding: $0, as: UTF8.self) } ?? [],
-                rpath: list(dynamic?.rpath), runpath: list(dynamic?.runpath))
+                rpath: list(dynamic?.rpath), runpath: dynamic?.runpath.map { list($0) })
         }
     }
 
-    /// Where the loader would find `name` for `requester`: DT_RPATH (only when there is no
-    /// DT_RUNPATH), DT_RUNPATH, then the system directories. Like ld.so, a file that is not an
-    /// x86_64 ELF (a 32-bit library in a shared directory) is skipped.
-    func locate(_ name: String, for requester: ObjectInfo) -> String? {
+    /// Where the loader would find `name` for `chain[0]`, loaded by `chain[1]`, … (the program
+    /// last). Like ld.so, a file that is not an x86_64 ELF (a 32-bit library in a shared
+    /// folder) is skipped.
+    func locate(_ name: String, for chain: [ObjectInfo]) -> String? {
         if name.contains("/") { return FileManager.default.fileExists(atPath: name) ? name : nil }
-        let search = (requester.runpath.isEmpty ? requester.rpath : []) + requester.runpath + defaultDirectories
-        for dir in search {
+        for dir in searchDirectories(for: chain) {
             let candidate = HostPath.absolute(dir + "/" + name)  // $ORIGIN/../lib → a clean path
             if FileManager.default.fileExists(atPath: candidate), Self.isX86_64ELF(candidate) { return candidate }
         }
         return nil
+    }
+
+    /// The folders searched, in order, for a library `chain[0]` needs (the type's comment).
+    func searchDirectories(for chain: [ObjectInfo]) -> [String] {
+        guard let requester = chain.first else { return libraryPath + cacheDirectories + systemDirectories }
+        let rpaths = requester.runpath == nil ? chain.flatMap { $0.runpath == nil ? $0.rpath : [] } : []
+        return rpaths + libraryPath + (requester.runpath ?? []) + cacheDirectories + systemDirectories
     }
 
     /// Whether the file starts with a 64-bit little-endian x86_64 ELF header.
@@ -122,29 +169,5 @@ public struct LibraryResolver {
 
     func realPath(_ path: String) -> String {
         URL(fileURLWithPath: path).resolvingSymlinksInPath().path
-    }
-
-    /// Directories listed in ld.so.conf and the files it includes.
-    static func ldSoConfDirectories(_ path: String, depth: Int = 0) -> [String] {
-        guard depth < 4, let text = try? String(contentsOfFile: path, encoding: .utf8) else { return [] }
-        var dirs: [String] = []
-        for rawLine in text.split(separator: "\n") {
-            let line =
-                rawLine.split(separator: "#", maxSplits: 1).first.map(String.init)?
-                .trimmingCharacters(in: .whitespaces) ?? ""
-            if line.isEmpty { continue }
-            if line.hasPrefix("include ") {
-                let pattern = String(line.dropFirst(8)).trimmingCharacters(in: .whitespaces)
-                let dir = URL(fileURLWithPath: pattern).deletingLastPathComponent().path
-                let suffix = URL(fileURLWithPath: pattern).lastPathComponent.replacingOccurrences(of: "*", with: "")
-                let entries = (try? FileManager.default.contentsOfDirectory(atPath: dir))?.sorted() ?? []
-                for e in entries where e.hasSuffix(suffix) {
-                    dirs += ldSoConfDirectories(dir + "/" + e, depth: depth + 1)
-                }
-            } else if line.hasPrefix("/") {
-                dirs.append(line)
-            }
-        }
-        return dirs
     }
 }

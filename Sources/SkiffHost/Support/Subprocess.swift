@@ -22,6 +22,8 @@ public struct Subprocess {
     public var executable: String
     public var arguments: [String]
     public var environment: [String: String]? = nil
+    /// The folder it starts in (nil: this process's).
+    public var currentDirectory: String? = nil
     public var timeout: Double? = nil
     /// Copy standard output to this handle as it arrives (a terminal, for `skiff run`).
     public var echoOutput: FileHandle? = nil
@@ -50,6 +52,7 @@ public struct Subprocess {
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         if let environment { process.environment = environment }
+        if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out
