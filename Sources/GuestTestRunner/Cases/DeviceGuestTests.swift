@@ -125,9 +125,11 @@ let deviceGuestTests: [GuestTest] = [
         ],
         network: true),
     GuestTest(
-        "a misbehaving device is reported in one line and disabled", "--kernel-test=blk-misbehave",
-        machines: [.q35, .microvm], status: 0,
+        "a misbehaving device is reported in one line and disabled (bad used ring, a queue of size 0)",
+        "--norandom --kernel-test=blk-misbehave", machines: [.q35, .microvm], status: 0,
         expect: [
+            .matches(#"^skiff: virtio-rng (pci|mmio) [^;]*: queue 1 has size 0; device disabled$"#),
+            .contains("rng: a queue of size 0 disabled the device: ok"),
             .matches(#"^skiff: virtio-blk (pci|mmio) [^;]*: queue 0: used descriptor index [0-9]+ is outside the queue of [0-9]+; device disabled$"#),
             .matches(#"^skiff: virtio-blk (pci|mmio) [^;]*: queue 0: used length 4096 for descriptor [0-9]+ exceeds its 512 writable bytes; device disabled$"#),
             .matches(#"^skiff: virtio-blk (pci|mmio) [^;]*: queue 0: used index moved from [0-9]+ to [0-9]+ with 0 requests in flight; device disabled$"#),
@@ -135,5 +137,5 @@ let deviceGuestTests: [GuestTest] = [
             .contains("blk: vdb misbehaved, disabled, requests refused: ok"),
             .contains("blk: vdc misbehaved, disabled, requests refused: ok"),
         ],
-        disks: [untouchedDisk, untouchedDisk, untouchedDisk]),
+        disks: [untouchedDisk, untouchedDisk, untouchedDisk], randomNumberGenerator: true),
 ]

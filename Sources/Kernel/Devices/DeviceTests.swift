@@ -197,7 +197,17 @@ enum DeviceTests {
             log("blk: " + disk.name + " misbehaved, disabled, requests refused: " + result(worked && disabled && refused))
             ok = ok && worked && disabled && refused
         }
-        finish(ok)
+        // A queue of size 0: a device reports size 0 for a queue it does not have (virtio-rng
+        // has one), so asking the one `--norandom` left unused for two finds the second empty.
+        guard let rng = Devices.virtioDevices.first(where: { $0.type == VirtioDeviceType.entropy }) else {
+            log("rng: no virtio-rng device")
+            finish(false)
+        }
+        let negotiated = rng.negotiate(wanted: [])
+        let refusedQueues = !rng.setUpQueues(count: 2, maximumSize: 8)
+        let zeroOK = negotiated && refusedQueues && rng.failed && !rng.start()
+        log("rng: a queue of size 0 disabled the device: " + result(zeroOK))
+        finish(ok && zeroOK)
     }
 
     // MARK: - virtio-rng
