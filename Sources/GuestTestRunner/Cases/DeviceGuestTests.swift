@@ -109,11 +109,13 @@ let deviceGuestTests: [GuestTest] = [
         ],
         disks: [untouchedDisk], randomNumberGenerator: true),
     GuestTest(
-        "virtio-rng feeds the entropy pool", "--verbose --kernel-test=rng", machines: [.q35, .microvm], status: 0,
+        "virtio-rng seeds the entropy pool at boot and again when due", "--verbose --kernel-test=rng", machines: [.q35, .microvm], status: 0,
         expect: [
             .matches(#"virtio-rng (pci|mmio) .*: entropy source"#), .matches(#"entropy: [0-9]+ bytes from RDRAND, 64 from virtio-rng, seeded"#),
             .contains("rng: virtio-rng gave 64 and 64 bytes, different: ok"),
             .contains("rng: entropy pool seeded and producing: ok"),
+            .contains("rng: 64 virtio-rng bytes alone seed a generator: ok"),
+            .matches(#"rng: reseeded from virtio-rng when due \(2 seedings, 128 bytes\): ok"#),
         ],
         randomNumberGenerator: true),
     GuestTest(

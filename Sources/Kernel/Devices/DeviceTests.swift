@@ -1,6 +1,7 @@
 #if SKIFF_KERNEL
 import CKernel
 import Net
+import Randomness
 import Storage
 import Virtio
 
@@ -230,7 +231,20 @@ enum DeviceTests {
         y.withUnsafeMutableBytes { Entropy.fill($0) }
         let poolOK = Entropy.isSeeded && x != y && x.contains { $0 != 0 }
         log("rng: entropy pool seeded and producing: " + result(poolOK))
-        finish(deviceOK && poolOK)
+        // virtio-rng alone seeds a generator (this CPU's RDRAND plays no part in this one).
+        var alone = EntropyPool()
+        a.withUnsafeBytes { alone.mix($0, entropyBits: a.count * 8) }
+        let aloneOK = alone.isSeeded
+        log("rng: 64 virtio-rng bytes alone seed a generator: " + result(aloneOK))
+        // Reseeding: not before the schedule says, then from the device again.
+        let before = (Entropy.seedings, Entropy.deviceBytes)
+        Entropy.reseedIfDue()
+        let early = Entropy.seedings == before.0
+        while !Entropy.schedule.isDue(at: Clock.monotonic) { x86_pause() }
+        Entropy.reseedIfDue()
+        let reseedOK = early && Entropy.seedings == before.0 + 1 && Entropy.deviceBytes == before.1 + 64
+        log("rng: reseeded from virtio-rng when due (\(Entropy.seedings) seedings, \(Entropy.deviceBytes) bytes): " + result(reseedOK))
+        finish(deviceOK && poolOK && aloneOK && reseedOK)
     }
 
     // MARK: - virtio-net

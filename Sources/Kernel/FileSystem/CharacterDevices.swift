@@ -82,6 +82,7 @@ final class FullDevice: VNode {
 final class RandomDevice: VNode {
     init() { super.init(type: .characterDevice) }
     override func read(at offset: UInt64, into buffer: UnsafeMutableRawBufferPointer) throws(Errno) -> Int {
+        Entropy.reseedIfDue()
         Entropy.fill(buffer)
         return buffer.count
     }

@@ -57,6 +57,7 @@ extension Syscalls {
         guard a.int(2) & ~7 == 0, a.int(2) & 6 != 6 else { return .failure(.EINVAL) }
         let count = Int(min(a.a1, 33_554_431))
         guard UserMemory.isValid(a.a0, count) else { return .failure(.EFAULT) }
+        Entropy.reseedIfDue()
         var buffer = [UInt8](repeating: 0, count: min(count, 4096))
         var done = 0
         while done < count {
