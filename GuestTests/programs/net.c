@@ -9,6 +9,7 @@
  *                                host sends garbage, until a connection says "quit" */
 #define _GNU_SOURCE
 #include "../include/check.h"
+#include "../include/pattern.h"
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <fcntl.h>
@@ -462,6 +463,50 @@ static int server_mode(int port, int count) {
     return 0;
 }
 
+/* A bulk transfer with a host client over a real link: accepts one connection, receives
+ * `mib` MiB of pattern 1 (checked byte for byte), sends `mib` MiB of pattern 2, and waits for
+ * the client to close. Over a tap device the stack leaves checksums and segmenting to the NIC;
+ * the host checks the frame sizes. */
+static int stream_mode(int port, long mib) {
+    int fd = listen_on(port, 4);
+    if (fd < 0) return 1;
+    printf("listening on port %d\n", port);
+    fflush(stdout);
+    int c = accept(fd, NULL, NULL);
+    if (c < 0) {
+        printf("accept: %s\n", strerror(errno));
+        return 1;
+    }
+    static unsigned char buf[256 << 10];
+    unsigned long total = (unsigned long)mib << 20, got = 0, sent = 0;
+    int intact = 1;
+    while (got < total) {
+        ssize_t n = recv(c, buf, sizeof buf, 0);
+        if (n <= 0) {
+            printf("stream: recv after %lu bytes: %s\n", got, n == 0 ? "end of stream" : strerror(errno));
+            return 1;
+        }
+        if (intact && !matches(buf, (size_t)n, 1, got)) intact = 0;
+        got += (unsigned long)n;
+    }
+    while (sent < total) {
+        size_t want = total - sent < sizeof buf ? total - sent : sizeof buf;
+        fill(buf, want, 2, sent);
+        ssize_t n = send(c, buf, want, 0);
+        if (n <= 0) {
+            printf("stream: send after %lu bytes: %s\n", sent, strerror(errno));
+            return 1;
+        }
+        sent += (unsigned long)n;
+    }
+    shutdown(c, SHUT_WR);
+    while (recv(c, buf, sizeof buf, 0) > 0) {}
+    close(c);
+    close(fd);
+    printf("stream: received %ld MiB %s, sent %ld MiB\n", mib, intact ? "intact" : "CORRUPTED", mib);
+    return intact ? 0 : 1;
+}
+
 /* A service under a storm of garbage from the host: every connection is read once (within two
  * seconds) and answered upper-cased; datagrams are counted. Only "ping from host" is printed;
  * "quit" ends the program. */
@@ -547,6 +592,7 @@ int main(int argc, char **argv) {
     if (argc >= 3 && strcmp(argv[1], "resolver") == 0) return resolver_mode(argv[2]);
     if (argc >= 4 && strcmp(argv[1], "client") == 0) return client_mode(argv[2], atoi(argv[3]), argc > 4);
     if (argc >= 4 && strcmp(argv[1], "server") == 0) return server_mode(atoi(argv[2]), atoi(argv[3]));
+    if (argc >= 4 && strcmp(argv[1], "stream") == 0) return stream_mode(atoi(argv[2]), atol(argv[3]));
     if (argc >= 4 && strcmp(argv[1], "storm") == 0) return storm_mode(atoi(argv[2]), atoi(argv[3]));
     tcp_loopback(AF_INET, "127.0.0.1");
     tcp_loopback(AF_INET6, "::1");

@@ -39,6 +39,9 @@ struct GuestTest {
     var legacyVirtioMMIO = false
     /// More QEMU arguments (e.g. `-machine acpi=off`).
     var qemuArguments: [String] = []
+    /// virtio-net on a multi-queue tap with offloads in a namespace of its own (`TapLink`)
+    /// instead of the user network; the guest is 10.77.0.2/24, the host 10.77.0.1.
+    var tap = false
     /// A server or client on the host that talks to the guest over the user network.
     var hostPeer: HostPeer? = nil
     /// Kill QEMU at a random moment this many seconds after it starts, like pulling the power:
@@ -52,7 +55,7 @@ struct GuestTest {
         _ name: String, _ commandLine: String, machines: [VirtualMachine.Machine] = [.microvm], status: Int32,
         expect: [Expectation] = [], memoryMiB: Int = 128, cpus: Int = 1, timeout: Double = 90, programs: [String] = [],
         recipe: ImageRecipe? = nil,
-        disks: [GuestDisk] = [], shares: [GuestShare] = [], randomNumberGenerator: Bool = false, network: Bool = false, legacyVirtioMMIO: Bool = false,
+        disks: [GuestDisk] = [], shares: [GuestShare] = [], randomNumberGenerator: Bool = false, network: Bool = false, tap: Bool = false, legacyVirtioMMIO: Bool = false,
         qemuArguments: [String] = [], hostPeer: HostPeer? = nil, powerCut: ClosedRange<Double>? = nil,
         consoleCheck: (@Sendable (String) -> [String])? = nil
     ) {
@@ -70,6 +73,7 @@ struct GuestTest {
         self.shares = shares
         self.randomNumberGenerator = randomNumberGenerator
         self.network = network
+        self.tap = tap
         self.legacyVirtioMMIO = legacyVirtioMMIO
         self.qemuArguments = qemuArguments
         self.hostPeer = hostPeer

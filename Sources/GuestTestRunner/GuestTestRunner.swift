@@ -97,6 +97,14 @@ struct GuestTestRunner {
         vm.initrd = image
         vm.randomNumberGenerator = test.randomNumberGenerator
         vm.network = test.network ? .user : .none
+        var link: TapLink? = nil
+        defer { link?.remove() }
+        if test.tap {
+            do { link = try TapLink(queues: test.cpus) } catch { return ("cannot set up the tap link: \(error)", 0) }
+            vm.network = .tap(TapLink.device)
+            vm.networkQueues = test.cpus
+            vm.launcher = link!.launcher
+        }
         vm.legacyVirtioMMIO = test.legacyVirtioMMIO
         vm.extraArguments = test.qemuArguments
         var diskPaths: [String] = []
@@ -123,13 +131,14 @@ struct GuestTestRunner {
             return ("cannot create a disk image or shared folder: \(error)", 0)
         }
         let session = test.hostPeer.map { HostPeerSession($0, kernel: kernel) }
+        session?.link = link
         let console = ConsoleWatch()
         if let session {
             let port = session.start()
             vm.commandLine = vm.commandLine.replacingOccurrences(of: "{port}", with: String(port))
             vm.forwards = session.forwards
             switch session.peer {
-            case .client, .storm:
+            case .client, .storm, .stream:
                 vm.echo = console.sink
                 session.consoleReady = { console.contains("listening") }
             case .monitor(_, let appPort, _):

@@ -32,6 +32,12 @@ enum HostPeer {
     /// against a guest with `cpus` CPUs running `application`), then ends the application like
     /// `client` with one connection to `appPort`.
     case debugger(appPort: Int, cpus: Int, application: String)
+    /// A bulk transfer over a tap link (`net stream`, `GuestTest.tap`): once the guest
+    /// listens, connects to it from the link's namespace, sends `mebibytes` MiB of pattern 1,
+    /// reads as much of pattern 2 back, and checks on the tap's counters that the frames both
+    /// ways averaged more than the MTU — the guest sent segments for the NIC to cut (TSO) and
+    /// took large ones (large receive).
+    case stream(guestPort: Int, mebibytes: Int)
 }
 
 /// A running host peer; `finish()` stops it and says what went wrong, if anything.
@@ -58,6 +64,8 @@ final class HostPeerSession: @unchecked Sendable {
     private var stopped = false
     /// Set by the runner when the guest's console shows it is listening.
     var consoleReady: () -> Bool = { false }
+    /// The tap link a `.stream` peer reaches the guest over.
+    var link: TapLink? = nil
 
     init(_ peer: HostPeer, kernel: String = "") {
         self.peer = peer
@@ -84,13 +92,17 @@ final class HostPeerSession: @unchecked Sendable {
             hostPort = 0
             apiHostPort = 0
             serviceHostPorts = check.guestPorts.map { _ in Loopback.freePort() }
+        case .stream(let guestPort, _):
+            port = guestPort
+            hostPort = 0
+            apiHostPort = 0
         }
     }
 
     /// The port forwards the VM needs.
     var forwards: [VirtualMachine.PortForward] {
         switch peer {
-        case .echoServer, .udpEchoServer: []
+        case .echoServer, .udpEchoServer, .stream: []
         case .client(let guestPort, _), .debugger(let guestPort, _, _):
             [VirtualMachine.PortForward(hostPort: hostPort, guestPort: guestPort)]
         case .monitor(let apiPort, let appPort, _):
@@ -133,6 +145,12 @@ final class HostPeerSession: @unchecked Sendable {
             return port
         case .monitor(_, _, let cpus):
             checkThenEnd { MonitorCheck.run(port: self.apiHostPort, cpus: cpus) }
+            return port
+        case .stream(let guestPort, let mebibytes):
+            Thread.detachNewThread {
+                guard self.waitUntilListening() else { return }
+                self.stream(port: guestPort, mebibytes: mebibytes)
+            }
             return port
         case .debugger(_, let cpus, let application):
             checkThenEnd { GDBCheck.run(port: self.apiHostPort, kernel: self.kernel, cpus: cpus, application: application) }
@@ -317,6 +335,80 @@ final class HostPeerSession: @unchecked Sendable {
         }
     }
 
+    /// The `.stream` transfer; see there.
+    private func stream(port: Int, mebibytes: Int) {
+        guard let link else { return note("no tap link for the stream") }
+        let before = link.counters()
+        let fd: Int32
+        do {
+            fd = try link.inside { Self.connect(to: TapLink.guestAddress, port: port) }
+        } catch {
+            return note("\(error)")
+        }
+        guard fd >= 0 else { return note("cannot connect to \(TapLink.guestAddress):\(port): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var timeout = timeval(tv_sec: 60, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let total = mebibytes << 20
+        var chunk = [UInt8](repeating: 0, count: 256 << 10)
+        var offset = 0
+        while offset < total {
+            let n = min(chunk.count, total - offset)
+            for i in 0..<n { chunk[i] = Self.pattern(1, offset + i) }
+            var done = 0
+            while done < n {
+                let w = chunk.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + done, n - done, Int32(MSG_NOSIGNAL)) }
+                guard w > 0 else { return note("send failed after \(offset + done) bytes: \(String(cString: strerror(errno)))") }
+                done += w
+            }
+            offset += n
+        }
+        var received = 0
+        var intact = true
+        while received < total {
+            let r = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress!, $0.count, 0) }
+            guard r > 0 else { return note("the guest's data ended after \(received) of \(total) bytes") }
+            for i in 0..<r where chunk[i] != Self.pattern(2, received + i) {
+                intact = false
+                break
+            }
+            received += r
+        }
+        if !intact { note("the bytes from the guest differ from its pattern") }
+        let after = link.counters()
+        let fromGuest = (after.receivedBytes - before.receivedBytes) / max(1, after.receivedPackets - before.receivedPackets)
+        let toGuest = (after.sentBytes - before.sentBytes) / max(1, after.sentPackets - before.sentPackets)
+        print("    \(mebibytes) MiB each way over \(TapLink.device): \(fromGuest) bytes per frame from the guest, \(toGuest) to it")
+        if fromGuest <= 1514 { note("frames from the guest averaged \(fromGuest) bytes: no segmentation offload") }
+        if toGuest <= 1514 { note("frames to the guest averaged \(toGuest) bytes: no large receive") }
+        lock.lock()
+        replies += 1
+        lock.unlock()
+    }
+
+    /// Byte `i` of pattern `seed`, as GuestTests/include/pattern.h makes it.
+    static func pattern(_ seed: Int, _ i: Int) -> UInt8 {
+        UInt8(truncatingIfNeeded: (i &* 131 &+ (i >> 9) &* 7 &+ seed &* 29) ^ (seed >> 3))
+    }
+
+    /// A TCP connection to an IPv4 address; the descriptor, or -1.
+    static func connect(to address: String, port: Int) -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return -1 }
+        var a = sockaddr_in()
+        a.sin_family = sa_family_t(AF_INET)
+        a.sin_port = in_port_t(UInt16(port).bigEndian)
+        inet_pton(AF_INET, address, &a.sin_addr)
+        let len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let r = withUnsafePointer(to: &a) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, len) } }
+        if r != 0 {
+            close(fd)
+            return -1
+        }
+        return fd
+    }
+
     private var isStopped: Bool {
         lock.lock()
         defer { lock.unlock() }
@@ -359,6 +451,8 @@ final class HostPeerSession: @unchecked Sendable {
             if replies < 1 { result.append("host peer: the application was not ended through its port") }
         case .service:
             if !serviceChecked { result.append("host peer: the service checks did not finish") }
+        case .stream:
+            if replies < 1 && result.isEmpty { result.append("host peer: the stream did not finish") }
         }
         return result
     }

@@ -32,11 +32,43 @@ public struct VirtioFeatures: OptionSet, Equatable, Sendable {
     public static let ninePMountTag = bit(0)
 
     // virtio-net (§5.1.3).
+    /// The device finishes checksums of packets we send (`VIRTIO_NET_F_CSUM`).
     public static let netChecksum = bit(0)
+    /// We accept packets with partial checksums and the device's word that one was checked.
+    public static let netGuestChecksum = bit(1)
     public static let netMTU = bit(3)
     public static let netMAC = bit(5)
+    /// The device may hand us TCP segments of up to 64 KiB (large receive).
+    public static let netGuestTSO4 = bit(7)
+    public static let netGuestTSO6 = bit(8)
+    /// The device cuts our large TCP segments (TSO).
+    public static let netHostTSO4 = bit(11)
+    public static let netHostTSO6 = bit(12)
+    /// A received packet may span several receive buffers.
     public static let netMergeableBuffers = bit(15)
     public static let netStatus = bit(16)
+    public static let netControlQueue = bit(17)
+    /// More than one receive/transmit queue pair.
+    public static let netMultiQueue = bit(22)
+
+    /// The virtio-net features Skiff asks for, less those whose prerequisites the device does
+    /// not offer (§5.1.3.1): segmentation needs the matching checksum offload, multi-queue the
+    /// control queue, and large receive also mergeable buffers — without them every receive
+    /// buffer would have to hold 64 KiB.
+    public static func networkWanted(offered: VirtioFeatures) -> VirtioFeatures {
+        var wanted: VirtioFeatures = [
+            .netMAC, .netStatus, .netChecksum, .netGuestChecksum, .netHostTSO4, .netHostTSO6, .netGuestTSO4,
+            .netGuestTSO6, .netMergeableBuffers, .netControlQueue, .netMultiQueue,
+        ]
+        wanted.formIntersection(offered)
+        if !wanted.contains(.netChecksum) { wanted.subtract([.netHostTSO4, .netHostTSO6]) }
+        if !wanted.contains(.netGuestChecksum) || !wanted.contains(.netMergeableBuffers) {
+            wanted.subtract([.netGuestTSO4, .netGuestTSO6])
+        }
+        if !wanted.contains(.netMultiQueue) { wanted.remove(.netControlQueue) }
+        if !wanted.contains(.netControlQueue) { wanted.remove(.netMultiQueue) }
+        return wanted
+    }
 
     /// What the driver accepts: the features it knows that the device offers. Nil when the
     /// device lacks one of `required`.

@@ -40,6 +40,11 @@ final class SimulatedNetwork {
     /// Sees every frame leaving a port; returning false drops it.
     var filter: ((_ port: Int, _ frame: [UInt8]) -> Bool)?
     var framesSent = 0
+    /// Frames the stacks left work in for the device (checksum, segmentation), and the
+    /// largest frame on the wire after the simulated device did it.
+    var partialChecksumFrames = 0
+    var segmentedFrames = 0
+    var largestFrame = 0
 
     init(seed: UInt64 = 1) { rng = SplitMix64(seed: seed) }
 
@@ -64,7 +69,14 @@ final class SimulatedNetwork {
     func collect() {
         for (port, endpoint) in endpoints.enumerated() {
             guard case .stack(let stack, let id) = endpoint else { continue }
-            for frame in stack.takeTransmitQueue(id) { send(frame, from: port) }
+            for frame in stack.takeOutgoingFrames(id) {
+                if frame.needsChecksum { partialChecksumFrames += 1 }
+                if frame.segmentSize > 0 { segmentedFrames += 1 }
+                for wire in frame.completed() {
+                    largestFrame = max(largestFrame, wire.count)
+                    send(wire, from: port)
+                }
+            }
         }
     }
 
@@ -146,7 +158,9 @@ struct TwoHosts {
     static let aMAC = MACAddress(0x52, 0x54, 0, 0, 0, 1)
     static let bMAC = MACAddress(0x52, 0x54, 0, 0, 0, 2)
 
-    init(seed: UInt64 = 1, configure: (inout StackConfiguration) -> Void = { _ in }) {
+    /// `offloads` are host A's: its simulated device finishes checksums and cuts segments,
+    /// and B checks every frame in software.
+    init(seed: UInt64 = 1, offloads: LinkOffloads = [], configure: (inout StackConfiguration) -> Void = { _ in }) {
         net = SimulatedNetwork(seed: seed)
         var ca = StackConfiguration()
         ca.randomSeed = seed &* 31 &+ 1
@@ -155,7 +169,7 @@ struct TwoHosts {
         cb.randomSeed = seed &* 31 &+ 2
         a = NetworkStack(configuration: ca)
         b = NetworkStack(configuration: cb)
-        aIf = a.addEthernetInterface(mac: Self.aMAC)
+        aIf = a.addEthernetInterface(mac: Self.aMAC, offloads: offloads)
         bIf = b.addEthernetInterface(mac: Self.bMAC)
         net.attach(a, aIf)
         net.attach(b, bIf)

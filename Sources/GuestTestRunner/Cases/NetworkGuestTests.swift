@@ -46,4 +46,13 @@ let networkGuestTests: [GuestTest] = [
         machines: [.q35, .microvm], status: 0,
         expect: [.contains("listening on port 8080"), .contains("received: ping from host")], programs: ["net-static"],
         network: true, hostPeer: .client(guestPort: 8080, connections: 2)),
+    GuestTest(
+        "over a multi-queue tap with offloads and a static --ip: 48 MiB each way intact, checksums and segments left to the NIC",
+        "--ip=eth0,10.77.0.2,255.255.255.0 --defaultgw=10.77.0.1 --nameserver=10.77.0.1 --verbose /bin/net-static stream 5001 48",
+        machines: [.q35, .microvm], status: 0,
+        expect: [
+            .matches(#"virtio-net (pci|mmio) .*: eth0, .*offloads csum tso4 tso6 rx-csum lro4 lro6 mrg-rxbuf, 2 queue pairs$"#),
+            .contains("stream: received 48 MiB intact, sent 48 MiB"), .lacks("DHCP"),
+        ],
+        cpus: 2, timeout: 180, programs: ["net-static"], tap: true, hostPeer: .stream(guestPort: 5001, mebibytes: 48)),
 ]

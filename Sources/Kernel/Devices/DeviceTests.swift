@@ -277,12 +277,13 @@ enum DeviceTests {
         var nextSend: UInt64 = 0
         while !replied && Clock.monotonic < deadline {
             if Clock.monotonic >= nextSend {
-                do throws(NetworkDeviceError) { try nic.transmit(request) } catch {
+                do throws(NetworkDeviceError) { try nic.transmit(OutgoingFrame(bytes: request)) } catch {
                     log("net: transmit failed")
                 }
                 nextSend = Clock.monotonic &+ 1_000_000_000
             }
-            while let frame = nic.receive() {
+            while let received = nic.receive() {
+                let frame = received.bytes
                 frames &+= 1
                 if frame.count >= 42, frame[12] == 0x08, frame[13] == 0x06, frame[21] == 2,
                     frame[28] == 10, frame[29] == 0, frame[30] == 2, frame[31] == 2

@@ -36,7 +36,7 @@ enum Network {
         var dhcp: [InterfaceID] = []
         for (index, device) in Devices.networkDevices.enumerated() {
             if let limit = options.maxNICs, index >= limit { break }
-            let id = stack.addEthernetInterface(mac: device.macAddress, mtu: device.mtu)
+            let id = stack.addEthernetInterface(mac: device.macAddress, mtu: device.mtu, offloads: device.offloads)
             let link = NetworkLink(device: device, interface: id)
             links.append(link)
             device.onReceive = { wakeUp.signal() }
@@ -103,7 +103,7 @@ enum Network {
     /// Under the lock: moves outgoing frames to the links, and gathers the nodes to wake.
     static func collectChanges() -> [InternetSocket] {
         for link in links {
-            let frames = stack.takeTransmitQueue(link.interface)
+            let frames = stack.takeOutgoingFrames(link.interface)
             if !frames.isEmpty { link.enqueue(frames) }
         }
         var woken: [InternetSocket] = []
@@ -132,7 +132,7 @@ enum Network {
     /// next deadline or interrupt.
     static func run() -> Never {
         while true {
-            var received: [([UInt8], InterfaceID)] = []
+            var received: [(ReceivedFrame, InterfaceID)] = []
             for link in links {
                 var budget = 256
                 while budget > 0, let frame = link.device.receive() {
@@ -144,8 +144,8 @@ enum Network {
             mutex.lock()
             stack.advance(to: Clock.monotonic)
             for (frame, id) in received {
-                Tracing.fire(.netReceive, UInt64(id.rawValue), UInt64(frame.count))
-                stack.receive(frame: frame, on: id)
+                Tracing.fire(.netReceive, UInt64(id.rawValue), UInt64(frame.bytes.count))
+                stack.receive(frame: frame.bytes, on: id, checksumsVerified: frame.checksumsVerified)
             }
             let woken = collectChanges()
             var deadline = stack.nextTimerDeadline ?? .max
@@ -189,7 +189,7 @@ final class NetworkLink {
     let device: any NetworkDevice
     let interface: InterfaceID
     private let lock = SpinLock()
-    private var backlog: [[UInt8]] = []
+    private var backlog: [OutgoingFrame] = []
     private var head = 0
     /// Frames dropped because the backlog was full.
     private(set) var dropped = 0
@@ -202,7 +202,7 @@ final class NetworkLink {
 
     var hasBacklog: Bool { lock.withLock { head < backlog.count } }
 
-    func enqueue(_ frames: [[UInt8]]) {
+    func enqueue(_ frames: [OutgoingFrame]) {
         lock.withLock {
             for f in frames {
                 if backlog.count - head >= Self.backlogLimit {
@@ -220,7 +220,7 @@ final class NetworkLink {
             while head < backlog.count {
                 do throws(NetworkDeviceError) {
                     try device.transmit(backlog[head])
-                    Tracing.fire(.netTransmit, UInt64(interface.rawValue), UInt64(backlog[head].count))
+                    Tracing.fire(.netTransmit, UInt64(interface.rawValue), UInt64(backlog[head].bytes.count))
                 } catch {
                     if error == .queueFull { break }
                     dropped += 1  // a frame the device cannot carry

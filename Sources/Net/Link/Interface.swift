@@ -11,7 +11,9 @@ final class Interface {
     var ipv6Addresses: [IPv6InterfaceAddress] = []
     var arp = NeighborCache()
     var neighbors6 = NeighborCache()
-    var transmitQueue: [[UInt8]] = []
+    var transmitQueue: [OutgoingFrame] = []
+    /// What the device finishes for us; see ``LinkOffloads``.
+    var offloads: LinkOffloads = []
     var statistics = InterfaceStatistics()
 
     // IPv6 state.

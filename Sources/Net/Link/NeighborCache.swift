@@ -43,6 +43,12 @@ struct NeighborCache {
         return entries[i].mac
     }
 
+    /// Whether the link address of `address` is known (a packet for it goes out at once).
+    func knows(_ address: IPAddress) -> Bool {
+        guard let i = index(of: address) else { return false }
+        return entries[i].mac != nil
+    }
+
     mutating func resolve(
         _ address: IPAddress, packet: [UInt8], now: Nanoseconds, configuration: NeighborConfiguration
     ) -> Resolution {

@@ -23,6 +23,7 @@ extension NetworkStack {
         guard !header.source.isMulticast, !(header.source.isBroadcast) else { return drop(.ipv4Malformed, on: i) }
         var payload = packet.dropFirst(header.headerLength)
         if header.isFragment {
+            receivedChecksumsVerified = false  // the device vouches for whole packets only
             switch reassembler.add(
                 header: header, payload: payload, now: now, timeout: configuration.reassemblyTimeout,
                 limit: configuration.reassemblyLimit)
@@ -53,20 +54,26 @@ extension NetworkStack {
     /// fragmenting when it exceeds the MTU.
     func sendIPv4(
         _ packet: [UInt8], protocolNumber: UInt8, route: RouteDecision, destination: IPv4Address,
-        ttl: UInt8? = nil, dontFragment: Bool = false
+        ttl: UInt8? = nil, dontFragment: Bool = false, offload: TransportOffload? = nil
     ) {
         guard case .v4(let source) = route.source else { return }
         let room = Self.linkRoom
         let ttl = ttl ?? configuration.defaultTTL
         let total = packet.count &- room
-        let id = nextIPIdentification()
-        if total <= route.interface.mtu || dontFragment {
+        let pieces = offload.map { $0.segmentSize > 0 ? (total &- IPv4Header.minimumSize &- $0.transportHeaderLength &+ $0.segmentSize &- 1) / $0.segmentSize : 1 } ?? 1
+        let id = nextIPIdentification(count: pieces)
+        if total <= route.interface.mtu || dontFragment || (offload?.segmentSize ?? 0) > 0 {
             var p = packet
             IPv4Header.write(
                 to: &p, at: room, totalLength: total, identification: id, dontFragment: dontFragment, ttl: ttl,
                 protocolNumber: protocolNumber, source: source, destination: destination)
-            transmit(p, etherType: EthernetHeader.typeIPv4, nextHop: route.nextHop, on: route.interface)
+            transmit(p, etherType: EthernetHeader.typeIPv4, nextHop: route.nextHop, on: route.interface, offload: offload)
             return
+        }
+        var packet = packet
+        if let offload {
+            // Fragments cannot leave the checksum to the device: it would see only the first.
+            OutgoingFrame.finishChecksum(&packet, start: room &+ IPv4Header.minimumSize, field: offload.checksumField)
         }
         let payloadStart = room &+ IPv4Header.minimumSize
         let payloadLength = packet.count &- payloadStart

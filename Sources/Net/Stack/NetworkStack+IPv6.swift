@@ -67,14 +67,17 @@ extension NetworkStack {
     }
 
     /// Completes a packet whose transport part starts at `linkRoom + 40` and sends it.
-    func sendIPv6(_ packet: [UInt8], nextHeader: UInt8, route: RouteDecision, destination: IPv6Address, hopLimit: UInt8? = nil) {
+    func sendIPv6(
+        _ packet: [UInt8], nextHeader: UInt8, route: RouteDecision, destination: IPv6Address, hopLimit: UInt8? = nil,
+        offload: TransportOffload? = nil
+    ) {
         guard case .v6(let source) = route.source else { return }
         var p = packet
         let limit = hopLimit ?? (route.interface.advertisedHopLimit != 0 ? route.interface.advertisedHopLimit : configuration.defaultTTL)
         IPv6Header.write(
             to: &p, at: Self.linkRoom, payloadLength: p.count &- Self.linkRoom &- IPv6Header.size, nextHeader: nextHeader,
             hopLimit: limit, source: source, destination: destination)
-        transmit(p, etherType: EthernetHeader.typeIPv6, nextHop: route.nextHop, on: route.interface)
+        transmit(p, etherType: EthernetHeader.typeIPv6, nextHop: route.nextHop, on: route.interface, offload: offload)
     }
 
     /// Sends an ICMPv6 message (checksum field zero in `message`) with an explicit source,

@@ -1,9 +1,15 @@
 /// Ethernet input and output, and ARP.
 extension NetworkStack {
     /// Hands the stack a frame the driver received on `id` (Ethernet header first, no FCS).
-    public func receive(frame: [UInt8], on id: InterfaceID) {
+    ///
+    /// `checksumsVerified` says the device has checked the TCP and UDP checksums (or the frame
+    /// came from a sender on the same host that left them to the device: virtio-net
+    /// `DATA_VALID` and `NEEDS_CSUM`), so the stack does not sum the data again.
+    public func receive(frame: [UInt8], on id: InterfaceID, checksumsVerified: Bool = false) {
         guard let i = interface(id) else { return }
+        receivedChecksumsVerified = checksumsVerified
         processFrame(PacketView(frame), on: i)
+        receivedChecksumsVerified = false
         flushLoopback()
     }
 
@@ -37,7 +43,7 @@ extension NetworkStack {
 
     /// Sends an IP packet (built with 14 bytes of link header room) towards `nextHop`,
     /// resolving the link address first if needed.
-    func transmit(_ packet: [UInt8], etherType: UInt16, nextHop: IPAddress, on i: Interface) {
+    func transmit(_ packet: [UInt8], etherType: UInt16, nextHop: IPAddress, on i: Interface, offload: TransportOffload? = nil) {
         if i.isLoopback {
             var frame = packet
             frame.put16(etherType, at: 12)
@@ -56,22 +62,33 @@ extension NetworkStack {
                     packet, to: MACAddress(rawValue: 0x0100_5E00_0000 | UInt64(a.rawValue & 0x7F_FFFF)),
                     etherType: etherType, on: i)
             }
-            resolveAndEmit(packet, etherType: etherType, nextHop: nextHop, on: i)
+            resolveAndEmit(packet, etherType: etherType, nextHop: nextHop, on: i, offload: offload)
         case .v6(let a):
             if a.isMulticast { return emit(packet, to: .ipv6Multicast(a), etherType: etherType, on: i) }
-            resolveAndEmit(packet, etherType: etherType, nextHop: nextHop, on: i)
+            resolveAndEmit(packet, etherType: etherType, nextHop: nextHop, on: i, offload: offload)
         }
     }
 
-    private func resolveAndEmit(_ packet: [UInt8], etherType: UInt16, nextHop: IPAddress, on i: Interface) {
+    private func resolveAndEmit(
+        _ packet: [UInt8], etherType: UInt16, nextHop: IPAddress, on i: Interface, offload: TransportOffload?
+    ) {
         let isV4 = nextHop.isV4
+        if let offload, !(isV4 ? i.arp : i.neighbors6).knows(nextHop) {
+            // Packets waiting for the link address are kept complete.
+            var frame = packet
+            frame.put16(etherType, at: 12)
+            for piece in outgoingFrame(frame, offload: offload).completed() {
+                resolveAndEmit(piece, etherType: etherType, nextHop: nextHop, on: i, offload: nil)
+            }
+            return
+        }
         let resolution =
             isV4
             ? i.arp.resolve(nextHop, packet: packet, now: now, configuration: configuration.neighbor)
             : i.neighbors6.resolve(nextHop, packet: packet, now: now, configuration: configuration.neighbor)
         switch resolution {
         case .known(let mac, let probe):
-            emit(packet, to: mac, etherType: etherType, on: i)
+            emit(packet, to: mac, etherType: etherType, on: i, offload: offload)
             if probe { solicit(nextHop, unicast: mac, on: i) }
         case .queued(let probe):
             if probe { solicit(nextHop, unicast: nil, on: i) }
@@ -82,7 +99,7 @@ extension NetworkStack {
     }
 
     /// Fills in the Ethernet header and queues the frame for the driver.
-    func emit(_ packet: [UInt8], to destination: MACAddress, etherType: UInt16, on i: Interface) {
+    func emit(_ packet: [UInt8], to destination: MACAddress, etherType: UInt16, on i: Interface, offload: TransportOffload? = nil) {
         guard i.transmitQueue.count < configuration.transmitQueueLimit else {
             drops.count(.transmitQueueFull)
             i.statistics.sendDrops &+= 1
@@ -92,7 +109,16 @@ extension NetworkStack {
         EthernetHeader(destination: destination, source: i.mac, etherType: etherType).write(to: &frame)
         i.statistics.sentPackets &+= 1
         i.statistics.sentBytes &+= UInt64(frame.count)
-        i.transmitQueue.append(frame)
+        i.transmitQueue.append(offload.map { outgoingFrame(frame, offload: $0) } ?? OutgoingFrame(bytes: frame))
+    }
+
+    /// The frame with its offload described; the transport header follows the IP header the
+    /// stack wrote (20 bytes for IPv4, 40 for IPv6: it sends no options or extension headers).
+    func outgoingFrame(_ frame: [UInt8], offload: TransportOffload) -> OutgoingFrame {
+        let start = EthernetHeader.size &+ (frame.get16(at: 12) == EthernetHeader.typeIPv6 ? IPv6Header.size : IPv4Header.minimumSize)
+        return OutgoingFrame(
+            bytes: frame, checksumStart: start, checksumField: offload.checksumField, segmentSize: offload.segmentSize,
+            headerLength: start &+ offload.transportHeaderLength)
     }
 
     /// Asks for the link address of `address`: an ARP request or a neighbour solicitation.
@@ -142,7 +168,7 @@ extension NetworkStack {
         }
         i.statistics.sentPackets &+= 1
         i.statistics.sentBytes &+= UInt64(frame.count)
-        i.transmitQueue.append(frame)
+        i.transmitQueue.append(OutgoingFrame(bytes: frame))
     }
 
     func arpInput(_ view: PacketView, on i: Interface) {

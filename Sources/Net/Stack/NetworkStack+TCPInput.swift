@@ -3,10 +3,12 @@
 /// RFC 5681/6582 (congestion control, NewReno) and RFC 6298 (RTO) additions.
 extension NetworkStack {
     func tcpInput(_ view: PacketView, source: IPAddress, destination: IPAddress, on i: Interface) {
-        var sum = InternetChecksum.pseudoHeader(
-            source: source, destination: destination, protocol: IPv4Header.protocolTCP, length: view.count)
-        sum.add(view)
-        guard sum.value == 0 else { return drop(.tcpBadChecksum, on: i) }
+        if !receivedChecksumsVerified {
+            var sum = InternetChecksum.pseudoHeader(
+                source: source, destination: destination, protocol: IPv4Header.protocolTCP, length: view.count)
+            sum.add(view)
+            guard sum.value == 0 else { return drop(.tcpBadChecksum, on: i) }
+        }
         let segment: TCPSegment
         do { segment = try TCPSegment(parsing: view) } catch { return drop(error, on: i) }
         tcpStatistics.segmentsReceived &+= 1
@@ -520,7 +522,9 @@ extension NetworkStack {
                     }
                     t.ackNow = true  // a hole was filled: acknowledge at once (RFC 5681 §4.2)
                 }
-                t.unackedSegments &+= 1
+                // A segment the NIC coalesced (large receive) counts as the segments it holds:
+                // every second full-sized one is acknowledged (RFC 5681 §4.2).
+                t.unackedSegments &+= Swift.max(1, payload.count / Swift.max(1, t.receiveMSS))
                 if t.unackedSegments >= 2 || stored < payload.count {
                     t.ackNow = true
                 } else if t.delayedAckDeadline == nil {

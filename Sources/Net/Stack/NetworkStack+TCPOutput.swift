@@ -57,6 +57,7 @@ extension NetworkStack {
         }
         var sent = false
         var forcing = force
+        let burst = segmentationBurst(t)
         while true {
             let offset = t.sndNxt.seqDistance(from: t.sendBufferSeq)
             let unsent = Swift.max(0, t.sendBuffer.count &- offset)
@@ -64,7 +65,7 @@ extension NetworkStack {
             let inFlight = t.bytesInFlight
             let capacity = segmentCapacity(t)
             let usable = Swift.max(0, window &- inFlight)
-            let length = Swift.min(unsent, usable, capacity)
+            let length = Swift.min(unsent, usable, capacity &* burst)
             let finNow = t.finQueued && !t.sndNxt.seqGreater(t.finSequence) && length == unsent
             if length == 0 && !finNow { break }
             if length < capacity && !forcing {
@@ -84,7 +85,9 @@ extension NetworkStack {
                 t.rttTimedSequence = t.sndNxt
                 t.rttTimedSince = now
             }
-            tcpSendSegment(t, sequence: t.sndNxt, flags: flags, dataOffset: offset, dataLength: length)
+            tcpSendSegment(
+                t, sequence: t.sndNxt, flags: flags, dataOffset: offset, dataLength: length,
+                segmentSize: length > capacity ? capacity : 0)
             if isRetransmission { tcpStatistics.retransmittedSegments &+= 1 }
             t.sndNxt &+= UInt32(truncatingIfNeeded: length &+ (finNow ? 1 : 0))
             if finNow { t.finSent = true }
@@ -113,6 +116,20 @@ extension NetworkStack {
         }
         return Swift.max(1, t.sendMSS &- options)
     }
+
+    /// How many segments one send may carry: 1, or as many as fit 64 KiB when the route's
+    /// link cuts TCP segments itself (TSO) — one pass through the stack and the driver for
+    /// up to 45 segments.
+    func segmentationBurst(_ t: TCPSocket) -> Int {
+        guard let decision = route(to: t.remoteAddress, source: t.localAddress, scopeID: t.scopeID),
+            decision.interface.offloads.segments(ipv4: t.remoteAddress.isV4)
+        else { return 1 }
+        return Swift.max(1, Self.largestSegmentedPayload / segmentCapacity(t))
+    }
+
+    /// Payload bytes of the largest segment handed to a segmenting device: IPv4's total length
+    /// and IPv6's payload length are 16-bit, and the headers (20 + 60 bytes at most) count.
+    static var largestSegmentedPayload: Int { 65535 &- 80 }
 
     func persistInterval(_ t: TCPSocket) -> Nanoseconds {
         let base = Swift.max(t.rto, configuration.tcp.minimumRTO)
@@ -160,8 +177,11 @@ extension NetworkStack {
         if t.retransmitDeadline == nil { t.retransmitDeadline = now &+ t.rto }
     }
 
-    /// Builds one segment of connection `t` and sends it.
-    func tcpSendSegment(_ t: TCPSocket, sequence: UInt32, flags: TCPFlags, dataOffset: Int, dataLength: Int) {
+    /// Builds one segment of connection `t` and sends it; with `segmentSize` the device cuts
+    /// it into segments of that many payload bytes.
+    func tcpSendSegment(
+        _ t: TCPSocket, sequence: UInt32, flags: TCPFlags, dataOffset: Int, dataLength: Int, segmentSize: Int = 0
+    ) {
         guard let decision = route(to: t.remoteAddress, source: t.localAddress, scopeID: t.scopeID) else {
             drops.count(.noRoute)
             return
@@ -193,10 +213,16 @@ extension NetworkStack {
         }
         let window = flags.contains(.rst) ? 0 : advertisedWindow(t, syn: syn)
         let ack = flags.contains(.ack) ? t.rcvNxt : 0
+        var offload: TransportOffload? = nil
+        if decision.interface.offloads.contains(.transmitChecksum) {
+            offload = TransportOffload(
+                checksumField: 16, segmentSize: segmentSize,
+                transportHeaderLength: TCPSegment.headerSize &+ options.encodedLength)
+        }
         let packet = buildTCPPacket(
             source: decision.source, destination: t.remoteAddress, sourcePort: t.localPort,
             destinationPort: t.remotePort, sequence: sequence, acknowledgment: ack, flags: flags, window: window,
-            options: options, dataLength: dataLength
+            options: options, dataLength: dataLength, partialChecksum: offload != nil
         ) { packet, at in
             if dataLength > 0 {
                 packet.withUnsafeMutableBytes { t.sendBuffer.readRaw(from: dataOffset, count: dataLength, into: $0.baseAddress! + at) }
@@ -208,16 +234,19 @@ extension NetworkStack {
             t.unackedSegments = 0
             t.lastAckSent = t.rcvNxt
         }
-        tcpStatistics.segmentsSent &+= 1
-        sendIP(packet, protocolNumber: IPv4Header.protocolTCP, route: decision, destination: t.remoteAddress, hopLimit: t.hopLimit)
+        tcpStatistics.segmentsSent &+= UInt64(segmentSize > 0 ? (dataLength &+ segmentSize &- 1) / segmentSize : 1)
+        sendIP(
+            packet, protocolNumber: IPv4Header.protocolTCP, route: decision, destination: t.remoteAddress,
+            hopLimit: t.hopLimit, offload: offload)
     }
 
     /// A segment with 14 bytes of link room and room for the IP header; `fill` writes the
-    /// payload at the given offset before the checksum is computed.
+    /// payload at the given offset before the checksum is computed. A `partialChecksum`
+    /// leaves the pseudo-header sum for the device to finish.
     func buildTCPPacket(
         source: IPAddress, destination: IPAddress, sourcePort: UInt16, destinationPort: UInt16, sequence: UInt32,
         acknowledgment: UInt32, flags: TCPFlags, window: UInt16, options: TCPOptions, dataLength: Int,
-        fill: (inout [UInt8], Int) -> Void
+        partialChecksum: Bool = false, fill: (inout [UInt8], Int) -> Void
     ) -> [UInt8] {
         let ipSize = source.isV4 ? IPv4Header.minimumSize : IPv6Header.size
         let o = Self.linkRoom &+ ipSize
@@ -235,16 +264,25 @@ extension NetworkStack {
         fill(&p, o &+ headerLength)
         var sum = InternetChecksum.pseudoHeader(
             source: source, destination: destination, protocol: IPv4Header.protocolTCP, length: length)
+        if partialChecksum {
+            p.put16(~sum.value, at: o &+ 16)
+            return p
+        }
         sum.add(p, from: o, count: length)
         p.put16(sum.value, at: o &+ 16)
         return p
     }
 
     /// Sends a packet built with room for the IP header of `route`'s family.
-    func sendIP(_ packet: [UInt8], protocolNumber: UInt8, route: RouteDecision, destination: IPAddress, hopLimit: UInt8?) {
+    func sendIP(
+        _ packet: [UInt8], protocolNumber: UInt8, route: RouteDecision, destination: IPAddress, hopLimit: UInt8?,
+        offload: TransportOffload? = nil
+    ) {
         switch destination {
-        case .v4(let d): sendIPv4(packet, protocolNumber: protocolNumber, route: route, destination: d, ttl: hopLimit)
-        case .v6(let d): sendIPv6(packet, nextHeader: protocolNumber, route: route, destination: d, hopLimit: hopLimit)
+        case .v4(let d):
+            sendIPv4(packet, protocolNumber: protocolNumber, route: route, destination: d, ttl: hopLimit, offload: offload)
+        case .v6(let d):
+            sendIPv6(packet, nextHeader: protocolNumber, route: route, destination: d, hopLimit: hopLimit, offload: offload)
         }
     }
 

@@ -7,7 +7,7 @@ extension NetworkStack {
         let header: UDPHeader
         do { header = try UDPHeader(parsing: view) } catch { return drop(error, on: i) }
         let datagram = view.prefix(header.length)
-        if header.checksum != 0 || !source.isV4 {
+        if (header.checksum != 0 || !source.isV4) && !receivedChecksumsVerified {
             // The checksum is optional for IPv4 (0 = none) and mandatory for IPv6 (RFC 8200 §8.1).
             guard header.checksum != 0 else { return drop(.udpBadChecksum, on: i) }
             var sum = InternetChecksum.pseudoHeader(
@@ -98,12 +98,20 @@ extension NetworkStack {
         p.copy(payload, to: o &+ UDPHeader.size)
         var sum = InternetChecksum.pseudoHeader(
             source: route.source, destination: destination, protocol: IPv4Header.protocolUDP, length: length)
-        sum.add(p, from: o, count: length)
-        let checksum = sum.value
-        p.put16(checksum == 0 ? 0xFFFF : checksum, at: o &+ 6)
+        var offload: TransportOffload? = nil
+        if route.interface.offloads.contains(.transmitChecksum) && length &+ ipSize <= route.interface.mtu {
+            p.put16(~sum.value, at: o &+ 6)  // the folded pseudo-header sum; the device adds the rest
+            offload = .udpChecksum
+        } else {
+            sum.add(p, from: o, count: length)
+            let checksum = sum.value
+            p.put16(checksum == 0 ? 0xFFFF : checksum, at: o &+ 6)
+        }
         switch destination {
-        case .v4(let d): sendIPv4(p, protocolNumber: IPv4Header.protocolUDP, route: route, destination: d, ttl: hopLimit)
-        case .v6(let d): sendIPv6(p, nextHeader: IPv4Header.protocolUDP, route: route, destination: d, hopLimit: hopLimit)
+        case .v4(let d):
+            sendIPv4(p, protocolNumber: IPv4Header.protocolUDP, route: route, destination: d, ttl: hopLimit, offload: offload)
+        case .v6(let d):
+            sendIPv6(p, nextHeader: IPv4Header.protocolUDP, route: route, destination: d, hopLimit: hopLimit, offload: offload)
         }
     }
 

@@ -66,6 +66,8 @@ public final class NetworkStack {
     var loopbackHead = 0
     var readinessChanges: [SocketID] = []
     var ipIdentification: UInt16 = 0
+    /// Set while a frame whose checksums the device vouched for is being processed.
+    var receivedChecksumsVerified = false
     var icmpErrorBudget = 0
     var icmpBudgetTime: Nanoseconds = 0
     /// IPv6 addresses given up because duplicate address detection found them in use.
@@ -97,11 +99,16 @@ public final class NetworkStack {
 
     /// Adds an Ethernet interface; IPv4 needs ``configureIPv4(_:address:prefixLength:gateway:)``
     /// or ``startDHCP(on:)``, IPv6 needs ``enableIPv6(on:)``.
-    public func addEthernetInterface(mac: MACAddress, mtu: Int = 1500) -> InterfaceID {
+    /// `offloads` is what the driver negotiated with the device (``LinkOffloads``).
+    public func addEthernetInterface(mac: MACAddress, mtu: Int = 1500, offloads: LinkOffloads = []) -> InterfaceID {
         let id = InterfaceID(rawValue: UInt32(truncatingIfNeeded: interfaces.count &+ 1))
-        interfaces.append(Interface(id: id, mac: mac, mtu: Swift.max(576, Swift.min(mtu, 65535)), isLoopback: false))
+        let i = Interface(id: id, mac: mac, mtu: Swift.max(576, Swift.min(mtu, 65535)), isLoopback: false)
+        i.offloads = offloads.contains(.transmitChecksum) ? offloads : []
+        interfaces.append(i)
         return id
     }
+
+    public func offloads(of id: InterfaceID) -> LinkOffloads { interface(id)?.offloads ?? [] }
 
     public var interfaceIDs: [InterfaceID] { interfaces.map { $0.id } }
 
@@ -201,11 +208,21 @@ public final class NetworkStack {
         }
     }
 
-    /// Frames waiting for the driver on `id`, oldest first; the queue is empty afterwards.
-    public func takeTransmitQueue(_ id: InterfaceID) -> [[UInt8]] {
+    /// Frames waiting for the driver on `id`, oldest first, with the work left to a device
+    /// that has offloads; the queue is empty afterwards.
+    public func takeOutgoingFrames(_ id: InterfaceID) -> [OutgoingFrame] {
         guard let i = interface(id) else { return [] }
         let frames = i.transmitQueue
         i.transmitQueue = []
+        return frames
+    }
+
+    /// The same frames as the wire carries them, offloaded work done in software.
+    public func takeTransmitQueue(_ id: InterfaceID) -> [[UInt8]] {
+        var frames: [[UInt8]] = []
+        for f in takeOutgoingFrames(id) {
+            if f.needsChecksum || f.segmentSize > 0 { frames += f.completed() } else { frames.append(f.bytes) }
+        }
         return frames
     }
 
@@ -269,8 +286,12 @@ public final class NetworkStack {
         return UInt32(truncatingIfNeeded: h) &+ UInt32(truncatingIfNeeded: now / 4000)
     }
 
-    func nextIPIdentification() -> UInt16 {
+    /// `count` consecutive identifications: a TCP segment the device cuts into pieces numbers
+    /// them from its own.
+    func nextIPIdentification(count: Int = 1) -> UInt16 {
         ipIdentification &+= 1
-        return ipIdentification
+        let first = ipIdentification
+        ipIdentification &+= UInt16(truncatingIfNeeded: count &- 1)
+        return first
     }
 }

@@ -97,6 +97,10 @@ public struct VirtualMachine {
     /// Host folders shared over virtio-9p, each under a mount tag.
     public var shares: [(hostPath: String, tag: String)] = []
     public var network: Network = .none
+    /// Queue pairs of a tap NIC (multi-queue virtio-net; QEMU opens the tap once per pair).
+    public var networkQueues = 1
+    /// A command QEMU runs under, such as `ip netns exec NAME` for a tap in a namespace.
+    public var launcher: [String] = []
     /// Port forwards for `.user` networking.
     public var forwards: [PortForward] = []
     /// Start QEMU's GDB stub on this TCP port.
@@ -189,7 +193,13 @@ public struct VirtualMachine {
         case .tap(let name):
             var netdev = "tap,id=net0,script=no,downscript=no"
             if let name { netdev += ",ifname=\(Self.escapeOption(name))" }
-            args += ["-netdev", netdev, "-device", "virtio-net-\(bus),netdev=net0"]
+            var device = "virtio-net-\(bus),netdev=net0"
+            if networkQueues > 1 {
+                netdev += ",queues=\(networkQueues),vhost=off"
+                // A vector per queue, one for the control queue and one for configuration.
+                device += ",mq=on" + (machine == .microvm ? "" : ",vectors=\(2 * networkQueues + 2)")
+            }
+            args += ["-netdev", netdev, "-device", device]
         }
         if let gdbPort { args += ["-gdb", "tcp::\(gdbPort)"] }
         if waitForDebugger { args += ["-S"] }
@@ -212,7 +222,10 @@ public struct VirtualMachine {
         guard FileManager.default.fileExists(atPath: kernel) else {
             throw SkiffError("kernel \(kernel) does not exist: build it with 'make kernel'", exitStatus: ExitStatus.unavailable)
         }
-        var process = Subprocess(qemuPath, arguments(accelerator: accelerator))
+        var process =
+            launcher.isEmpty
+            ? Subprocess(qemuPath, arguments(accelerator: accelerator))
+            : Subprocess(launcher[0], Array(launcher.dropFirst()) + [qemuPath] + arguments(accelerator: accelerator))
         process.timeout = timeout
         process.echoOutput = echo
         process.input = input

@@ -1,7 +1,7 @@
 #if SKIFF_KERNEL
 import Net
 
-/// An Ethernet interface as the network stack sees it: raw frames in and out.
+/// An Ethernet interface as the network stack sees it: frames in and out.
 ///
 /// Frames start with the destination MAC address and carry no FCS. Receiving is driven by the
 /// consumer: `onReceive` runs at interrupt time when frames have arrived (it must not block —
@@ -11,20 +11,29 @@ protocol NetworkDevice: AnyObject {
     /// "eth0", "eth1", … in probe order.
     var name: String { get }
     var macAddress: MACAddress { get }
-    /// The largest IP packet: frames carry at most `mtu` + 14 bytes.
+    /// The largest IP packet on the wire: frames carry at most `mtu` + 14 bytes, except
+    /// segments the device cuts itself.
     var mtu: Int { get }
     var linkUp: Bool { get }
+    /// The work the device does on outgoing frames; the stack leaves exactly this to it.
+    var offloads: LinkOffloads { get }
     /// Queues a frame for sending and returns at once; `.queueFull` when the device has not
     /// finished earlier frames yet (try again after a while).
-    func transmit(_ frame: [UInt8]) throws(NetworkDeviceError)
+    func transmit(_ frame: OutgoingFrame) throws(NetworkDeviceError)
     /// The next received frame, or nil (and receive interrupts re-armed) when none is waiting.
-    func receive() -> [UInt8]?
+    func receive() -> ReceivedFrame?
     /// The receive wake-up hook; see above.
     var onReceive: (() -> Void)? { get set }
 }
 
+/// A frame from the device, and whether the device vouched for its TCP/UDP checksums.
+struct ReceivedFrame {
+    var bytes: [UInt8]
+    var checksumsVerified = false
+}
+
 enum NetworkDeviceError: Error, Equatable {
-    /// Larger than `mtu` + 14 bytes, or shorter than an Ethernet header.
+    /// Larger than the device carries, or shorter than an Ethernet header.
     case badFrameLength
     case queueFull
     case deviceFailed

@@ -24,6 +24,12 @@ final class VirtioDevice {
     /// `required` (without which the device is refused). Event indices are always taken when
     /// offered; virtio 1.x devices must offer VERSION_1.
     func negotiate(wanted: VirtioFeatures, required: VirtioFeatures = []) -> Bool {
+        negotiate(required: required) { _ in wanted }
+    }
+
+    /// The same, with the wanted features chosen from those offered (features that depend on
+    /// others, as virtio-net's offloads do).
+    func negotiate(required: VirtioFeatures = [], choosing wanted: (VirtioFeatures) -> VirtioFeatures) -> Bool {
         transport.reset()
         transport.status = [.acknowledge]
         transport.status = [.acknowledge, .driver]
@@ -31,7 +37,7 @@ final class VirtioDevice {
         if !transport.isLegacy { required.insert(.version1) }
         let offered = transport.deviceFeatures
         guard let accepted = VirtioFeatures.negotiate(
-            offered: offered, wanted: wanted.union([.eventIndex, .accessPlatform]), required: required)
+            offered: offered, wanted: wanted(offered).union([.eventIndex, .accessPlatform]), required: required)
         else {
             fail("lacks required features (offers 0x" + String(offered.rawValue, radix: 16) + ")")
             return false
