@@ -104,6 +104,9 @@ public struct VirtualMachine {
     /// Stop the CPU at the first instruction until GDB continues it.
     public var waitForDebugger = false
     public var extraArguments: [String] = []
+    /// A command QEMU is started under, given QEMU's path and arguments after its own: `ip netns
+    /// exec NAME` runs the VM in a network namespace (the benchmark's tap network). Empty: none.
+    public var launcher: [String] = []
     /// Stream the serial console to this handle while the VM runs.
     public var echo: FileHandle? = nil
     public var input: FileHandle? = nil
@@ -213,6 +216,9 @@ public struct VirtualMachine {
             throw SkiffError("kernel \(kernel) does not exist: build it with 'make kernel'", exitStatus: ExitStatus.unavailable)
         }
         var process = Subprocess(qemuPath, arguments(accelerator: accelerator))
+        if let command = launcher.first {
+            process = Subprocess(command, Array(launcher.dropFirst()) + [qemuPath] + process.arguments)
+        }
         process.timeout = timeout
         process.echoOutput = echo
         process.input = input
