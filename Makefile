@@ -18,12 +18,12 @@ SKIFF_BENCH := $(HOST_BIN)/skiff-bench
 JOBS ?= 2
 
 # Debian packages: command (or absolute path, or glob) -> package. The Linux kernel is the guest
-# `make bench` compares Skiff with.
+# `make bench` compares Skiff with; wrk loads its HTTP server and ip makes its tap network.
 APT_PACKAGES := qemu-system-x86_64:qemu-system-x86 qemu-img:qemu-utils musl-gcc:musl-tools gcc:gcc \
   busybox:busybox-static ps:procps python3:python3-minimal sqlite3:sqlite3 perl:perl-base /usr/lib/python3.11/json/__init__.py:libpython3.11-stdlib \
   /boot/vmlinuz-*:linux-image-amd64 mke2fs:e2fsprogs \
   lua5.4:lua5.4 redis-server:redis-server redis-cli:redis-tools memcached:memcached /usr/sbin/nginx:nginx-light \
-  curl:curl wrk:wrk java:openjdk-17-jre-headless javac:openjdk-17-jdk-headless gdb:gdb
+  curl:curl wrk:wrk /usr/sbin/ip:iproute2 java:openjdk-17-jre-headless javac:openjdk-17-jdk-headless gdb:gdb
 # Only for the plots of a full `make bench`.
 BENCH_APT_PACKAGES := /usr/lib/python3/dist-packages/matplotlib/__init__.py:python3-matplotlib
 

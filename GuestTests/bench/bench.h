@@ -11,11 +11,15 @@
 #ifndef SKIFF_BENCH_H
 #define SKIFF_BENCH_H
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 static inline long long bench_now_ns(void) {
     struct timespec t;
@@ -38,6 +42,23 @@ static inline void bench_fail(const char *what) {
     printf("bench-error: %s: %s\n", what, strerror(errno));
     fflush(stdout);
     exit(1);
+}
+
+/* A TCP socket listening on `port` of every address of the system, or -1 with errno set: the
+ * servers the host loads over the NIC. */
+static inline int bench_listen(int port) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) return -1;
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(port)};
+    if (bind(fd, (struct sockaddr *)&a, sizeof a) != 0 || listen(fd, 64) != 0) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    return fd;
 }
 
 /* argv[index] as a positive count, or `fallback` when absent. */

@@ -48,11 +48,8 @@ done:
 
 int main(int argc, char **argv) {
     int port = argc > 1 ? atoi(argv[1]) : 8080;
-    int listener = socket(AF_INET, SOCK_STREAM, 0);
-    int one = 1;
-    setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(port)};
-    if (listener < 0 || bind(listener, (struct sockaddr *)&a, sizeof a) != 0 || listen(listener, 64) != 0) {
+    int listener = bench_listen(port);
+    if (listener < 0) {
         char reason[128];
         snprintf(reason, sizeof reason, "(cannot listen: %s)", strerror(errno));
         bench_unavailable("http-requests", reason);

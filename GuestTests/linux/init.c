@@ -3,6 +3,11 @@
  * up the loopback interface and eth0 (if any), lists the interfaces, runs
  * the program given after `--` on the kernel command line, prints its exit status and powers off.
  *
+ * eth0's address comes from the environment, which Linux fills with the command line's unknown
+ * NAME=VALUE words: skiff_bench_ip, skiff_bench_netmask and skiff_bench_gateway (the harness
+ * passes them for its tap network). Without them it gets what QEMU's user network would hand
+ * out by DHCP (Skiff asks its DHCP server; this /init has no client): 10.0.2.15/24 via 10.0.2.2.
+ *
  * Lines it prints (the host parses them):
  *   skiff-bench-init: boot-us N       CLOCK_BOOTTIME when /init started, in microseconds
  *   skiff-bench-init: exit status N   the program's exit status (128+signal when killed)
@@ -11,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
 #include <net/if.h>
@@ -49,8 +55,12 @@ static void loopback_up(void) {
     if (fd >= 0) close(fd);
 }
 
-/* eth0, when there is one, gets what QEMU's user network would hand out by DHCP (Skiff asks
- * its DHCP server; this /init has no client): 10.0.2.15/24, gateway 10.0.2.2. */
+/* The environment variable `name`, or `fallback` when the command line did not set it. */
+static const char *setting(const char *name, const char *fallback) {
+    const char *value = getenv(name);
+    return value && value[0] ? value : fallback;
+}
+
 static void set_address(int fd, unsigned long request, const char *address) {
     struct ifreq r;
     memset(&r, 0, sizeof r);
@@ -64,11 +74,11 @@ static void set_address(int fd, unsigned long request, const char *address) {
 /* One datagram to the gateway makes Linux ARP for it, which tells QEMU's user network the
  * guest's MAC address before the host connects in (Skiff's DHCP exchange does the same); without
  * it the first forwarded SYN waits on QEMU resolving the guest. */
-static void announce(void) {
+static void announce(const char *gateway_address) {
     int fd = socket(AF_INET, SOCK_DGRAM, 0);
     if (fd < 0) return;
     struct sockaddr_in gateway = {.sin_family = AF_INET, .sin_port = htons(9)};
-    inet_pton(AF_INET, "10.0.2.2", &gateway.sin_addr);
+    inet_pton(AF_INET, gateway_address, &gateway.sin_addr);
     if (sendto(fd, "", 0, 0, (struct sockaddr *)&gateway, sizeof gateway) < 0) say("eth0 announce", strerror(errno));
     close(fd);
 }
@@ -77,8 +87,9 @@ static void ethernet_up(void) {
     if (if_nametoindex("eth0") == 0) return;
     int fd = socket(AF_INET, SOCK_DGRAM, 0);
     if (fd < 0) return;
-    set_address(fd, SIOCSIFADDR, "10.0.2.15");
-    set_address(fd, SIOCSIFNETMASK, "255.255.255.0");
+    const char *gateway_address = setting("skiff_bench_gateway", "10.0.2.2");
+    set_address(fd, SIOCSIFADDR, setting("skiff_bench_ip", "10.0.2.15"));
+    set_address(fd, SIOCSIFNETMASK, setting("skiff_bench_netmask", "255.255.255.0"));
     struct ifreq r;
     memset(&r, 0, sizeof r);
     strcpy(r.ifr_name, "eth0");
@@ -90,13 +101,13 @@ static void ethernet_up(void) {
     memset(&route, 0, sizeof route);
     struct sockaddr_in *gateway = (struct sockaddr_in *)&route.rt_gateway;
     gateway->sin_family = AF_INET;
-    inet_pton(AF_INET, "10.0.2.2", &gateway->sin_addr);
+    inet_pton(AF_INET, gateway_address, &gateway->sin_addr);
     ((struct sockaddr_in *)&route.rt_dst)->sin_family = AF_INET;
     ((struct sockaddr_in *)&route.rt_genmask)->sin_family = AF_INET;
     route.rt_flags = RTF_UP | RTF_GATEWAY;
     if (ioctl(fd, SIOCADDRT, &route) != 0) say("default route", strerror(errno));
     close(fd);
-    announce();
+    announce(gateway_address);
 }
 
 /* The interfaces the kernel made, on one line: a failed network benchmark then shows whether

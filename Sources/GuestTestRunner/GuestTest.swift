@@ -39,9 +39,13 @@ struct GuestTest {
     var legacyVirtioMMIO = false
     /// More QEMU arguments (e.g. `-machine acpi=off`).
     var qemuArguments: [String] = []
-    /// virtio-net on a multi-queue tap with offloads in a namespace of its own (`TapLink`)
-    /// instead of the user network; the guest is 10.77.0.2/24, the host 10.77.0.1.
+    /// virtio-net on a tap with offloads, a queue pair per CPU, in a network namespace of the
+    /// test's own (`NetworkNamespace`) instead of the user network; the guest is
+    /// `tapGuestAddress`/24, the host `tapHostAddress`.
     var tap = false
+    static let tapDevice = "sktap0"
+    static let tapHostAddress = "10.77.0.1"
+    static let tapGuestAddress = "10.77.0.2"
     /// A server or client on the host that talks to the guest over the user network.
     var hostPeer: HostPeer? = nil
     /// Kill QEMU at a random moment this many seconds after it starts, like pulling the power:

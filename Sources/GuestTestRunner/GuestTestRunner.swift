@@ -97,13 +97,19 @@ struct GuestTestRunner {
         vm.initrd = image
         vm.randomNumberGenerator = test.randomNumberGenerator
         vm.network = test.network ? .user : .none
-        var link: TapLink? = nil
-        defer { link?.remove() }
+        var link: NetworkNamespace? = nil
+        defer { link?.delete() }
         if test.tap {
-            do { link = try TapLink(queues: test.cpus) } catch { return ("cannot set up the tap link: \(error)", 0) }
-            vm.network = .tap(TapLink.device)
+            do {
+                link = try NetworkNamespace.create(
+                    prefix: "skiff-test-", device: GuestTest.tapDevice, hostAddress: GuestTest.tapHostAddress + "/24",
+                    multiQueue: test.cpus > 1)
+            } catch {
+                return ("cannot set up the tap link: \(error)", 0)
+            }
+            vm.network = .tap(GuestTest.tapDevice)
             vm.networkQueues = test.cpus
-            vm.launcher = link!.launcher
+            vm.launcher = link!.execPrefix
         }
         vm.legacyVirtioMMIO = test.legacyVirtioMMIO
         vm.extraArguments = test.qemuArguments

@@ -65,7 +65,7 @@ final class HostPeerSession: @unchecked Sendable {
     /// Set by the runner when the guest's console shows it is listening.
     var consoleReady: () -> Bool = { false }
     /// The tap link a `.stream` peer reaches the guest over.
-    var link: TapLink? = nil
+    var link: NetworkNamespace? = nil
 
     init(_ peer: HostPeer, kernel: String = "") {
         self.peer = peer
@@ -339,14 +339,11 @@ final class HostPeerSession: @unchecked Sendable {
     private func stream(port: Int, mebibytes: Int) {
         guard let link else { return note("no tap link for the stream") }
         let before = link.counters()
-        let fd: Int32
-        do {
-            fd = try link.inside { Self.connect(to: TapLink.guestAddress, port: port) }
-        } catch {
-            return note("\(error)")
-        }
-        guard fd >= 0 else { return note("cannot connect to \(TapLink.guestAddress):\(port): \(String(cString: strerror(errno)))") }
+        guard let fd = link.tcpSocket() else { return note("cannot open a socket in \(link.name)") }
         defer { close(fd) }
+        guard Self.connect(fd, to: GuestTest.tapGuestAddress, port: port) else {
+            return note("cannot connect to \(GuestTest.tapGuestAddress):\(port): \(String(cString: strerror(errno)))")
+        }
         var timeout = timeval(tv_sec: 60, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
@@ -379,7 +376,7 @@ final class HostPeerSession: @unchecked Sendable {
         let after = link.counters()
         let fromGuest = (after.receivedBytes - before.receivedBytes) / max(1, after.receivedPackets - before.receivedPackets)
         let toGuest = (after.sentBytes - before.sentBytes) / max(1, after.sentPackets - before.sentPackets)
-        print("    \(mebibytes) MiB each way over \(TapLink.device): \(fromGuest) bytes per frame from the guest, \(toGuest) to it")
+        print("    \(mebibytes) MiB each way over \(link.device): \(fromGuest) bytes per frame from the guest, \(toGuest) to it")
         if fromGuest <= 1514 { note("frames from the guest averaged \(fromGuest) bytes: no segmentation offload") }
         if toGuest <= 1514 { note("frames to the guest averaged \(toGuest) bytes: no large receive") }
         lock.lock()
@@ -392,21 +389,14 @@ final class HostPeerSession: @unchecked Sendable {
         UInt8(truncatingIfNeeded: (i &* 131 &+ (i >> 9) &* 7 &+ seed &* 29) ^ (seed >> 3))
     }
 
-    /// A TCP connection to an IPv4 address; the descriptor, or -1.
-    static func connect(to address: String, port: Int) -> Int32 {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return -1 }
+    /// Connects TCP socket `fd` to an IPv4 address.
+    static func connect(_ fd: Int32, to address: String, port: Int) -> Bool {
         var a = sockaddr_in()
         a.sin_family = sa_family_t(AF_INET)
         a.sin_port = in_port_t(UInt16(port).bigEndian)
         inet_pton(AF_INET, address, &a.sin_addr)
         let len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let r = withUnsafePointer(to: &a) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, len) } }
-        if r != 0 {
-            close(fd)
-            return -1
-        }
-        return fd
+        return withUnsafePointer(to: &a) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, len) } } == 0
     }
 
     private var isStopped: Bool {

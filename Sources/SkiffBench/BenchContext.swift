@@ -17,6 +17,8 @@ struct BenchContext: Codable {
     var skiffKernel: String
     var linuxKernel: String
     var linuxCommandLine: String
+    /// The network the workloads with a server in the guest used (`BenchNetwork.summary`).
+    var network: String
 
     static func hostCPUModel() -> String {
         let info = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
@@ -37,6 +39,7 @@ struct BenchContext: Codable {
         \(quick ? "QUICK mode: 1 run, tiny iteration counts, coarse memory search — a smoke test, not a measurement" : "median of \(runs) runs per system, Skiff and Linux alternating")
         host: \(host), \(hostCPUs) CPUs; \(qemu)
         Skiff: \(skiffKernel); Linux: \(linuxKernel) with '\(linuxCommandLine)'
+        network: \(network)
         """
     }
 }

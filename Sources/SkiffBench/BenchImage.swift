@@ -9,7 +9,7 @@ enum BenchImage: String, CaseIterable {
     var programs: [String] {
         switch self {
         case .hello: ["hello"]
-        case .suite: ["hello", "syscalls", "threads", "fileread", "blockread", "fsbench", "tcploop", "httpd"]
+        case .suite: ["hello", "syscalls", "threads", "fileread", "blockread", "fsbench", "tcploop", "httpd", "tcpstream"]
         }
     }
 

@@ -17,6 +17,10 @@ struct BenchOptions {
     /// Linux's kernel: the newest /boot/vmlinuz-* unless given.
     var linuxKernel: String? = nil
     var memorySearch = true
+    /// The network of the workloads with a server in the guest: a tap in a network namespace of
+    /// the run's own (falling back to QEMU's user network when it cannot be made), or, when
+    /// false, the user network.
+    var tapNetwork = true
     /// Only these workloads (`--only boot,http`); all when empty. The report then lacks the
     /// others' numbers, so such a run is for investigating, not for the record.
     var only: [String] = []
@@ -26,7 +30,7 @@ struct BenchOptions {
     static let usage = """
         usage: skiff-bench [--runs N] [--quick] [--accel auto|kvm|tcg] [--machine microvm|q35] [--memory MiB]
                            [--cpus N] [--build DIR] [--skiff-kernel PATH] [--linux-kernel PATH] [--no-memory-search]
-                           [--only WORKLOAD,...]
+                           [--network tap|user] [--only WORKLOAD,...]
         """
 
     static func parse(_ arguments: [String]) throws -> BenchOptions {
@@ -65,6 +69,12 @@ struct BenchOptions {
             case "--skiff-kernel": options.skiffKernel = try value(arg)
             case "--linux-kernel": options.linuxKernel = try value(arg)
             case "--no-memory-search": options.memorySearch = false
+            case "--network":
+                let text = try value(arg)
+                guard text == "tap" || text == "user" else {
+                    throw SkiffError("--network \(text): use tap or user", exitStatus: ExitStatus.usage)
+                }
+                options.tapNetwork = text == "tap"
             case "--only": options.only = try value(arg).split(separator: ",").map(String.init)
             case "--help", "-h":
                 print(usage)

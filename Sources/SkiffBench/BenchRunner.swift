@@ -9,6 +9,9 @@ struct BenchRunner {
     /// Where the ext4 volume is made for workloads that write one.
     var ext4Disk: String
     var timeout: Double
+    /// What workloads with a host load (`Workload.hostLoad`) attach their NIC to; nil when the run
+    /// has none.
+    var network: BenchNetwork?
 
     func run(_ workload: Workload, on system: GuestSystem) throws -> WorkloadResult {
         var attached: String? = nil
@@ -21,30 +24,41 @@ struct BenchRunner {
             guard made.status == 0 else { throw SkiffError("mke2fs failed: \(made.errorText)") }
             attached = ext4Disk
         }
+        let load = workload.hostLoad
         var vm = system.virtualMachine(
-            image: workload.image, arguments: workload.arguments, settings: settings, disk: attached, timeout: timeout)
-        let load = Outcome<Result<Double, SkiffBenchError>>()
+            image: workload.image, arguments: workload.arguments, settings: settings, disk: attached, timeout: timeout,
+            extraBootOptions: load == nil ? [] : network?.bootOptions(for: system.kind) ?? [])
+        let measured = Outcome<Result<[String: Double], SkiffBenchError>>()
         let loadDone = DispatchSemaphore(value: 0)
-        if let http = workload.httpLoad {
-            let hostPort = Loopback.freePort()
-            vm.network = .user
-            vm.forwards = [VirtualMachine.PortForward(hostPort: hostPort, guestPort: http.guestPort)]
+        let guestEnded = Flag()
+        var loading = false
+        if let load, let network {
+            loading = true
+            let endpoint = network.attach(&vm, guestPort: load.guestPort)
             let deadline = Date().addingTimeInterval(timeout)
             Thread.detachNewThread {
-                load.value = HTTPLoad(hostPort: hostPort, seconds: http.seconds, connections: http.connections)
-                    .run(deadline: deadline)
+                measured.value = load.run(endpoint, deadline: deadline, guestEnded: guestEnded)
                 loadDone.signal()
             }
         }
-        let outcome = try vm.run(accelerator: settings.accelerator)
+        let outcome: VirtualMachine.Outcome
+        do {
+            outcome = try vm.run(accelerator: settings.accelerator)
+            guestEnded.raise()
+        } catch {
+            guestEnded.raise()
+            throw error
+        }
         let status = system.status(of: outcome)
         var result = WorkloadResult.parse(console: outcome.console)
-        if workload.httpLoad != nil {
+        if loading {
             loadDone.wait()
-            switch load.value {
-            case .success(let rate)?: result.values["http-requests"] = rate
+            switch measured.value {
+            case .success(let values)?: result.values.merge(values) { _, host in host }
             case .failure(let error)?:
-                if result.unavailable["http-requests"] == nil { result.unavailable["http-requests"] = "(" + error.message + ")" }
+                for metric in workload.metrics where result.values[metric] == nil && result.unavailable[metric] == nil {
+                    result.unavailable[metric] = "(" + error.message + ")"
+                }
             case nil: break
             }
         }

@@ -20,8 +20,11 @@ struct GuestSystem {
     /// Linux's /init prints this before powering off (GuestTests/linux/init.c).
     static let linuxStatusPrefix = "skiff-bench-init: exit status "
 
+    /// The VM for `image` running `arguments`; `extraBootOptions` go after the system's own (the
+    /// guest's address on the run's network).
     func virtualMachine(
-        image: BenchImage, arguments: [String], settings: MachineSettings, disk: String?, timeout: Double
+        image: BenchImage, arguments: [String], settings: MachineSettings, disk: String?, timeout: Double,
+        extraBootOptions: [String] = []
     ) -> VirtualMachine {
         var vm = VirtualMachine(kernel: kernel)
         vm.machine = settings.machine
@@ -31,7 +34,8 @@ struct GuestSystem {
         vm.timeout = timeout
         if let disk { vm.disks = [VirtualMachine.Disk(path: disk)] }
         var line = BootCommandLine(arguments: arguments).rendered()
-        if !bootOptions.isEmpty { line = bootOptions.joined(separator: " ") + " " + line }
+        let options = bootOptions + extraBootOptions
+        if !options.isEmpty { line = options.joined(separator: " ") + " " + line }
         vm.commandLine = line
         return vm
     }

@@ -2,78 +2,59 @@ import Foundation
 import Glibc
 import SkiffHost
 
-/// The host side of the HTTP benchmark: `connections` keep-alive clients, each sending
-/// `GET /` and reading the whole response before the next, for `seconds`, through QEMU's port
-/// forward to the guest's server (`GuestTests/bench/httpd.c`). Then `GET /quit` ends the server.
-///
-/// A small built-in client rather than wrk: nothing to install, and the same code measures both
-/// systems. Both pay QEMU's user-network forwarding, which under TCG is a large share of the
-/// time, so only the ratio means anything.
-struct HTTPLoad {
-    var hostPort: Int
-    var seconds: Double
+/// The host side of the HTTP benchmark: wrk with `connections` keep-alive connections on
+/// `threads` threads for `seconds` against the guest's server (`GuestTests/bench/httpd.c`),
+/// giving requests per second and the latency percentiles; then `GET /quit` ends the server.
+/// wrk is the usual tool, so the numbers compare with other systems' published ones; it runs
+/// in the run's network namespace on the tap network.
+struct HTTPLoad: HostLoad {
+    var guestPort: Int
+    var seconds: Int
     var connections: Int
+    var threads: Int
+
+    func run(_ endpoint: GuestEndpoint, deadline: Date, guestEnded: Flag) -> Result<[String: Double], SkiffBenchError> {
+        if let error = endpoint.waitForServer(deadline: deadline, guestEnded: guestEnded, answers: Self.exchange) {
+            return .failure(error)
+        }
+        defer { quit(endpoint) }
+        guard let wrk = Subprocess.find("wrk") else {
+            return .failure(SkiffBenchError("wrk is missing: install it with 'apt-get install wrk' (or 'make deps')"))
+        }
+        let command =
+            endpoint.commandPrefix + [
+                wrk, "-t\(threads)", "-c\(connections)", "-d\(seconds)s", "--latency", "--timeout", "10s", endpoint.url,
+            ]
+        var process = Subprocess(command[0], Array(command.dropFirst()))
+        process.timeout = Double(seconds + 60)
+        let result: Subprocess.Result
+        do {
+            result = try process.run()
+        } catch let error as SkiffError {
+            return .failure(SkiffBenchError(error.message))
+        } catch {
+            return .failure(SkiffBenchError("wrk: \(error)"))
+        }
+        let said = (result.outputText + result.errorText).split(separator: "\n").suffix(4).joined(separator: " / ")
+        guard result.status == 0, !result.timedOut, let report = WrkReport.parse(result.outputText) else {
+            return .failure(SkiffBenchError("wrk failed (\(result.timedOut ? "timed out" : "exit status \(result.status)")): \(said)"))
+        }
+        if let errors = report.errors {
+            return .failure(SkiffBenchError("wrk saw errors: \(errors)"))
+        }
+        guard report.requests > 0, let median = report.latencyMilliseconds[50], let tail = report.latencyMilliseconds[99] else {
+            return .failure(SkiffBenchError("wrk completed no requests: \(said)"))
+        }
+        return .success(["http-requests": report.requestsPerSecond, "http-latency-p50": median, "http-latency-p99": tail])
+    }
 
     static let request = Array("GET / HTTP/1.1\r\nHost: bench\r\n\r\n".utf8)
 
-    /// Waits (until `deadline`) for the server to answer, loads it, and returns requests per
-    /// second. QEMU accepts forwarded connections before the guest does, so readiness is a
-    /// whole response, not a connection.
-    func run(deadline: Date) -> Result<Double, SkiffBenchError> {
-        var probes = 0
-        var last = Probe.refused
-        while true {
-            probes += 1
-            last = probe()
-            if last == .answered { break }
-            if Date() > deadline {
-                return .failure(SkiffBenchError("the guest's HTTP server never answered: \(probes) tries, the last \(last.rawValue)"))
-            }
-            usleep(100_000)
-        }
-        let responses = Tally()
-        let start = Date()
-        let end = start.addingTimeInterval(seconds)
-        DispatchQueue.concurrentPerform(iterations: connections) { _ in
-            responses.add(client(until: end))
-        }
-        let elapsed = Date().timeIntervalSince(start)
-        quit()
-        let total = responses.total
-        guard total > 0 else { return .failure(SkiffBenchError("no HTTP responses from the guest")) }
-        return .success(Double(total) / elapsed)
-    }
-
-    /// What one readiness probe found.
-    enum Probe: String {
-        case answered
-        case refused = "refused (QEMU not listening yet)"
-        case silent = "accepted by QEMU but not answered within 2 s"
-    }
-
-    /// One request on a fresh connection. The wait is short: a connection QEMU accepted while
-    /// the guest was still booting may never be answered, and a new one is.
-    private func probe() -> Probe {
-        guard let fd = connect(receiveTimeout: 2) else { return .refused }
-        defer { close(fd) }
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        return Self.exchange(fd, &buffer) ? .answered : .silent
-    }
-
-    /// One client's loop on one connection; the number of complete responses.
-    private func client(until end: Date) -> Int {
-        guard let fd = connect() else { return 0 }
-        defer { close(fd) }
-        var done = 0
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while Date() < end && Self.exchange(fd, &buffer) { done += 1 }
-        return done
-    }
-
     /// Sends `GET /` on `fd` and reads until the whole response is in; false when the
-    /// connection fails or ends first.
-    private static func exchange(_ fd: Int32, _ buffer: inout [UInt8]) -> Bool {
-        guard send(fd, request, request.count, Int32(MSG_NOSIGNAL)) == request.count else { return false }
+    /// connection fails or ends first. The readiness probe.
+    private static func exchange(_ fd: Int32) -> Bool {
+        guard request.withUnsafeBytes({ GuestEndpoint.sendAll(fd, $0) }) else { return false }
+        var buffer = [UInt8](repeating: 0, count: 4096)
         var have: [UInt8] = []
         while !isComplete(have) {
             let n = recv(fd, &buffer, buffer.count, 0)
@@ -95,47 +76,10 @@ struct HTTPLoad {
         return bytes.count >= headerEnd + 4 + length
     }
 
-    /// A connection through the forward, with Nagle off and a receive timeout.
-    private func connect(receiveTimeout: Int = 20) -> Int32? {
-        guard let fd = Loopback.connect(port: hostPort) else { return nil }
-        var one: Int32 = 1
-        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(4))
-        var timeout = timeval(tv_sec: receiveTimeout, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        return fd
-    }
-
-    private func quit() {
-        guard let fd = connect() else { return }
-        let quit = Array("GET /quit HTTP/1.1\r\nHost: bench\r\n\r\n".utf8)
-        _ = send(fd, quit, quit.count, Int32(MSG_NOSIGNAL))
+    /// `GET /quit` ends the server (and with it the guest program).
+    private func quit(_ endpoint: GuestEndpoint) {
+        guard let fd = endpoint.connect() else { return }
+        _ = GuestEndpoint.sendAll(fd, "GET /quit HTTP/1.1\r\nHost: bench\r\n\r\n")
         close(fd)
     }
-}
-
-/// A count several threads add to; also what a background step hands back.
-final class Tally: @unchecked Sendable {
-    private let lock = NSLock()
-    private var sum = 0
-    func add(_ n: Int) {
-        lock.lock()
-        sum += n
-        lock.unlock()
-    }
-    var total: Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return sum
-    }
-}
-
-/// The result a background thread leaves for the thread that waits for it.
-final class Outcome<Value>: @unchecked Sendable {
-    var value: Value? = nil
-}
-
-/// A benchmark step that failed, with what to tell the user.
-struct SkiffBenchError: Error {
-    let message: String
-    init(_ message: String) { self.message = message }
 }

@@ -8,7 +8,7 @@ import SkiffHost
 struct SkiffBench {
     static func main() {
         do {
-            try run(try BenchOptions.parse(Array(CommandLine.arguments.dropFirst())))
+            if try !run(try BenchOptions.parse(Array(CommandLine.arguments.dropFirst()))) { exit(1) }
         } catch let error as SkiffError {
             say("error: \(error.message)")
             exit(error.exitStatus)
@@ -18,7 +18,8 @@ struct SkiffBench {
         }
     }
 
-    static func run(_ options: BenchOptions) throws {
+    /// Runs the benchmark; false when a number is missing from the table.
+    static func run(_ options: BenchOptions) throws -> Bool {
         let started = Date()
         let output = options.outputDirectory
         try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
@@ -57,19 +58,6 @@ struct SkiffBench {
             GuestSystem(kind: .linux, kernel: linux.path, images: linuxImages, bootOptions: linuxBoot),
         ]
 
-        let runs = options.quick ? 1 : options.runs
-        let context = BenchContext(
-            date: ISO8601DateFormatter().string(from: started), host: BenchContext.hostCPUModel(),
-            hostCPUs: ProcessInfo.processInfo.activeProcessorCount, qemu: BenchContext.qemuVersion(),
-            accelerator: decision.accelerator.rawValue, acceleratorReason: decision.reason,
-            machine: options.machine.rawValue, memoryMiB: options.memoryMiB, cpus: options.cpus, runs: runs,
-            quick: options.quick, skiffKernel: skiffKernel, linuxKernel: linux.path,
-            linuxCommandLine: linuxBoot.joined(separator: " "))
-        say("skiff-bench: " + context.summary.replacingOccurrences(of: "\n", with: "\n             "))
-
-        var results = BenchResults()
-        let runner = BenchRunner(
-            settings: settings, disk: disk, ext4Disk: output + "/ext4-256M.img", timeout: options.quick ? 120 : 600)
         var workloads = Workload.all(quick: options.quick)
         if !options.only.isEmpty {
             let unknown = options.only.filter { name in !workloads.contains { $0.name == name } }
@@ -80,6 +68,27 @@ struct SkiffBench {
             }
             workloads = workloads.filter { options.only.contains($0.name) }
         }
+        // Made only when a workload needs it, and removed however the run ends.
+        let network = workloads.contains { $0.hostLoad != nil } ? BenchNetwork.setUp(tap: options.tapNetwork) : nil
+        defer { network?.tearDown() }
+        if case .user(let reason)? = network, options.tapNetwork {
+            say("warning: both systems get QEMU's user network with port forwards instead of a tap: \(reason)")
+        }
+
+        let runs = options.quick ? 1 : options.runs
+        let context = BenchContext(
+            date: ISO8601DateFormatter().string(from: started), host: BenchContext.hostCPUModel(),
+            hostCPUs: ProcessInfo.processInfo.activeProcessorCount, qemu: BenchContext.qemuVersion(),
+            accelerator: decision.accelerator.rawValue, acceleratorReason: decision.reason,
+            machine: options.machine.rawValue, memoryMiB: options.memoryMiB, cpus: options.cpus, runs: runs,
+            quick: options.quick, skiffKernel: skiffKernel, linuxKernel: linux.path,
+            linuxCommandLine: linuxBoot.joined(separator: " "), network: network?.summary ?? "none")
+        say("skiff-bench: " + context.summary.replacingOccurrences(of: "\n", with: "\n             "))
+
+        var results = BenchResults()
+        let runner = BenchRunner(
+            settings: settings, disk: disk, ext4Disk: output + "/ext4-256M.img", timeout: options.quick ? 120 : 600,
+            network: network)
         for run in 0..<runs {
             for workload in workloads {
                 // Alternate which system goes first, so neither always follows the other.
@@ -132,8 +141,9 @@ struct SkiffBench {
         let missing = report.missing(skipping: options.memorySearch ? [] : ["memory-floor"], linuxMayFail: options.quick)
         if !missing.isEmpty && options.only.isEmpty {
             say("error: no numbers for \(missing.joined(separator: ", "))")
-            exit(1)
+            return false
         }
+        return true
     }
 
     /// A VM that fails is booted once more before the run is abandoned: a TCG guest on a loaded

@@ -5,9 +5,9 @@ struct Workload {
     var arguments: [String]
     /// What is attached as virtio-blk.
     var disk: BenchDisk = .none
-    /// Load the host puts on a server the program runs (it gets virtio-net on QEMU's user
-    /// network and a forward of the port to the host); its rate is the metric `http-requests`.
-    var httpLoad: (guestPort: Int, seconds: Double, connections: Int)? = nil
+    /// Load the host puts on a server the program runs. The VM then gets virtio-net on the run's
+    /// network (`BenchNetwork`); the load measures the metrics the program does not print.
+    var hostLoad: (any HostLoad)? = nil
     /// Time the boot to the line containing this text (host clock, from QEMU's start).
     var bootMarker: String? = nil
     /// The `bench:` results the program must print.
@@ -28,7 +28,8 @@ struct Workload {
         let writeMiB = quick ? 4 : 32
         let streamMiB = quick ? 8 : 256
         let tcpRounds = quick ? 200 : 5_000
-        let httpSeconds: Double = quick ? 1 : 5
+        let httpSeconds = quick ? 1 : 5
+        let nicStreamMiB = quick ? 4 : 128
         return [
             Workload(
                 name: "boot", image: .hello, arguments: ["/bin/hello"], bootMarker: helloMarker, metrics: ["boot-clock"]),
@@ -46,7 +47,11 @@ struct Workload {
                 metrics: ["tcp-loopback-throughput", "tcp-loopback-round-trips"]),
             Workload(
                 name: "http", image: .suite, arguments: ["/bin/httpd", "8080"],
-                httpLoad: (guestPort: 8080, seconds: httpSeconds, connections: 4), metrics: ["http-requests"]),
+                hostLoad: HTTPLoad(guestPort: 8080, seconds: httpSeconds, connections: 4, threads: 2),
+                metrics: ["http-requests", "http-latency-p50", "http-latency-p99"]),
+            Workload(
+                name: "tcp-stream", image: .suite, arguments: ["/bin/tcpstream", "5002"],
+                hostLoad: StreamLoad(guestPort: 5002, mebibytes: nicStreamMiB), metrics: ["tcp-stream-to-host", "tcp-stream-from-host"]),
             Workload(
                 name: "block-read", image: .suite, arguments: ["/bin/blockread", "/dev/vda", "\(reads)", "\(diskPasses)"],
                 disk: .raw, metrics: ["block-random-read-4k", "block-sequential-read"]),

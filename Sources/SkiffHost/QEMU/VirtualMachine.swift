@@ -99,8 +99,6 @@ public struct VirtualMachine {
     public var network: Network = .none
     /// Queue pairs of a tap NIC (multi-queue virtio-net; QEMU opens the tap once per pair).
     public var networkQueues = 1
-    /// A command QEMU runs under, such as `ip netns exec NAME` for a tap in a namespace.
-    public var launcher: [String] = []
     /// Port forwards for `.user` networking.
     public var forwards: [PortForward] = []
     /// Start QEMU's GDB stub on this TCP port.
@@ -108,6 +106,9 @@ public struct VirtualMachine {
     /// Stop the CPU at the first instruction until GDB continues it.
     public var waitForDebugger = false
     public var extraArguments: [String] = []
+    /// A command QEMU is started under, given QEMU's path and arguments after its own: `ip netns
+    /// exec NAME` runs the VM in a network namespace (the benchmark's tap network). Empty: none.
+    public var launcher: [String] = []
     /// Stream the serial console to this handle while the VM runs.
     public var echo: FileHandle? = nil
     public var input: FileHandle? = nil
@@ -222,10 +223,10 @@ public struct VirtualMachine {
         guard FileManager.default.fileExists(atPath: kernel) else {
             throw SkiffError("kernel \(kernel) does not exist: build it with 'make kernel'", exitStatus: ExitStatus.unavailable)
         }
-        var process =
-            launcher.isEmpty
-            ? Subprocess(qemuPath, arguments(accelerator: accelerator))
-            : Subprocess(launcher[0], Array(launcher.dropFirst()) + [qemuPath] + arguments(accelerator: accelerator))
+        var process = Subprocess(qemuPath, arguments(accelerator: accelerator))
+        if let command = launcher.first {
+            process = Subprocess(command, Array(launcher.dropFirst()) + [qemuPath] + process.arguments)
+        }
         process.timeout = timeout
         process.echoOutput = echo
         process.input = input
