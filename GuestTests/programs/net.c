@@ -433,31 +433,61 @@ static int listen_on(int port, int backlog) {
     return fd;
 }
 
-static int server_mode(int port, int count) {
-    int fd = listen_on(port, 16);
-    if (fd < 0) return 1;
-    printf("listening on port %d\n", port);
-    fflush(stdout);
-    for (int i = 0; i < count; i++) {
-        struct sockaddr_in peer;
-        socklen_t plen = sizeof peer;
-        int c = accept(fd, (struct sockaddr *)&peer, &plen);
-        if (c < 0) {
-            printf("accept: %s\n", strerror(errno));
+/* Answers `count` clients upper-cased: TCP connections (one read each) or UDP datagrams, on
+ * IPv4 or IPv6 (`v6`: an IPv6-only socket, so the test shows IPv6 did the work). */
+static int server_mode(int port, int count, int udp, int v6) {
+    int fd;
+    if (udp || v6) {
+        int family = v6 ? AF_INET6 : AF_INET;
+        fd = socket(family, udp ? SOCK_DGRAM : SOCK_STREAM, 0);
+        int one = 1;
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        if (v6) setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+        struct sockaddr_storage ss;
+        socklen_t len = make_address(family, v6 ? "::" : "0.0.0.0", port, &ss);
+        if (bind(fd, (struct sockaddr *)&ss, len) != 0 || (!udp && listen(fd, 16) != 0)) {
+            printf("listen: %s\n", strerror(errno));
             return 1;
         }
+    } else {
+        fd = listen_on(port, 16);
+    }
+    if (fd < 0) return 1;
+    printf("listening on port %d (%s over IPv%d)\n", port, udp ? "UDP" : "TCP", v6 ? 6 : 4);
+    fflush(stdout);
+    for (int i = 0; i < count; i++) {
         char buf[256];
-        ssize_t n = recv(c, buf, sizeof buf - 1, 0);
+        struct sockaddr_storage peer;
+        socklen_t plen = sizeof peer;
+        int c = fd;
+        ssize_t n;
+        if (udp) {
+            n = recvfrom(fd, buf, sizeof buf - 1, 0, (struct sockaddr *)&peer, &plen);
+        } else {
+            c = accept(fd, (struct sockaddr *)&peer, &plen);
+            if (c < 0) {
+                printf("accept: %s\n", strerror(errno));
+                return 1;
+            }
+            n = recv(c, buf, sizeof buf - 1, 0);
+        }
         if (n <= 0) {
-            close(c);
+            if (!udp) close(c);
             i--;
             continue;
         }
         buf[n] = 0;
-        printf("received: %s", buf);
+        char from[INET6_ADDRSTRLEN] = "?";
+        if (peer.ss_family == AF_INET6) inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&peer)->sin6_addr, from, sizeof from);
+        else inet_ntop(AF_INET, &((struct sockaddr_in *)&peer)->sin_addr, from, sizeof from);
+        printf("client %s\nreceived: %s", from, buf);
         for (ssize_t k = 0; k < n; k++) buf[k] = toupper((unsigned char)buf[k]);
-        send(c, buf, n, 0);
-        close(c);
+        if (udp) {
+            sendto(fd, buf, n, 0, (struct sockaddr *)&peer, plen);
+        } else {
+            send(c, buf, n, 0);
+            close(c);
+        }
     }
     close(fd);
     return 0;
@@ -591,7 +621,14 @@ int main(int argc, char **argv) {
     setvbuf(stdout, NULL, _IOLBF, 0);
     if (argc >= 3 && strcmp(argv[1], "resolver") == 0) return resolver_mode(argv[2]);
     if (argc >= 4 && strcmp(argv[1], "client") == 0) return client_mode(argv[2], atoi(argv[3]), argc > 4);
-    if (argc >= 4 && strcmp(argv[1], "server") == 0) return server_mode(atoi(argv[2]), atoi(argv[3]));
+    if (argc >= 4 && strcmp(argv[1], "server") == 0) {
+        int udp = 0, v6 = 0;
+        for (int i = 4; i < argc; i++) {
+            if (strcmp(argv[i], "udp") == 0) udp = 1;
+            if (strcmp(argv[i], "v6") == 0) v6 = 1;
+        }
+        return server_mode(atoi(argv[2]), atoi(argv[3]), udp, v6);
+    }
     if (argc >= 4 && strcmp(argv[1], "stream") == 0) return stream_mode(atoi(argv[2]), atol(argv[3]));
     if (argc >= 4 && strcmp(argv[1], "storm") == 0) return storm_mode(atoi(argv[2]), atoi(argv[3]));
     tcp_loopback(AF_INET, "127.0.0.1");

@@ -46,6 +46,8 @@ struct GuestTest {
     static let tapDevice = "sktap0"
     static let tapHostAddress = "10.77.0.1"
     static let tapGuestAddress = "10.77.0.2"
+    /// The guest's link-local address on the tap: from QEMU's first MAC, 52:54:00:12:34:56.
+    static let tapGuestLinkLocal = "fe80::5054:ff:fe12:3456"
     /// A server or client on the host that talks to the guest over the user network.
     var hostPeer: HostPeer? = nil
     /// Kill QEMU at a random moment this many seconds after it starts, like pulling the power:

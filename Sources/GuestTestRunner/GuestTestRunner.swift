@@ -144,7 +144,7 @@ struct GuestTestRunner {
             vm.commandLine = vm.commandLine.replacingOccurrences(of: "{port}", with: String(port))
             vm.forwards = session.forwards
             switch session.peer {
-            case .client, .storm, .stream:
+            case .client, .storm, .stream, .udpClient, .linkClient:
                 vm.echo = console.sink
                 session.consoleReady = { console.contains("listening") }
             case .monitor(_, let appPort, _):

@@ -38,6 +38,13 @@ enum HostPeer {
     /// ways averaged more than the MTU — the guest sent segments for the NIC to cut (TSO) and
     /// took large ones (large receive).
     case stream(guestPort: Int, mebibytes: Int)
+    /// Like `client`, over UDP through a forwarded port: after "listening", `datagrams`
+    /// exchanges of "ping from host" for "PING FROM HOST" (each retried, UDP being UDP).
+    case udpClient(guestPort: Int, datagrams: Int)
+    /// Like `client` and `udpClient`, but over IPv6 on a tap link (`GuestTest.tap`), from the
+    /// host's side to the guest's link-local address — QEMU's user network forwards to IPv4
+    /// only.
+    case linkClient(guestPort: Int, exchanges: Int, udp: Bool)
 }
 
 /// A running host peer; `finish()` stops it and says what went wrong, if anything.
@@ -92,9 +99,13 @@ final class HostPeerSession: @unchecked Sendable {
             hostPort = 0
             apiHostPort = 0
             serviceHostPorts = check.guestPorts.map { _ in Loopback.freePort() }
-        case .stream(let guestPort, _):
+        case .stream(let guestPort, _), .linkClient(let guestPort, _, _):
             port = guestPort
             hostPort = 0
+            apiHostPort = 0
+        case .udpClient(let guestPort, _):
+            port = guestPort
+            hostPort = Loopback.freePort()
             apiHostPort = 0
         }
     }
@@ -102,7 +113,8 @@ final class HostPeerSession: @unchecked Sendable {
     /// The port forwards the VM needs.
     var forwards: [VirtualMachine.PortForward] {
         switch peer {
-        case .echoServer, .udpEchoServer, .stream: []
+        case .echoServer, .udpEchoServer, .stream, .linkClient: []
+        case .udpClient(let guestPort, _): [VirtualMachine.PortForward(proto: "udp", hostPort: hostPort, guestPort: guestPort)]
         case .client(let guestPort, _), .debugger(let guestPort, _, _):
             [VirtualMachine.PortForward(hostPort: hostPort, guestPort: guestPort)]
         case .monitor(let apiPort, let appPort, _):
@@ -145,6 +157,35 @@ final class HostPeerSession: @unchecked Sendable {
             return port
         case .monitor(_, _, let cpus):
             checkThenEnd { MonitorCheck.run(port: self.apiHostPort, cpus: cpus) }
+            return port
+        case .udpClient(_, let datagrams):
+            Thread.detachNewThread {
+                guard self.waitUntilListening() else { return }
+                self.exchange(times: datagrams, udp: true) {
+                    Loopback.connect(port: self.hostPort, type: Int32(SOCK_DGRAM.rawValue))
+                }
+            }
+            return port
+        case .linkClient(let guestPort, let exchanges, let udp):
+            Thread.detachNewThread {
+                guard self.waitUntilListening() else { return }
+                guard let link = self.link, let scope = link.deviceIndex() else { return self.note("no tap link") }
+                self.exchange(times: exchanges, udp: udp) {
+                    guard let fd = link.socket(family: AF_INET6, type: Int32(udp ? SOCK_DGRAM.rawValue : SOCK_STREAM.rawValue)) else { return nil }
+                    var a = sockaddr_in6()
+                    a.sin6_family = sa_family_t(AF_INET6)
+                    a.sin6_port = in_port_t(UInt16(guestPort).bigEndian)
+                    a.sin6_scope_id = scope
+                    inet_pton(AF_INET6, GuestTest.tapGuestLinkLocal, &a.sin6_addr)
+                    let len = socklen_t(MemoryLayout<sockaddr_in6>.size)
+                    let r = withUnsafePointer(to: &a) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, len) } }
+                    if r != 0 {
+                        close(fd)
+                        return nil
+                    }
+                    return fd
+                }
+            }
             return port
         case .stream(let guestPort, let mebibytes):
             Thread.detachNewThread {
@@ -335,6 +376,39 @@ final class HostPeerSession: @unchecked Sendable {
         }
     }
 
+    /// `times` exchanges of "ping from host" for "PING FROM HOST" over connected sockets from
+    /// `open` (nil: not reachable yet, try again); a datagram is resent when no answer comes.
+    private func exchange(times: Int, udp: Bool, open: () -> Int32?) {
+        let deadline = Date().addingTimeInterval(60)
+        var done = 0
+        while done < times && Date() < deadline && !isStopped {
+            guard let fd = open() else {
+                usleep(200_000)
+                continue
+            }
+            defer { close(fd) }
+            var timeout = timeval(tv_sec: udp ? 2 : 20, tv_usec: 0)
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            let message = Array("ping from host\n".utf8)
+            _ = send(fd, message, message.count, Int32(MSG_NOSIGNAL))
+            var buffer = [UInt8](repeating: 0, count: 512)
+            let n = recv(fd, &buffer, buffer.count, 0)
+            guard n > 0 else {
+                usleep(200_000)
+                continue
+            }
+            let reply = String(decoding: buffer[0..<n], as: UTF8.self)
+            if reply == "PING FROM HOST\n" {
+                lock.lock()
+                replies += 1
+                lock.unlock()
+            } else {
+                note("unexpected reply \(reply.debugDescription)")
+            }
+            done += 1
+        }
+    }
+
     /// The `.stream` transfer; see there.
     private func stream(port: Int, mebibytes: Int) {
         guard let link else { return note("no tap link for the stream") }
@@ -443,6 +517,8 @@ final class HostPeerSession: @unchecked Sendable {
             if !serviceChecked { result.append("host peer: the service checks did not finish") }
         case .stream:
             if replies < 1 && result.isEmpty { result.append("host peer: the stream did not finish") }
+        case .udpClient(_, let count), .linkClient(_, let count, _):
+            if replies < count { result.append("host peer: \(replies) of \(count) replies from the guest server") }
         }
         return result
     }

@@ -47,6 +47,21 @@ let networkGuestTests: [GuestTest] = [
         expect: [.contains("listening on port 8080"), .contains("received: ping from host")], programs: ["net-static"],
         network: true, hostPeer: .client(guestPort: 8080, connections: 2)),
     GuestTest(
+        "a UDP server in the guest answers a host client through a port forward",
+        "--quiet /bin/net-static server {port} 3 udp", machines: [.q35, .microvm], status: 0,
+        expect: [.contains("listening on port 5353 (UDP over IPv4)"), .contains("received: ping from host")],
+        programs: ["net-static"], network: true, hostPeer: .udpClient(guestPort: 5353, datagrams: 3)),
+    GuestTest(
+        "a TCP server in the guest answers host clients over IPv6 (link-local, on a tap)",
+        "--ip=eth0,10.77.0.2,255.255.255.0 --quiet /bin/net-static server {port} 2 v6", machines: [.q35, .microvm], status: 0,
+        expect: [.contains("listening on port 8080 (TCP over IPv6)"), .contains("client fe80::"), .contains("received: ping from host")],
+        programs: ["net-static"], tap: true, hostPeer: .linkClient(guestPort: 8080, exchanges: 2, udp: false)),
+    GuestTest(
+        "a UDP server in the guest answers a host client over IPv6 (link-local, on a tap)",
+        "--ip=eth0,10.77.0.2,255.255.255.0 --quiet /bin/net-static server {port} 3 udp v6", status: 0,
+        expect: [.contains("listening on port 5353 (UDP over IPv6)"), .contains("client fe80::"), .contains("received: ping from host")],
+        programs: ["net-static"], tap: true, hostPeer: .linkClient(guestPort: 5353, exchanges: 3, udp: true)),
+    GuestTest(
         "over a multi-queue tap with offloads and a static --ip: 48 MiB each way intact, checksums and segments left to the NIC",
         "--ip=eth0,10.77.0.2,255.255.255.0 --defaultgw=10.77.0.1 --nameserver=10.77.0.1 --verbose /bin/net-static stream 5001 48",
         machines: [.q35, .microvm], status: 0,

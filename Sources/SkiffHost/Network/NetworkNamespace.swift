@@ -107,7 +107,10 @@ public final class NetworkNamespace: @unchecked Sendable {
     /// A TCP socket in the namespace, or nil. A thread of its own joins the namespace to make it
     /// (setns moves only the calling thread) and then ends; the socket stays in the namespace it
     /// was made in, whichever thread uses it.
-    public func tcpSocket() -> Int32? {
+    public func tcpSocket() -> Int32? { socket(family: AF_INET, type: Int32(SOCK_STREAM.rawValue)) }
+
+    /// A socket of any family and type in the namespace, made the same way.
+    public func socket(family: Int32, type: Int32) -> Int32? {
         guard let setns = Self.setns else { return nil }
         final class Made: @unchecked Sendable { var value: Int32? = nil }
         let made = Made()
@@ -119,7 +122,7 @@ public final class NetworkNamespace: @unchecked Sendable {
             guard handle >= 0 else { return }
             defer { close(handle) }
             guard setns(handle, Self.networkNamespaceType) == 0 else { return }
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            let fd = Glibc.socket(family, type, 0)
             if fd >= 0 { made.value = fd }
         }
         done.wait()
@@ -157,6 +160,15 @@ public final class NetworkNamespace: @unchecked Sendable {
     /// sent. Zero when `ip` cannot say.
     public struct Counters: Sendable {
         public var receivedPackets = 0, receivedBytes = 0, sentPackets = 0, sentBytes = 0
+    }
+
+    /// The tap's interface index in the namespace: the scope of link-local IPv6 addresses.
+    public func deviceIndex() -> UInt32? {
+        guard let r = try? Subprocess(ip, ["-n", name, "-j", "link", "show", "dev", device]).run(),
+            let list = try? JSONSerialization.jsonObject(with: Data(r.standardOutput)) as? [[String: Any]],
+            let index = list.first?["ifindex"] as? Int
+        else { return nil }
+        return UInt32(index)
     }
 
     public func counters() -> Counters {

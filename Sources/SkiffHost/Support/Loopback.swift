@@ -16,9 +16,10 @@ public enum Loopback {
         return Int(UInt16(bigEndian: a.sin_port))
     }
 
-    /// A TCP connection to 127.0.0.1:`port`, or nil when it is refused.
-    public static func connect(port: Int) -> Int32? {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    /// A TCP connection to 127.0.0.1:`port`, or nil when it is refused; with `SOCK_DGRAM` a
+    /// connected UDP socket.
+    public static func connect(port: Int, type: Int32 = Int32(SOCK_STREAM.rawValue)) -> Int32? {
+        let fd = socket(AF_INET, type, 0)
         var a = address(port: port)
         let len = socklen_t(MemoryLayout<sockaddr_in>.size)
         let r = withUnsafeMutablePointer(to: &a) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, len) } }
