@@ -339,41 +339,10 @@ final class HostPeerSession: @unchecked Sendable {
         }
     }
 
+    /// After "listening", `times` TCP exchanges through the forwarded port (see `exchange`).
     private func connect(times: Int) {
-        let deadline = Date().addingTimeInterval(80)
-        while !consoleReady() {
-            if Date() > deadline || isStopped { return note("the guest never printed \"listening\"") }
-            usleep(100_000)
-        }
-        var done = 0
-        while done < times && Date() < deadline && !isStopped {
-            guard let fd = Loopback.connect(port: hostPort) else {
-                usleep(200_000)
-                continue
-            }
-            defer { close(fd) }
-            let message = Array("ping from host\n".utf8)
-            _ = send(fd, message, message.count, Int32(MSG_NOSIGNAL))
-            var timeout = timeval(tv_sec: 20, tv_usec: 0)
-            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-            var buffer = [UInt8](repeating: 0, count: 512)
-            let n = recv(fd, &buffer, buffer.count, 0)
-            // QEMU accepts on the host before the guest does; a refused forward shows as an
-            // immediate end of stream, so try again.
-            guard n > 0 else {
-                usleep(200_000)
-                continue
-            }
-            let reply = String(decoding: buffer[0..<n], as: UTF8.self)
-            if reply == "PING FROM HOST\n" {
-                lock.lock()
-                replies += 1
-                lock.unlock()
-            } else {
-                note("unexpected reply \(reply.debugDescription)")
-            }
-            done += 1
-        }
+        guard waitUntilListening() else { return }
+        exchange(times: times, udp: false) { Loopback.connect(port: hostPort) }
     }
 
     /// `times` exchanges of "ping from host" for "PING FROM HOST" over connected sockets from
@@ -393,6 +362,8 @@ final class HostPeerSession: @unchecked Sendable {
             _ = send(fd, message, message.count, Int32(MSG_NOSIGNAL))
             var buffer = [UInt8](repeating: 0, count: 512)
             let n = recv(fd, &buffer, buffer.count, 0)
+            // QEMU accepts on the host before the guest does; a refused forward shows as an
+            // immediate end of stream, so try again (as for a datagram without an answer).
             guard n > 0 else {
                 usleep(200_000)
                 continue
