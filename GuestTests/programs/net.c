@@ -238,12 +238,9 @@ static void epoll_on_sockets(void) {
     close(ep);
 }
 
-static void unix_sockets(void) {
-    printf("== unix_sockets\n");
-    fflush(stdout);
-    /* socketpair stream with SCM_RIGHTS: pass a pipe's read end. */
-    int sv[2];
-    CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0, "socketpair");
+/* Passes a pipe's read end from sv[0] to sv[1] with SCM_RIGHTS (stream or datagram pair) and
+ * reads the pipe through the received descriptor. */
+static void check_fd_passing(int sv[2], const char *tag) {
     int p[2];
     pipe(p);
     char byte = 'F';
@@ -256,24 +253,62 @@ static void unix_sockets(void) {
     c->cmsg_type = SCM_RIGHTS;
     c->cmsg_len = CMSG_LEN(sizeof(int));
     memcpy(CMSG_DATA(c), &p[0], sizeof(int));
-    CHECK(sendmsg(sv[0], &msg, 0) == 1, "sendmsg with SCM_RIGHTS");
+    CHECK(sendmsg(sv[0], &msg, 0) == 1, "%s: sendmsg with SCM_RIGHTS", tag);
     close(p[0]);
     char got = 0;
     iov.iov_base = &got;
     memset(&control, 0, sizeof control);
     msg.msg_control = control.buf;
     msg.msg_controllen = sizeof control.buf;
-    CHECK(recvmsg(sv[1], &msg, MSG_CMSG_CLOEXEC) == 1 && got == 'F', "recvmsg data");
+    CHECK(recvmsg(sv[1], &msg, MSG_CMSG_CLOEXEC) == 1 && got == 'F', "%s: recvmsg data", tag);
     c = CMSG_FIRSTHDR(&msg);
-    CHECK(c && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int)), "SCM_RIGHTS arrives");
+    CHECK(c && c->cmsg_type == SCM_RIGHTS && c->cmsg_len == CMSG_LEN(sizeof(int)), "%s: SCM_RIGHTS arrives", tag);
     int passed = -1;
     if (c) memcpy(&passed, CMSG_DATA(c), sizeof(int));
     write(p[1], "through", 7);
     char buf[32] = {0};
-    CHECK(passed >= 0 && read(passed, buf, sizeof buf) == 7 && strcmp(buf, "through") == 0, "the passed descriptor reads the pipe");
-    CHECK(passed >= 0 && (fcntl(passed, F_GETFD) & FD_CLOEXEC), "MSG_CMSG_CLOEXEC");
+    CHECK(passed >= 0 && read(passed, buf, sizeof buf) == 7 && strcmp(buf, "through") == 0, "%s: the passed descriptor reads the pipe", tag);
+    CHECK(passed >= 0 && (fcntl(passed, F_GETFD) & FD_CLOEXEC), "%s: MSG_CMSG_CLOEXEC", tag);
     close(passed);
     close(p[1]);
+}
+
+/* FIONBIO switches O_NONBLOCK like fcntl does; epoll_pwait waits with a signal mask and wakes
+ * for a datagram that carries a descriptor. */
+static void check_fionbio_and_epoll_pwait(void) {
+    int sv[2];
+    CHECK(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv) == 0, "datagram socketpair");
+    int on = 1;
+    char buf[16];
+    CHECK(ioctl(sv[1], FIONBIO, &on) == 0 && (fcntl(sv[1], F_GETFL) & O_NONBLOCK), "FIONBIO sets O_NONBLOCK");
+    CHECK_ERRNO(recv(sv[1], buf, sizeof buf, 0), EAGAIN);
+    int ep = epoll_create1(0);
+    struct epoll_event ev = {.events = EPOLLIN, .data.fd = sv[1]}, out[2];
+    CHECK(epoll_ctl(ep, EPOLL_CTL_ADD, sv[1], &ev) == 0, "epoll_ctl on a datagram socket");
+    sigset_t mask;
+    sigemptyset(&mask);
+    sigaddset(&mask, SIGUSR1);
+    CHECK(epoll_pwait(ep, out, 2, 10, &mask) == 0, "epoll_pwait times out with nothing to read");
+    CHECK(send(sv[0], "dgram", 5, 0) == 5, "send a datagram");
+    CHECK(epoll_pwait(ep, out, 2, 1000, &mask) == 1 && out[0].data.fd == sv[1], "epoll_pwait reports the datagram");
+    CHECK(recv(sv[1], buf, sizeof buf, 0) == 5, "read it");
+    check_fd_passing(sv, "datagram pair");
+    int off = 0;
+    CHECK(ioctl(sv[1], FIONBIO, &off) == 0 && !(fcntl(sv[1], F_GETFL) & O_NONBLOCK), "FIONBIO clears O_NONBLOCK");
+    close(ep);
+    close(sv[0]);
+    close(sv[1]);
+}
+
+static void unix_sockets(void) {
+    printf("== unix_sockets\n");
+    fflush(stdout);
+    /* socketpair stream with SCM_RIGHTS: pass a pipe's read end. */
+    int sv[2];
+    CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0, "socketpair");
+    check_fd_passing(sv, "stream pair");
+    check_fionbio_and_epoll_pwait();
+    char buf[32] = {0};
     struct ucred cred;
     socklen_t clen = sizeof cred;
     CHECK(getsockopt(sv[0], SOL_SOCKET, SO_PEERCRED, &cred, &clen) == 0 && cred.pid == getpid(), "SO_PEERCRED");
