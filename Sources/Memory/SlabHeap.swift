@@ -89,7 +89,8 @@ public struct SlabHeap<Pages: PageSource> {
         return allocateRun(byteCount: byteCount, alignment: alignment)
     }
 
-    mutating func allocateObject(classIndex c: Int) -> UnsafeMutableRawPointer? {
+    /// One object of size class `c` (see ``SizeClasses``); what ``ObjectCache`` refills from.
+    public mutating func allocateObject(classIndex c: Int) -> UnsafeMutableRawPointer? {
         let capacity = SizeClasses.objectsPerSlab(at: c)
         let slab: SlabPage
         if let partial = classes[c].partialHead {
@@ -167,13 +168,25 @@ public struct SlabHeap<Pages: PageSource> {
         }
     }
 
+    /// The size class of `pointer` when it is a live slab object, nil when it is a live page
+    /// run; throws when it is not a live block. Reads only the block's own slab header, which
+    /// does not change while the block is live, so callers need not hold the heap's lock.
+    public static func classIndex(of pointer: UnsafeMutableRawPointer) throws(HeapError) -> Int? {
+        switch try owner(of: pointer) {
+        case .object(let slab, _): slab.classIndex
+        case .run: nil
+        }
+    }
+
     enum Owner {
         case object(SlabPage, Int)
         case run(LargeRun)
     }
 
     /// The header that owns `pointer`, validated.
-    func owner(of pointer: UnsafeMutableRawPointer) throws(HeapError) -> Owner {
+    func owner(of pointer: UnsafeMutableRawPointer) throws(HeapError) -> Owner { try Self.owner(of: pointer) }
+
+    static func owner(of pointer: UnsafeMutableRawPointer) throws(HeapError) -> Owner {
         let address = UInt(bitPattern: pointer)
         let header = (address &- 1) & ~UInt(Page.size &- 1)
         guard let base = UnsafeMutableRawPointer(bitPattern: header) else { throw .notAllocated }

@@ -254,7 +254,7 @@ extension Kernel {
         PhysicalMemory.initialize(memoryMap: info.memoryMap, reserved: reserved, cpuCount: processorCount)
         KernelPageTables.build()
         PowerControl.mapRegisters()
-        KernelHeap.startSlabHeap()
+        KernelHeap.startSlabHeap(cpuCount: processorCount)
         // Interrupt stacks from RAM rather than the kernel's .bss (whose end bounds the smallest VM).
         CPUDescriptorTables.bootProcessor.setInterruptStacks(CPUDescriptorTables.allocateInterruptStacks())
     }
