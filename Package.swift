@@ -10,7 +10,7 @@
 import PackageDescription
 
 /// Modules off the hot paths (command-line and firmware-table parsing, ELF and image readers,
-/// ext4, 9p, procfs, the monitoring server) are optimised for size in release builds, which is how
+/// ext4, 9p, procfs, the monitoring server, entropy seeding) are optimised for size in release builds, which is how
 /// the kernel is built: the kernel must fit in a 3 MiB VM. System calls, scheduling, memory, the
 /// VFS and the network stack stay optimised for speed.
 let optimizeForSize: [SwiftSetting] = [.unsafeFlags(["-Osize"], .when(configuration: .release))]
@@ -41,7 +41,7 @@ let package = Package(
         .target(name: "Net"),
         .target(name: "Virtio"),
         .target(name: "Storage"),
-        .target(name: "Randomness"),
+        .target(name: "Randomness", swiftSettings: optimizeForSize),
         .target(name: "Ext4", dependencies: ["Storage", "LinuxABI", "VFS"], swiftSettings: optimizeForSize),
         .target(name: "NineP", dependencies: ["LinuxABI", "VFS"], swiftSettings: optimizeForSize),
         .target(name: "Trace", dependencies: ["LinuxABI"]),

@@ -11,7 +11,7 @@ let memoryGuestTests: [GuestTest] = [
     GuestTest(
         "a static program runs in 3 MiB of memory (OSv needs 11 MB)", "--quiet /bin/hello-static floor",
         status: 0, expect: [.contains("arg 1: floor")], memoryMiB: 3, programs: ["hello-static"]),
-    // QEMU puts the image at the top of RAM; with 70 KiB more in it, a 3 MiB VM's image reaches
+    // QEMU puts the image at the top of RAM; with 55 KiB more in it, a 3 MiB VM's image reaches
     // down into the kernel's .bss, and the boot path must move it under 1 MiB before zeroing
     // .bss. The program reads the file back and the host checks every byte's hash. (The image
     // must still start above __bss_start: if the kernel's loaded part grows past it, shrink this.)
@@ -65,10 +65,21 @@ let memoryGuestTests: [GuestTest] = [
     GuestTest(
         "kernel text is not writable (W^X)", "--kernel-test=write-protect", status: 125,
         expect: [.contains("kernel panic: page fault (vector 14)"), .contains("(protection violation, write)")]),
+    GuestTest(
+        "kernel text is not writable through its direct-map alias either (W^X)", "--kernel-test=write-protect-alias",
+        machines: [.q35, .microvm], status: 125,
+        expect: [.contains("kernel panic: page fault (vector 14)"), .contains("(protection violation, write)")]),
+    GuestTest(
+        "kernel data does not run (NX): a call into a heap page faults", "--kernel-test=no-execute", machines: [.q35, .microvm],
+        status: 125,
+        expect: [
+            .contains("kernel panic: page fault (vector 14)"), .contains("(protection violation, read, instruction fetch)"),
+            .lacks("no-execute: heap memory ran"),
+        ]),
 ]
 
-/// About 70 KiB of numbered lines: enough to push a 3 MiB VM's image into the kernel's .bss.
-let fillerText = (0..<6554).map { "line \(String($0 * 7919 % 100_000).padding(toLength: 5, withPad: " ", startingAt: 0))\n" }.joined()
+/// About 55 KiB of numbered lines: enough to push a 3 MiB VM's image into the kernel's .bss.
+let fillerText = (0..<5000).map { "line \(String($0 * 7919 % 100_000).padding(toLength: 5, withPad: " ", startingAt: 0))\n" }.joined()
 
 /// FNV-1a (32-bit) of the text's bytes as 8 hex digits, as hello.c's `sum` prints it.
 func fnv1a(_ text: String) -> String {

@@ -65,6 +65,20 @@ enum KernelTests {
             let text = UnsafeMutablePointer<UInt8>(bitPattern: UInt(skiff_kernel_start()) + 0x100)!
             text.pointee = 0xCC
         }
+        if named("write-protect-alias") {
+            Kernel.announce()
+            // Nor through its alias in the direct map.
+            DirectMap.pointer(UInt64(skiff_kernel_start()) + 0x100).storeBytes(of: 0xCC, as: UInt8.self)
+        }
+        if named("no-execute") {
+            Kernel.announce()
+            // Heap memory is data: running it must fault (NX), even holding a valid `ret`.
+            let page = UnsafeMutableRawPointer.allocate(byteCount: 4096, alignment: 4096)
+            page.storeBytes(of: 0xC3, as: UInt8.self)
+            let function = unsafeBitCast(page, to: (@convention(c) () -> Void).self)
+            function()
+            log("no-execute: heap memory ran")
+        }
         if named("smap") || named("smep") {
             Kernel.announce()
             userPageTest(execute: named("smep"))

@@ -25,7 +25,9 @@ enum KernelPageTables {
     /// Builds the final kernel mappings and switches CR3 to them:
     /// - the kernel image identity-mapped with W^X (text RX, read-only data R, data RW, all NX but text);
     /// - the guard page below the boot stack left unmapped;
-    /// - all RAM at the direct map, RW and NX, with 2 MiB pages where alignment allows.
+    /// - all RAM at the direct map, RW and NX, with 2 MiB pages where alignment allows — except
+    ///   the kernel image's text, read-only data and symbols, read-only there too: W^X holds
+    ///   across aliases, so no writable view of kernel code exists anywhere.
     static func build() {
         let nx = CPUFeatures.hasNX
         let t: PageTables<DirectMapTableMemory>
@@ -53,6 +55,7 @@ enum KernelPageTables {
             }
             // The first megabyte: firmware tables, the PVH start info, the AP start-up page.
             try tables!.mapRange(DirectMap.base, to: 0, length: 0x10_0000, flags: [.writable, .global], replace: true)
+            for range in [text, rodata, (symbols, symbolsEnd)] { try directMapAlias(range, [.global]) }
             // The kernel-stack region's top-level table must exist before any address space is
             // made, so they all share it.
             let rootEntries = DirectMapTableMemory().entries(at: tables!.root)
@@ -143,6 +146,14 @@ enum KernelPageTables {
         let start = range.0 & ~4095
         let end = (range.1 + 4095) & ~4095
         try tables!.mapRange(start, to: start, length: end - start, flags: flags, allowLarge: false)
+    }
+
+    /// Remaps the direct map's view of part of the kernel image with `flags` (splitting the
+    /// 2 MiB pages around it).
+    private static func directMapAlias(_ range: (UInt64, UInt64), _ flags: PageFlags) throws(PagingError) {
+        let start = range.0 & ~4095
+        let end = (range.1 + 4095) & ~4095
+        try tables!.mapRange(DirectMap.base + start, to: start, length: end - start, flags: flags, allowLarge: false, replace: true)
     }
 
     /// Maps device registers uncached in the direct map; returns their virtual address.
