@@ -69,6 +69,8 @@ public final class Ext4FileSystem {
 
     /// The volume's block size in bytes.
     public var blockSize: Int { layout.blockSize }
+    /// Bytes of metadata blocks in the block cache.
+    public var cachedBlockBytes: UInt64 { UInt64(cache.count) &* UInt64(layout.blockSize) }
 
     private init(io: BlockIO, layout: Layout, superblock: Superblock, options: Ext4MountOptions, readOnly: Bool) {
         self.io = io

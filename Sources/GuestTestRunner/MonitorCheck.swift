@@ -140,7 +140,7 @@ enum MonitorCheck {
         var problems: [String] = []
         func expect(_ ok: Bool, _ what: String) { if !ok { problems.append("/metrics: " + what) } }
         for name in [
-            "skiff_memory_free_bytes", "skiff_cpu_seconds_total", "skiff_syscalls_total", "skiff_threads", "skiff_context_switches_total",
+            "skiff_memory_free_bytes", "skiff_memory_cache_bytes", "skiff_cpu_seconds_total", "skiff_syscalls_total", "skiff_threads", "skiff_context_switches_total",
             "skiff_network_receive_bytes_total", "skiff_block_requests_total", "skiff_tcp_segments_total", "skiff_uptime_seconds",
         ] {
             expect(!metrics.values(name).isEmpty, "no \(name)")

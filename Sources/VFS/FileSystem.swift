@@ -16,4 +16,11 @@ public protocol FileSystem: AnyObject {
     func sync() throws(Errno)
     /// Called once when the file system's last mount is removed, so it can drop its tree.
     func unmounted()
+    /// Bytes of on-disk metadata held in memory (Linux's "Buffers"): for /proc/meminfo and
+    /// the monitoring API. 0 for file systems that keep nothing.
+    var bufferedBytes: UInt64 { get }
+}
+
+extension FileSystem {
+    public var bufferedBytes: UInt64 { 0 }
 }

@@ -23,6 +23,13 @@ public final class Ext4Volume: FileSystem {
     /// Set once the volume is unmounted; every later call fails with EIO.
     private var detached = false
 
+    /// The metadata blocks the volume's cache holds.
+    public var bufferedBytes: UInt64 {
+        lock.lock()
+        defer { lock.unlock() }
+        return detached ? 0 : fs.cachedBlockBytes
+    }
+
     /// Whether the volume was unmounted (its disk may be mounted again).
     public var isDetached: Bool {
         lock.lock()

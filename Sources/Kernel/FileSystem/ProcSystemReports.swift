@@ -5,14 +5,16 @@ import VFS
 
 /// The system-wide files of /proc: memory, CPUs, kernel statistics, mounts, version.
 enum ProcSystemReports {
-    /// Memory use from the frame allocator, the kernel heap and the tmpfs mounts, for
-    /// `/proc/meminfo` and `/proc/vmstat`.
+    /// Memory use from the frame allocator, the kernel heap, the tmpfs mounts (Shmem, Cached)
+    /// and the file systems' metadata caches (Buffers), for `/proc/meminfo`, `/proc/vmstat` and
+    /// the monitoring API.
     static func memoryInfo() -> MemoryInfo {
         var info = MemoryInfo()
         info.total = PhysicalMemory.totalBytes
         info.free = PhysicalMemory.freeBytes
         info.available = info.free
         for mount in FileSystems.vfs.mounts {
+            info.buffers &+= mount.fileSystem.bufferedBytes
             guard let statistics = try? mount.fileSystem.statistics(),
                 statistics.type == FileSystemStatistics.TMPFS_MAGIC
             else { continue }

@@ -144,6 +144,13 @@ enum KernelHeap {
         return total
     }
 
+    /// Objects of size class `c` sitting in CPU caches.
+    static func objectsCached(classIndex c: Int) -> Int {
+        var total = 0
+        for i in 0..<cacheCount { total &+= caches[i].count(classIndex: c) }
+        return total
+    }
+
     static var bytesInUse: Int { (heap.map { $0.bytesInUse } ?? 0) &- bytesCached }
     static var bytesReserved: Int { heap.map { $0.bytesInSlabs + $0.bytesInLargeRuns } ?? 0 }
 }

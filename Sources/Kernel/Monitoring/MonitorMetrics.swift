@@ -1,4 +1,5 @@
 #if SKIFF_KERNEL
+import ProcFS
 import Trace
 import CKernel
 import Memory
@@ -21,6 +22,10 @@ enum MonitorMetrics {
         p.sample("skiff_memory_total_bytes", [], PhysicalMemory.totalBytes)
         p.family("skiff_memory_free_bytes", .gauge, help: "Free memory, including per-CPU page caches.")
         p.sample("skiff_memory_free_bytes", [], PhysicalMemory.freeBytes)
+        let memory = ProcSystemReports.memoryInfo()
+        p.family("skiff_memory_cache_bytes", .gauge, help: "Files held in memory: tmpfs contents, and file-system metadata blocks.")
+        p.sample("skiff_memory_cache_bytes", [("kind", "tmpfs")], memory.shared)
+        p.sample("skiff_memory_cache_bytes", [("kind", "metadata")], memory.buffers)
         p.family("skiff_kernel_heap_bytes", .gauge, help: "Kernel heap: bytes allocated, and bytes held in slabs and runs.")
         p.sample("skiff_kernel_heap_bytes", [("state", "allocated")], KernelHeap.bytesInUse)
         p.sample("skiff_kernel_heap_bytes", [("state", "reserved")], KernelHeap.bytesReserved)
@@ -28,7 +33,9 @@ enum MonitorMetrics {
         p.family("skiff_kernel_heap_objects", .gauge, help: "Live kernel heap objects by size class (bytes).")
         for i in 0..<SizeClasses.count {
             let stats = KernelHeap.lock.withLock { KernelHeap.heap?.classStatistics(at: i) }
-            if let stats { p.sample("skiff_kernel_heap_objects", [("size", "\(stats.size)")], stats.objectsInUse) }
+            if let stats {
+                p.sample("skiff_kernel_heap_objects", [("size", "\(stats.size)")], stats.objectsInUse &- KernelHeap.objectsCached(classIndex: i))
+            }
         }
 
         // CPUs and scheduling
