@@ -5,7 +5,7 @@ import Memory
 /// Built-in tests selected with `--kernel-test=NAME`, for the guest test suite: they exercise the
 /// paths that must fail loudly (exceptions, runtime traps) and the accelerator self-check.
 enum KernelTests {
-    static func run(_ name: String) -> Never {
+    @_optimize(size) static func run(_ name: String) -> Never {
         let bytes = Array(name.utf8)
         func named(_ s: StaticString) -> Bool {
             bytes.count == s.utf8CodeUnitCount && bytes.elementsEqual(UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
@@ -98,7 +98,7 @@ enum KernelTests {
 
     /// Touches (SMAP) or runs (SMEP) a present user page from kernel mode: either must fault
     /// and panic, since the kernel reaches user memory only through its copy routines.
-    static func userPageTest(execute: Bool) -> Never {
+    @_optimize(size) static func userPageTest(execute: Bool) -> Never {
         log("user page test: SMEP \(CPUFeatures.hasSMEP ? "on" : "off"), SMAP \(CPUFeatures.hasSMAP ? "on" : "off")")
         guard let space = AddressSpace(), case .success(let page) = space.mapAnonymous(at: nil, size: 4096, protection: [.read, .write, .execute])
         else { Panic.halt("user page test: no memory") }
@@ -119,7 +119,7 @@ enum KernelTests {
     /// Unbounded recursion whose frame stays live across the call (the barrier makes the
     /// optimizer assume the callee reads it), so it cannot become a loop.
     @inline(never)
-    static func recurse(_ depth: Int) -> Int {
+    @_optimize(size) static func recurse(_ depth: Int) -> Int {
         var frame = (depth, depth &+ 1, depth &+ 2, depth &+ 3, depth &+ 4, depth &+ 5, depth &+ 6, depth &+ 7)
         return withUnsafeMutableBytes(of: &frame) { raw in
             raw[0] = UInt8(truncatingIfNeeded: depth)
@@ -132,7 +132,7 @@ enum KernelTests {
 
     /// Sleeping, many threads yielding and blocking on shared primitives, and preemption of
     /// CPU-bound threads.
-    static func schedulerTest() -> Never {
+    @_optimize(size) static func schedulerTest() -> Never {
         var ok = true
         // Sleep accuracy.
         let start = Clock.monotonic
@@ -244,7 +244,7 @@ enum KernelTests {
     }
 
     /// Allocates and frees through every layer, checks the contents, and reports the counters.
-    static func memoryTest() -> Never {
+    @_optimize(size) static func memoryTest() -> Never {
         let freeBefore = PhysicalMemory.freeBytes
         // Page frames: allocate until 1 MiB is taken, write a pattern, check, free.
         var frames: [UInt64] = []

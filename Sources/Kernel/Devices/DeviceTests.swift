@@ -10,7 +10,7 @@ import Virtio
 /// on the host afterwards (Sources/GuestTestRunner/Cases/DeviceGuestTests.swift).
 enum DeviceTests {
     /// Runs the test named `name` if it is one of these (never returns then).
-    static func runIfDeviceTest(_ name: String) {
+    @_optimize(size) static func runIfDeviceTest(_ name: String) {
         let bytes = Array(name.utf8)
         func named(_ s: StaticString) -> Bool {
             bytes.elementsEqual(UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
@@ -22,13 +22,13 @@ enum DeviceTests {
         if named("blk-misbehave") { misbehavingDisk() }
     }
 
-    static func finish(_ ok: Bool) -> Never {
+    @_optimize(size) static func finish(_ ok: Bool) -> Never {
         PowerControl.exit(status: ok ? 0 : 1)
     }
 
-    static func result(_ ok: Bool) -> String { ok ? "ok" : "FAILED" }
+    @_optimize(size) static func result(_ ok: Bool) -> String { ok ? "ok" : "FAILED" }
 
-    static func write(_ disk: any BlockDevice, _ sector: UInt64, _ data: [UInt8]) -> BlockDeviceError? {
+    @_optimize(size) static func write(_ disk: any BlockDevice, _ sector: UInt64, _ data: [UInt8]) -> BlockDeviceError? {
         data.withUnsafeBytes { b -> BlockDeviceError? in
             do throws(BlockDeviceError) {
                 try disk.write(sector: sector, from: b)
@@ -37,7 +37,7 @@ enum DeviceTests {
         }
     }
 
-    static func read(_ disk: any BlockDevice, _ sector: UInt64, _ data: inout [UInt8]) -> BlockDeviceError? {
+    @_optimize(size) static func read(_ disk: any BlockDevice, _ sector: UInt64, _ data: inout [UInt8]) -> BlockDeviceError? {
         data.withUnsafeMutableBytes { b -> BlockDeviceError? in
             do throws(BlockDeviceError) {
                 try disk.read(sector: sector, into: b)
@@ -47,7 +47,7 @@ enum DeviceTests {
     }
 
     /// What probing found.
-    static func devices() -> Never {
+    @_optimize(size) static func devices() -> Never {
         Kernel.announce()
         log("devices: \(PCIBus.functions.count) pci functions, \(Devices.virtioDevices.count) virtio, \(Devices.blockDevices.count) block, \(Devices.networkDevices.count) network, \(Devices.entropySources.count) entropy")
         for d in Devices.blockDevices {
@@ -59,12 +59,12 @@ enum DeviceTests {
     // MARK: - virtio-blk
 
     /// The byte the host wrote at disk offset `o` before boot.
-    static func hostPattern(_ o: Int) -> UInt8 {
+    @_optimize(size) static func hostPattern(_ o: Int) -> UInt8 {
         UInt8(truncatingIfNeeded: o >> 9) ^ UInt8(truncatingIfNeeded: o) ^ 0xA5
     }
 
     /// The byte this test writes at disk offset `o`.
-    static func guestPattern(_ o: Int) -> UInt8 {
+    @_optimize(size) static func guestPattern(_ o: Int) -> UInt8 {
         UInt8(truncatingIfNeeded: (o >> 9) &* 131 &+ (o & 511) &* 7 &+ 0x5A)
     }
 
@@ -72,7 +72,7 @@ enum DeviceTests {
     /// buffers, from several threads at once, at the last sector), discards, flushes. The host
     /// checks the image afterwards: the pattern where written, zeros where discarded, its own
     /// bytes everywhere else.
-    static func blockWrite() -> Never {
+    @_optimize(size) static func blockWrite() -> Never {
         Kernel.announce()
         guard let disk = Devices.blockDevices.first else {
             log("blk: no block device")
@@ -167,7 +167,7 @@ enum DeviceTests {
     /// request's buffers, and a used index that moves with nothing in flight. For the first two
     /// a request is placed but not published, so the driver has it in flight and the real
     /// device never sees it.
-    static func misbehavingDisk() -> Never {
+    @_optimize(size) static func misbehavingDisk() -> Never {
         Kernel.announce()
         var disks: [VirtioBlockDevice] = []
         for d in Devices.blockDevices { if let v = d as? VirtioBlockDevice { disks.append(v) } }
@@ -213,7 +213,7 @@ enum DeviceTests {
 
     // MARK: - virtio-rng
 
-    static func randomness() -> Never {
+    @_optimize(size) static func randomness() -> Never {
         Kernel.announce()
         guard let source = Devices.entropySources.first else {
             log("rng: no virtio-rng device")
@@ -250,7 +250,7 @@ enum DeviceTests {
     // MARK: - virtio-net
 
     /// Sends an ARP request for QEMU's user-network gateway (10.0.2.2) and waits for the reply.
-    static func network() -> Never {
+    @_optimize(size) static func network() -> Never {
         Kernel.announce()
         guard let nic = Devices.networkDevices.first else {
             log("net: no network device")

@@ -11,7 +11,7 @@ import Trace
 /// The answers of the monitoring API, in the shapes OSv's monitoring API gives them (a bare
 /// JSON string or number for single values, objects and lists otherwise).
 enum MonitorEndpoints {
-    static func answer(_ route: MonitorRoute) -> HTTPResponse {
+    @_optimize(size) static func answer(_ route: MonitorRoute) -> HTTPResponse {
         var w = JSONWriter()
         switch route {
         case .index:
@@ -86,7 +86,7 @@ enum MonitorEndpoints {
     // MARK: OS
 
     /// OSv's `/os/threads`: `{"time_ms": …, "list": [{"id", "name", "cpu", "cpu_ms", "status", …}]}`.
-    static func threads(_ w: inout JSONWriter) {
+    @_optimize(size) static func threads(_ w: inout JSONWriter) {
         var live: [Thread] = []
         Scheduler.tableLock.withLock { Scheduler.threads.forEach { _, t in live.append(t) } }
         w.beginObject()
@@ -109,7 +109,7 @@ enum MonitorEndpoints {
         w.endObject()
     }
 
-    static func status(_ s: Thread.State) -> String {
+    @_optimize(size) static func status(_ s: Thread.State) -> String {
         switch s {
         case .new: "new"
         case .runnable: "queued"
@@ -144,7 +144,7 @@ enum MonitorEndpoints {
     }
 
     /// OSv's ifconfig entry: `{"config": {…}, "data": {ifi_* counters}, "time": ms}`.
-    static func interface(_ id: InterfaceID, _ w: inout JSONWriter) {
+    @_optimize(size) static func interface(_ id: InterfaceID, _ w: inout JSONWriter) {
         struct Snapshot {
             var mac: MACAddress
             var mtu: Int
@@ -189,7 +189,7 @@ enum MonitorEndpoints {
         w.endObject()
     }
 
-    static func macText(_ mac: MACAddress) -> String {
+    @_optimize(size) static func macText(_ mac: MACAddress) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
         for i in 0..<6 {
@@ -201,7 +201,7 @@ enum MonitorEndpoints {
         return String(decoding: out, as: UTF8.self)
     }
 
-    static func routes(_ w: inout JSONWriter) {
+    @_optimize(size) static func routes(_ w: inout JSONWriter) {
         let list = (try? Network.inspect { (stack) throws(NetError) -> [Route] in stack.routes }) ?? []
         w.beginArray()
         for r in list {
@@ -218,7 +218,7 @@ enum MonitorEndpoints {
     // MARK: Trace
 
     /// OSv's `/trace/status` entry: `{"name", "id", "enabled", "backtrace"}`.
-    static func tracepoint(_ t: Tracepoint, _ w: inout JSONWriter) {
+    @_optimize(size) static func tracepoint(_ t: Tracepoint, _ w: inout JSONWriter) {
         w.beginObject()
         w.field("name", bytes: t.name)
         w.field("id", Int(t.id))
@@ -229,7 +229,7 @@ enum MonitorEndpoints {
     }
 
     /// Events per tracepoint in the rings now: `{"time_ms", "list": [{"name", "count"}]}`.
-    static func traceCounts(_ w: inout JSONWriter) {
+    @_optimize(size) static func traceCounts(_ w: inout JSONWriter) {
         var ids: [UInt16] = []
         for ring in Tracing.rings { for r in ring.records().records { ids.append(r.tracepoint) } }
         ids.sort()

@@ -10,7 +10,7 @@ import Net
 
 /// `/metrics`: the kernel's counters in the Prometheus text format.
 enum MonitorMetrics {
-    static func text() -> [UInt8] {
+    @_optimize(size) static func text() -> [UInt8] {
         var p = PrometheusWriter()
         p.family("skiff_info", .gauge, help: "Skiff version (always 1).")
         p.sample("skiff_info", [("version", String(Kernel.version))], 1)
@@ -79,7 +79,7 @@ enum MonitorMetrics {
         return p.bytes
     }
 
-    static func network(_ p: inout PrometheusWriter) {
+    @_optimize(size) static func network(_ p: inout PrometheusWriter) {
         let snapshot = try? Network.inspect { (stack) throws(NetError) -> ([(String, InterfaceStatistics)], TCPStatistics) in
             (stack.interfaceIDs.map { (Network.name(of: $0), stack.statistics(of: $0) ?? InterfaceStatistics()) }, stack.tcpStatistics)
         }
@@ -106,7 +106,7 @@ enum MonitorMetrics {
         p.sample("skiff_tcp_opens_total", [("side", "passive")], tcp.passiveOpens)
     }
 
-    static func block(_ p: inout PrometheusWriter) {
+    @_optimize(size) static func block(_ p: inout PrometheusWriter) {
         p.family("skiff_block_requests_total", .counter, help: "virtio-blk requests by operation.")
         p.sample("skiff_block_requests_total", [("op", "read")], BlockStatistics.reads.load(ordering: .relaxed))
         p.sample("skiff_block_requests_total", [("op", "write")], BlockStatistics.writes.load(ordering: .relaxed))
