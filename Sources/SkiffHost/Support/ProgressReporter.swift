@@ -89,7 +89,7 @@ public final class ProgressReporter: @unchecked Sendable {
     }
 
     private func write(_ text: String) {
-        output.write(Data(text.utf8))
+        output.writeAll(Data(text.utf8))
     }
 
     /// Whether a bar is being drawn (for callers that must not interleave output).

@@ -73,7 +73,7 @@ public struct Subprocess {
                 if !data.isEmpty { collected.appendOutput(data, at: DispatchTime.now().uptimeNanoseconds &- start) }
                 return data
             }
-            if !data.isEmpty { echoOutput?.write(data) }
+            if !data.isEmpty { echoOutput?.writeAll(data) }
         }
         err.fileHandleForReading.readabilityHandler = { handle in
             let data: Data = reading.withLock {
@@ -81,7 +81,7 @@ public struct Subprocess {
                 if !data.isEmpty { collected.appendError(data) }
                 return data
             }
-            if !data.isEmpty { echoError?.write(data) }
+            if !data.isEmpty { echoError?.writeAll(data) }
         }
 
         let finished = DispatchSemaphore(value: 0)
@@ -114,8 +114,8 @@ public struct Subprocess {
             collected.appendError(restErr)
             return (restOut, restErr)
         }
-        if !restOut.isEmpty { echoOutput?.write(restOut) }
-        if !restErr.isEmpty { echoError?.write(restErr) }
+        if !restOut.isEmpty { echoOutput?.writeAll(restOut) }
+        if !restErr.isEmpty { echoError?.writeAll(restErr) }
 
         return Result(
             status: process.terminationStatus, standardOutput: collected.output, standardError: collected.error,

@@ -58,11 +58,11 @@ public final class ConsoleTraceFilter: @unchecked Sendable {
                 pending.removeAll()
             }
         }
-        if !out.isEmpty { output.write(Data(out)) }
+        if !out.isEmpty { output.writeAll(Data(out)) }
     }
 
     private func flush() {
-        if !inside && !pending.isEmpty { output.write(Data(pending)) }
+        if !inside && !pending.isEmpty { output.writeAll(Data(pending)) }
         pending.removeAll()
     }
 }
