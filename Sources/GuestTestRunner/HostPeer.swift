@@ -397,7 +397,7 @@ final class HostPeerSession: @unchecked Sendable {
         var offset = 0
         while offset < total {
             let n = min(chunk.count, total - offset)
-            for i in 0..<n { chunk[i] = Self.pattern(1, offset + i) }
+            for i in 0..<n { chunk[i] = diskPattern(1, offset + i) }
             var done = 0
             while done < n {
                 let w = chunk.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + done, n - done, Int32(MSG_NOSIGNAL)) }
@@ -411,7 +411,7 @@ final class HostPeerSession: @unchecked Sendable {
         while received < total {
             let r = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress!, $0.count, 0) }
             guard r > 0 else { return note("the guest's data ended after \(received) of \(total) bytes") }
-            for i in 0..<r where chunk[i] != Self.pattern(2, received + i) {
+            for i in 0..<r where chunk[i] != diskPattern(2, received + i) {
                 intact = false
                 break
             }
@@ -427,11 +427,6 @@ final class HostPeerSession: @unchecked Sendable {
         lock.lock()
         replies += 1
         lock.unlock()
-    }
-
-    /// Byte `i` of pattern `seed`, as GuestTests/include/pattern.h makes it.
-    static func pattern(_ seed: Int, _ i: Int) -> UInt8 {
-        UInt8(truncatingIfNeeded: (i &* 131 &+ (i >> 9) &* 7 &+ seed &* 29) ^ (seed >> 3))
     }
 
     /// Connects TCP socket `fd` to an IPv4 address.

@@ -6,7 +6,8 @@ import SkiffHost
 /// find nothing to fix and `debugfs rdump` must give back the tree the program was told to
 /// write, byte for byte. A power-cut test kills QEMU while the program writes and fsyncs.
 
-/// Byte `index` of pattern `seed` (`pattern()` in disk.c).
+/// Byte `index` of pattern `seed` (`pattern()` in GuestTests/include/pattern.h, which disk.c and
+/// net.c share).
 func diskPattern(_ seed: Int, _ index: Int) -> UInt8 {
     UInt8(truncatingIfNeeded: (index &* 131 &+ (index >> 9) &* 7 &+ seed &* 29) ^ (seed >> 3))
 }

@@ -164,18 +164,12 @@ public final class NetworkNamespace: @unchecked Sendable {
 
     /// The tap's interface index in the namespace: the scope of link-local IPv6 addresses.
     public func deviceIndex() -> UInt32? {
-        guard let r = try? Subprocess(ip, ["-n", name, "-j", "link", "show", "dev", device]).run(),
-            let list = try? JSONSerialization.jsonObject(with: Data(r.standardOutput)) as? [[String: Any]],
-            let index = list.first?["ifindex"] as? Int
-        else { return nil }
-        return UInt32(index)
+        (tapDescription(statistics: false)?["ifindex"] as? Int).map { UInt32($0) }
     }
 
     public func counters() -> Counters {
         var c = Counters()
-        guard let r = try? Subprocess(ip, ["-n", name, "-s", "-j", "link", "show", "dev", device]).run(),
-            let list = try? JSONSerialization.jsonObject(with: Data(r.standardOutput)) as? [[String: Any]],
-            let stats = list.first?["stats64"] as? [String: Any],
+        guard let stats = tapDescription(statistics: true)?["stats64"] as? [String: Any],
             let rx = stats["rx"] as? [String: Any], let tx = stats["tx"] as? [String: Any]
         else { return c }
         c.receivedPackets = rx["packets"] as? Int ?? 0
@@ -183,5 +177,14 @@ public final class NetworkNamespace: @unchecked Sendable {
         c.sentPackets = tx["packets"] as? Int ?? 0
         c.sentBytes = tx["bytes"] as? Int ?? 0
         return c
+    }
+
+    /// What `ip -j link show` says of the tap (with `-s`, its counters too); nil when it cannot.
+    private func tapDescription(statistics: Bool) -> [String: Any]? {
+        let arguments = ["-n", name] + (statistics ? ["-s"] : []) + ["-j", "link", "show", "dev", device]
+        guard let r = try? Subprocess(ip, arguments).run(),
+            let list = try? JSONSerialization.jsonObject(with: Data(r.standardOutput)) as? [[String: Any]]
+        else { return nil }
+        return list.first
     }
 }
