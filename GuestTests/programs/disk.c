@@ -23,6 +23,8 @@
 #endif
 #include <stdint.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -62,6 +64,36 @@ static int tree(const char *dir) {
     CHECK(check_pattern(p, 16, 123457), "the truncated file keeps its head");
     tree_appends(dir);
     printf("disk: sparse files, truncate and append: ok\n");
+
+    /* A writable shared mapping of an ext4 file: stores reach read() at once, a forked child's
+     * stores reach the parent, msync and munmap write them back; the host finds pattern 20 in
+     * out/mapped, 3 pages and 100 bytes long (the bytes stored past the end are not the file's). */
+    enum { PAGE = 4096, MAPPED = 3 * PAGE + 100 };
+    path_in(p, sizeof p, dir, "out/mapped");
+    fd = open(p, O_CREAT | O_RDWR | O_TRUNC, 0644);
+    CHECK(fd >= 0 && ftruncate(fd, MAPPED) == 0, "ftruncate out/mapped");
+    unsigned char *map = mmap(NULL, 4 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    CHECK(map != MAP_FAILED, "mmap MAP_SHARED of an ext4 file");
+    fill(map, PAGE, 20, 0);
+    CHECK(pread(fd, text, 64, 100) == 64 && matches((unsigned char *)text, 64, 20, 100), "a store shows in read() before msync");
+    pid_t child = fork();
+    if (child == 0) {
+        fill(map + PAGE, PAGE, 20, PAGE);
+        _exit(matches(map, PAGE, 20, 0) ? 0 : 1);
+    }
+    int status = 0;
+    CHECK(waitpid(child, &status, 0) == child && WIFEXITED(status) && WEXITSTATUS(status) == 0 && matches(map + PAGE, PAGE, 20, PAGE),
+          "a forked child's stores reach the parent's mapping");
+    CHECK(msync(map, 2 * PAGE, MS_SYNC) == 0, "msync");
+    fill(map + 2 * PAGE, PAGE + 100, 20, 2 * PAGE);
+    memset(map + MAPPED, 'X', PAGE - 100);  /* past the end: stays out of the file */
+    unsigned char head[16];
+    fill(head, sizeof head, 20, 2 * PAGE);
+    CHECK(pwrite(fd, head, sizeof head, 2 * PAGE) == (ssize_t)sizeof head, "write() into the mapped range");
+    CHECK(munmap(map, 4 * PAGE) == 0 && fstat(fd, &st) == 0 && st.st_size == MAPPED, "munmap; the size is unchanged");
+    CHECK(check_pattern(p, 20, MAPPED), "munmap wrote the pages back");
+    CHECK(close(fd) == 0, "close");
+    printf("disk: shared file mappings: ok\n");
 
     /* Links, renames, removal. */
     tree_links_and_renames(dir);

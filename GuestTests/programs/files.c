@@ -524,8 +524,7 @@ static void check_devfs(void) {
     close(fd), close(file);
     unlink("/tmp/devfd");
     CHECK_ERRNO(open("/dev/fd/99", O_RDONLY), ENOENT);
-    /* POSIX shared memory lives in /dev/shm, a tmpfs: create, size, map shared, unlink.
-     * (Writable MAP_SHARED mappings of files are not supported yet: mmap says ENODEV.) */
+    /* POSIX shared memory lives in /dev/shm, a tmpfs: create, size, map shared, unlink. */
     struct statfs sf;
     CHECK(statfs("/dev/shm", &sf) == 0 && sf.f_type == 0x01021994, "/dev/shm is a tmpfs");
     int shm = shm_open("/skiff-shm", O_CREAT | O_EXCL | O_RDWR, 0600);
@@ -535,6 +534,10 @@ static void check_devfs(void) {
     int again = shm_open("/skiff-shm", O_RDONLY, 0);
     char *map = mmap(NULL, 8192, PROT_READ, MAP_SHARED, again, 0);
     CHECK(map != MAP_FAILED && strcmp(map + 5000, "shared") == 0 && map[0] == 0, "a second opener maps it shared");
+    char *writable = mmap(NULL, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, shm, 0);
+    CHECK(writable != MAP_FAILED && (strcpy(writable + 100, "stored"), strcmp(map + 100, "stored") == 0),
+          "a store through a writable mapping shows in the other");
+    munmap(writable, 8192);
     CHECK(shm_unlink("/skiff-shm") == 0 && stat("/dev/shm/skiff-shm", &st) != 0, "shm_unlink");
     CHECK_ERRNO(shm_open("/skiff-shm", O_RDWR, 0), ENOENT);
     CHECK(strcmp(map + 5000, "shared") == 0 && pread(shm, buf, 6, 5000) == 6 && memcmp(buf, "shared", 6) == 0, "the object outlives its name");

@@ -1,6 +1,7 @@
 /* Application memory: demand paging seen through mincore, MAP_POPULATE, mprotect and the fault
  * it causes, mremap (grow in place, move, shrink, MREMAP_FIXED), madvise(MADV_DONTNEED), brk,
- * private and shared file mappings, shared anonymous memory across fork, partial munmap, and
+ * private and shared file mappings (writable shared ones of a tmpfs file across mappings, fork,
+ * read/write, truncation and SIGBUS past the end), shared anonymous memory across fork, partial munmap, and
  * the error paths of each call. */
 #define _GNU_SOURCE
 #include "../include/check.h"
@@ -39,6 +40,69 @@ static int resident(void *p, int pages) {
     int n = 0;
     for (int i = 0; i < pages; i++) n += vec[i] & 1;
     return n;
+}
+
+static volatile int fault_signal, fault_code;
+
+static void on_bus(int sig, siginfo_t *info, void *context) {
+    (void)context;
+    fault_signal = sig, fault_code = info->si_code, fault_address = info->si_addr;
+    siglongjmp(recover, 1);
+}
+
+/* The signal reading a byte at `p` raises, or 0. */
+static int read_signal(volatile char *p) {
+    fault_signal = 0;
+    if (sigsetjmp(recover, 1)) return fault_signal;
+    (void)*p;
+    return 0;
+}
+
+/* Writable MAP_SHARED mappings of a tmpfs file: one set of pages for every mapping, every
+ * process and read/write; SIGBUS past the end of the file; truncation seen by the mapping. */
+static void check_shared_file(void) {
+    struct sigaction bus = {.sa_sigaction = on_bus, .sa_flags = SA_SIGINFO};
+    sigaction(SIGBUS, &bus, NULL);
+    int fd = open("/tmp/shared-map", O_CREAT | O_RDWR | O_TRUNC, 0600);
+    CHECK(fd >= 0 && ftruncate(fd, PAGE + 100) == 0, "a file of one page and a bit");
+    char *one = mmap(NULL, 3 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    char *two = mmap(NULL, 2 * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    CHECK(one != MAP_FAILED && two != MAP_FAILED && one != two, "two writable shared mappings of it");
+    strcpy(one + 10, "stored");
+    char buf[16] = {0};
+    CHECK(strcmp(two + 10, "stored") == 0, "a store through one mapping shows in the other");
+    CHECK(pread(fd, buf, 6, 10) == 6 && memcmp(buf, "stored", 6) == 0, "and in read(), before any msync");
+    CHECK(pwrite(fd, "written", 7, PAGE + 20) == 7 && strcmp(one + PAGE + 20, "written") == 0, "write() shows in the mapping");
+    CHECK(read_signal(one + 2 * PAGE) == SIGBUS && fault_code == BUS_ADRERR && fault_address == one + 2 * PAGE,
+          "a page wholly past the end of the file is SIGBUS (BUS_ADRERR), got %d/%d", fault_signal, fault_code);
+    CHECK(one[PAGE + 200] == 0 && read_signal(one + PAGE + 4000) == 0, "the rest of the last page reads as zeros");
+    pid_t pid = fork();
+    if (pid == 0) {
+        strcpy(two + 30, "from the child");
+        _exit(strcmp(one + 10, "stored") == 0 ? 0 : 1);
+    }
+    int status = 0;
+    CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0 && strcmp(one + 30, "from the child") == 0,
+          "a forked child shares the file's pages both ways");
+    CHECK(msync(one, 2 * PAGE, MS_SYNC) == 0 && msync(one, PAGE, MS_ASYNC | MS_INVALIDATE) == 0, "msync");
+    CHECK_ERRNO(msync(one, PAGE, MS_SYNC | MS_ASYNC), EINVAL);
+    CHECK_ERRNO(msync(one + 1, PAGE, MS_SYNC), EINVAL);
+    /* Truncation: zeros past the new end, and the file grown again is shared again. */
+    CHECK(ftruncate(fd, 20) == 0 && one[10] == 's' && one[25] == 0 && two[30] == 0, "truncation zeroes the mapped bytes past the end");
+    CHECK(ftruncate(fd, 2 * PAGE) == 0 && pwrite(fd, "regrown", 7, 100) == 7 && strcmp(one + 100, "regrown") == 0,
+          "the file grown again is still shared with the mapping");
+    /* Protection: a read-only shared mapping refuses stores; mprotect can allow them. */
+    char *ro = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, 0);
+    CHECK(ro != MAP_FAILED && write_faults(ro) && mprotect(ro, PAGE, PROT_READ | PROT_WRITE) == 0 && !write_faults(ro + 1) &&
+              one[1] == 1,
+          "mprotect makes a shared file mapping writable");
+    int rdonly = open("/tmp/shared-map", O_RDONLY);
+    CHECK_ERRNO(mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED, rdonly, 0) == MAP_FAILED ? -1 : 0, EACCES);
+    CHECK(munmap(one, 3 * PAGE) == 0 && munmap(two, 2 * PAGE) == 0 && munmap(ro, PAGE) == 0, "munmap");
+    CHECK(pread(fd, buf, 7, 100) == 7 && memcmp(buf, "regrown", 7) == 0, "the data stays in the file");
+    close(rdonly), close(fd);
+    unlink("/tmp/shared-map");
+    signal(SIGBUS, SIG_DFL);
 }
 
 int main(void) {
@@ -141,6 +205,7 @@ int main(void) {
     }
     int status = 0;
     CHECK(waitpid(pid, &status, 0) == pid && *shared == 2 && *copied == 1, "MAP_SHARED is shared, MAP_PRIVATE copied");
+    check_shared_file();
 
     /* Bad arguments. */
     CHECK_ERRNO(mmap(NULL, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) == MAP_FAILED ? -1 : 0, EINVAL);

@@ -28,6 +28,11 @@ public enum MemoryConstants {
 
     public static let MREMAP_MAYMOVE = 1
     public static let MREMAP_FIXED = 2
+
+    // msync flags
+    public static let MS_ASYNC = 1
+    public static let MS_INVALIDATE = 2
+    public static let MS_SYNC = 4
     public static let MREMAP_DONTUNMAP = 4
 
     public static let MADV_NORMAL = 0

@@ -30,6 +30,7 @@ public enum SignalConstants {
     public static let SEGV_MAPERR: Int32 = 1
     public static let SEGV_ACCERR: Int32 = 2
     public static let BUS_ADRALN: Int32 = 1
+    public static let BUS_ADRERR: Int32 = 2
     public static let ILL_ILLOPN: Int32 = 2
     public static let FPE_INTDIV: Int32 = 1
     public static let TRAP_BRKPT: Int32 = 1

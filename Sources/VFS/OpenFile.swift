@@ -107,6 +107,7 @@ public final class OpenFile {
         defer { positionLock.unlock() }
         try Self.checkRange(offset, buffer.count)
         let count = try handler.read(at: offset, into: buffer)
+        handler.sharedPages?.overlay(at: offset, into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<count]))
         offset &+= UInt64(count)
         return count
     }
@@ -125,6 +126,7 @@ public final class OpenFile {
         defer { positionLock.unlock() }
         try Self.checkRange(offset, buffer.count)
         let (count, end) = try handler.write(at: offset, from: buffer, appending: flags.append)
+        handler.sharedPages?.wrote(at: end - UInt64(count), UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
         offset = end
         return count
     }
@@ -138,7 +140,9 @@ public final class OpenFile {
         guard flags.canRead else { throw .EBADF }
         let buffer = Self.clamped(buffer)
         try Self.checkRange(UInt64(offset), buffer.count)
-        return try handler.read(at: UInt64(offset), into: buffer)
+        let count = try handler.read(at: UInt64(offset), into: buffer)
+        handler.sharedPages?.overlay(at: UInt64(offset), into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<count]))
+        return count
     }
 
     /// `pwrite64`: at `offset`, leaving the position alone — except that with O_APPEND it
@@ -152,7 +156,9 @@ public final class OpenFile {
         let buffer = Self.clamped(buffer)
         try Self.checkRange(UInt64(offset), buffer.count)
         if buffer.isEmpty { return 0 }
-        return try handler.write(at: UInt64(offset), from: buffer, appending: flags.append).count
+        let (count, end) = try handler.write(at: UInt64(offset), from: buffer, appending: flags.append)
+        handler.sharedPages?.wrote(at: end - UInt64(count), UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+        return count
     }
 
     /// `lseek`. SEEK_SET/CUR/END move the position (EINVAL when the result would be negative
@@ -218,6 +224,7 @@ public final class OpenFile {
         guard !flags.isPath else { throw .EBADF }
         guard length >= 0, handler.type == .regular, flags.canWrite else { throw .EINVAL }
         try handler.setAttributes(AttributeChanges(size: UInt64(length), modificationTime: .now))
+        handler.sharedPages?.zeroed(from: UInt64(length))
     }
 
     /// `fallocate`, with Linux's checks in Linux's order.
@@ -236,6 +243,7 @@ public final class OpenFile {
         let (end, overflow) = offset.addingReportingOverflow(length)
         guard !overflow, UInt64(end) <= VFSLimits.maxFileSize else { throw .EFBIG }
         try handler.allocate(allocation, offset: UInt64(offset), length: UInt64(length))
+        if allocation == .punchHole { handler.sharedPages?.zeroed(from: UInt64(offset), to: UInt64(end)) }
     }
 
     /// `fsync`/`fdatasync`. EINVAL for nodes that cannot sync (pipes, sockets, character
@@ -243,7 +251,10 @@ public final class OpenFile {
     public func sync(dataOnly: Bool) throws(Errno) {
         guard !flags.isPath else { throw .EBADF }
         switch handler.type {
-        case .regular, .directory, .blockDevice, .symlink: try handler.sync(dataOnly: dataOnly)
+        case .regular, .directory, .blockDevice, .symlink:
+            // What shared mappings stored is the file's data too (msync's work, done by fsync on Linux).
+            try handler.sharedPages?.writeBack(to: handler)
+            try handler.sync(dataOnly: dataOnly)
         default: throw .EINVAL
         }
     }

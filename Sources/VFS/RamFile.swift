@@ -27,6 +27,40 @@ final class RamFile: RamNode {
         context.releasePages(pages.count)
     }
 
+    override var lendsPages: Bool { true }
+
+    /// Pages are lent to shared mappings as they are: mappings and `read`/`write` share memory.
+    override func lentPage(at index: UInt64) throws(Errno) -> DataPage? {
+        try exclusively(lock) { () throws(Errno) -> DataPage? in
+            guard index < (size + UInt64(DataPage.size) - 1) >> UInt64(DataPage.shift) else { return nil }
+            if let page = pages.page(at: index) { return page }
+            guard context.reservePages(1) else { throw .ENOSPC }
+            guard let page = DataPage(from: context.pageAllocator) else {
+                context.releasePages(1)
+                throw .ENOMEM
+            }
+            pages.insert(page, at: index)
+            return page
+        }
+    }
+
+    /// Drops pages `[first, last]` (truncate, punch-hole), returning how many went. While the
+    /// file is mapped shared, its pages may be in page tables: they are zeroed and kept instead,
+    /// so the mappings and the file go on sharing them when the file grows again (Linux unmaps
+    /// them; SIGBUS past the end is the difference). Called with the lock held.
+    private func dropPages(from first: UInt64, through last: UInt64 = .max) -> Int {
+        guard isMappedShared else {
+            return last == .max ? pages.removeAll(from: first) : pages.remove(from: first, through: last)
+        }
+        var index = first
+        while let found = pages.firstPresent(atOrAfter: index), found <= last {
+            pages.page(at: found)!.bytes(0, DataPage.size).initializeMemory(as: UInt8.self, repeating: 0)
+            if found == .max { break }
+            index = found + 1
+        }
+        return 0
+    }
+
     override var contentSize: UInt64 { size }
     override var contentBlocks: UInt64 { UInt64(pages.count) &* UInt64(DataPage.size / 512) }
 
@@ -116,7 +150,7 @@ final class RamFile: RamNode {
         if newSize < size {
             let pageSize = UInt64(DataPage.size)
             let firstWhole = (newSize + pageSize - 1) / pageSize
-            context.releasePages(pages.removeAll(from: firstWhole))
+            context.releasePages(dropPages(from: firstWhole))
             let within = Int(newSize % pageSize)
             if within != 0, let page = pages.page(at: newSize / pageSize) {
                 page.memory.advanced(by: within).initializeMemory(
@@ -166,7 +200,7 @@ final class RamFile: RamNode {
                 let firstWhole = (offset + pageSize - 1) / pageSize
                 let endWhole = clippedEnd / pageSize
                 if firstWhole < endWhole {
-                    context.releasePages(pages.remove(from: firstWhole, through: endWhole - 1))
+                    context.releasePages(dropPages(from: firstWhole, through: endWhole - 1))
                 }
                 zero(from: offset, to: min(clippedEnd, firstWhole * pageSize))
                 if clippedEnd > max(endWhole * pageSize, offset) {

@@ -29,10 +29,19 @@ open class VNode {
     /// How many mounts sit on this node; lets path resolution skip the mount table for the
     /// (almost all) nodes nothing is mounted on.
     let mountedCount = Atomic<Int>(0)
+    /// The node's `SharedFilePages` (retained), made on its first shared mapping and kept for the
+    /// node's life; atomic because `OpenFile` looks for it on every read and write.
+    private let sharedPagesStorage = Atomic<UnsafeMutableRawPointer?>(nil)
 
     public init(type: VNodeType, dentryCache: DentryCache? = nil) {
         self.type = type
         self.dentryCache = type == .directory ? dentryCache : nil
+    }
+
+    deinit {
+        if let raw = sharedPagesStorage.load(ordering: .acquiring) {
+            Unmanaged<SharedFilePages>.fromOpaque(raw).release()
+        }
     }
 
     // MARK: Attributes
@@ -213,6 +222,34 @@ open class VNode {
 
     /// Where the file's bytes lie in its application image, for block-backed images.
     open func imageExtent() -> FileExtent? { nil }
+
+    /// Whether the file system keeps the file's data in page frames of its own, which shared
+    /// mappings can map directly (`lentPage(at:)`) instead of copying.
+    open var lendsPages: Bool { false }
+
+    /// The file's own page `index`, allocated now when it is a hole inside the file; nil when
+    /// it lies wholly past the end. Only for nodes that `lendsPages`.
+    func lentPage(at index: UInt64) throws(Errno) -> DataPage? { nil }
+
+    /// The pages shared mappings of this file use, if it was ever mapped shared.
+    public final var sharedPages: SharedFilePages? {
+        guard let raw = sharedPagesStorage.load(ordering: .acquiring) else { return nil }
+        return Unmanaged<SharedFilePages>.fromOpaque(raw).takeUnretainedValue()
+    }
+
+    /// The pages shared mappings of this file use, made by `make` on the first shared mapping.
+    public final func sharedPages(orMake make: () -> SharedFilePages) -> SharedFilePages {
+        if let existing = sharedPages { return existing }
+        let fresh = Unmanaged.passRetained(make())
+        let (stored, current) = sharedPagesStorage.compareExchange(
+            expected: nil, desired: fresh.toOpaque(), ordering: .acquiringAndReleasing)
+        if stored { return fresh.takeUnretainedValue() }
+        fresh.release()
+        return Unmanaged<SharedFilePages>.fromOpaque(current!).takeUnretainedValue()
+    }
+
+    /// Whether some address space maps this file shared now.
+    final var isMappedShared: Bool { sharedPages?.isMapped ?? false }
 
     // MARK: Helpers for the VFS
 

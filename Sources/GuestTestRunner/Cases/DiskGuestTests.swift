@@ -93,12 +93,13 @@ func writtenTreeExpected(sizes: [Int], truncated: Int, smallFiles: Int) -> [Stri
 }
 
 /// The files `disk tree` finds and what it leaves: the common tree of 300 small files, with
-/// size-1000000 truncated, and a 10 MiB sparse file.
+/// size-1000000 truncated, a 10 MiB sparse file, and a file written through a shared mapping.
 func diskTreeExpected() -> [String: [UInt8]?] {
     var tree = writtenTreeExpected(sizes: [0, 1, 4095, 4096, 4097, 65536, 1_000_000, 3 << 20], truncated: 1_000_000, smallFiles: 300)
     var sparse = [UInt8](repeating: 0, count: 10 << 20)
     sparse.replaceSubrange((5 << 20)..<((5 << 20) + 6), with: Array("middle".utf8))
     tree["out/sparse"] = sparse
+    tree["out/mapped"] = diskPattern(20, count: 3 * 4096 + 100)
     return tree
 }
 
@@ -202,7 +203,8 @@ let dataMountPoint = ImageRecipe(name: "data-mount-point", directories: ["/data"
 
 let treeExpectations: [GuestTest.Expectation] = [
     .contains("disk: the host's files read back: ok"), .contains("disk: directories and files written: ok"),
-    .contains("disk: sparse files, truncate and append: ok"), .contains("disk: links, renames and removal: ok"),
+    .contains("disk: sparse files, truncate and append: ok"), .contains("disk: shared file mappings: ok"),
+    .contains("disk: links, renames and removal: ok"),
     .matches(#"^\d+ passed, 0 failed$"#),
 ]
 

@@ -234,6 +234,9 @@ extension Kernel {
             // QEMU's exit code keeps 7 bits of it; this line carries the rest to `skiff run`.
             log("exit status \(status)")
         }
+        // What shared file mappings stored goes to the files before they are synced: the
+        // application, and processes still running, may never have called msync or munmap.
+        for process in Processes.snapshot { process.addressSpace.writeBackSharedFiles() }
         FileSystems.shutdown()
         TraceDumper.dumpAtExit()
         if options.noShutdown {

@@ -12,6 +12,7 @@ import VFS
 /// replace any the image had. A writable ramfs root gets the files written in place. An ext4
 /// root is the user's own system, like a Linux VM's disk, and is left alone, as is a host folder.
 extension FileSystems {
+    @_optimize(size)  // boot-time only: the kernel must fit in 3 MiB (docs/memory.md)
     static func provideNameResolution() {
         guard let vfs, !rootIsExt4, !rootIsShare else { return }
         let nameServers = (try? Network.inspect { (stack) throws(NetError) -> [IPAddress] in stack.nameServers }) ?? []

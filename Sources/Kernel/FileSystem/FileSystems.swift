@@ -39,6 +39,7 @@ enum FileSystems {
     }
 
     /// Builds the tree. Returns an error message when the requested root cannot be mounted.
+    @_optimize(size)  // boot-time only: the kernel must fit in 3 MiB (docs/memory.md)
     static func mountAll(options: BootOptions) -> String? {
         var root: any FileSystem
         var rootFlags: MountFlags = []
@@ -119,6 +120,7 @@ enum FileSystems {
     }
 
     /// devfs: a small ramfs holding the device nodes and the usual links.
+    @_optimize(size)  // boot-time only: the kernel must fit in 3 MiB (docs/memory.md)
     static func makeDevFS() -> RamFileSystem {
         let fs = ramfs(limit: 1 << 20, minor: 2, rootPermissions: 0o755)
         let v = VirtualFileSystem(root: fs, lockFactory: lockFactory)

@@ -44,6 +44,8 @@ final class AddressSpace {
         var node: VNode?
         var shared: SharedPages?
         var name: [UInt8]
+        /// The file's pages for its `MAP_SHARED` areas (attached once per address space).
+        var filePages: SharedFilePages? = nil
     }
     var mappedFiles = SlotMap<MappedFile>()
 
@@ -107,15 +109,17 @@ final class AddressSpace {
     /// killer would).
     enum FaultOutcome {
         case resolved
+        /// A shared file mapping's page lies past the end of the file (SIGBUS, as on Linux).
+        case beyondFile
         case violation
         case outOfMemory
     }
 
     /// Resolves a page fault at `address` with the x86 error code.
     func handleFault(address: UInt64, errorCode: UInt64) -> FaultOutcome {
-        var outOfMemory = false
-        if resolveFault(address: address, errorCode: errorCode, outOfMemory: &outOfMemory) { return .resolved }
-        return outOfMemory ? .outOfMemory : .violation
+        var failure = FaultOutcome.violation
+        if resolveFault(address: address, errorCode: errorCode, failure: &failure) { return .resolved }
+        return failure
     }
 
     /// MAP_POPULATE: faults in `size` bytes from `start` now, for writing when `write` (so a
@@ -129,14 +133,15 @@ final class AddressSpace {
         }
     }
 
-    /// The fault's work; false when it could not be resolved, with `outOfMemory` set when a
-    /// frame was not to be had.
-    private func resolveFault(address: UInt64, errorCode: UInt64, outOfMemory: inout Bool) -> Bool {
+    /// The fault's work; false when it could not be resolved, with `failure` saying why when
+    /// the access was allowed (no frame to be had, past the end of a shared file).
+    private func resolveFault(address: UInt64, errorCode: UInt64, failure: inout FaultOutcome) -> Bool {
         let write = errorCode & 2 != 0
         let fetch = errorCode & 16 != 0
         let present = errorCode & 1 != 0
         var replaced = false
         var fileRead: (node: VNode, offset: UInt64, attributes: AreaAttributes)? = nil
+        var sharedRead: (pages: SharedFilePages, node: VNode, offset: UInt64, attributes: AreaAttributes)? = nil
         let resolved: Bool = lock.withLock {
             guard let area = map.area(containing: address) else { return false }
             let p = area.attributes.protection
@@ -145,6 +150,14 @@ final class AddressSpace {
             if !write && !fetch && p.isEmpty { return false }
             guard let flags = Self.pageFlags(p) else { return false }
             let page = address & ~4095
+            if present && write && area.attributes.kind == .sharedFile,
+                let file = mappedFiles[Int(area.attributes.file) - 1], let pages = file.filePages, let node = file.node
+            {
+                // First store to a copied page of a shared file since it was mapped: it must go
+                // back to the file, so it is marked before the store can happen (outside this lock).
+                sharedRead = (pages, node, area.attributes.fileOffset &+ (page - area.start), area.attributes)
+                return false
+            }
             if present {
                 // Write to a page mapped read-only: copy-on-write of a borrowed page.
                 guard write, area.attributes.kind.isCopiedOnWrite, let m = translate(page), m.flags.contains(.borrowed) else {
@@ -156,7 +169,7 @@ final class AddressSpace {
                     return false
                 }
                 guard let copy = PhysicalMemory.allocate() else {
-                    outOfMemory = true
+                    failure = .outOfMemory
                     return false
                 }
                 DirectMap.pointer(copy).copyMemory(from: DirectMap.pointer(m.physical & ~4095), byteCount: 4096)
@@ -191,6 +204,13 @@ final class AddressSpace {
                 shared.insert(.borrowed)  // the object owns the frame
                 return mapPage(page, to: frame, flags: shared, replace: present) == nil
             }
+            if area.attributes.kind == .sharedFile, let file = mappedFiles[Int(area.attributes.file) - 1],
+                let pages = file.filePages, let node = file.node
+            {
+                // The file's shared page, found or read outside the lock (reading may sleep).
+                sharedRead = (pages, node, area.attributes.fileOffset &+ (page - area.start), area.attributes)
+                return false
+            }
             if area.attributes.kind.isFileBacked, let file = mappedFiles[Int(area.attributes.file) - 1], let fileNode = file.node {
                 let offset = area.attributes.fileOffset &+ (page - area.start)
                 // A page of the in-RAM image, page-aligned in memory: map it in place, read-only,
@@ -215,7 +235,7 @@ final class AddressSpace {
                 return false
             }
             guard let frame = PhysicalMemory.allocateZeroed() else {
-                outOfMemory = true
+                failure = .outOfMemory
                 return false
             }
             guard mapPage(page, to: frame, flags: flags) == nil else {
@@ -226,14 +246,18 @@ final class AddressSpace {
             return true
         }
         if let (node, offset, attributes) = fileRead {
-            return populateFromFile(page: address & ~4095, node: node, offset: offset, attributes: attributes, outOfMemory: &outOfMemory)
+            return populateFromFile(page: address & ~4095, node: node, offset: offset, attributes: attributes, failure: &failure)
+        }
+        if let (pages, node, offset, attributes) = sharedRead {
+            return mapSharedFilePage(
+                address & ~4095, pages: pages, node: node, offset: offset, attributes: attributes, write: write, failure: &failure)
         }
         if !resolved, write, !present, let area = lock.withLock({ map.area(containing: address) }),
             area.attributes.kind.isCopiedOnWrite,
             lock.withLock({ translate(address & ~4095) })?.flags.contains(.borrowed) == true
         {
             // The borrowed page was just mapped by a write fault: take the copy-on-write path.
-            return resolveFault(address: address, errorCode: errorCode | 1, outOfMemory: &outOfMemory)
+            return resolveFault(address: address, errorCode: errorCode | 1, failure: &failure)
         }
         if replaced {
             // Other CPUs may still read the old read-only page.
@@ -247,9 +271,9 @@ final class AddressSpace {
     }
 
     /// Reads a file page into a fresh frame and maps it, unless the area changed meanwhile.
-    private func populateFromFile(page: UInt64, node: VNode, offset: UInt64, attributes: AreaAttributes, outOfMemory: inout Bool) -> Bool {
+    private func populateFromFile(page: UInt64, node: VNode, offset: UInt64, attributes: AreaAttributes, failure: inout FaultOutcome) -> Bool {
         guard let frame = PhysicalMemory.allocateZeroed() else {
-            outOfMemory = true
+            failure = .outOfMemory
             return false
         }
         let destination = UnsafeMutableRawBufferPointer(start: DirectMap.pointer(frame), count: 4096)
@@ -259,6 +283,8 @@ final class AddressSpace {
             if n <= 0 { break }
             done += n
         }
+        // Pages shared mappings hold are newer than the file.
+        node.sharedPages?.overlay(at: offset, into: UnsafeMutableRawBufferPointer(rebasing: destination[0..<done]))
         let mapped: Bool = lock.withLock {
             guard let area = map.area(containing: page), area.attributes.file == attributes.file,
                 area.attributes.fileOffset &+ (page - area.start) == offset,
@@ -273,20 +299,72 @@ final class AddressSpace {
         return mapped
     }
 
+    /// Maps the shared page of a file at `page`, unless the area changed meanwhile. A copied
+    /// page is mapped writable only once a store to it is due, and marked dirty first, so that
+    /// every page a mapping changed is written back (`SharedFilePages`); a lent page (tmpfs) is
+    /// the file's own memory and is mapped with the area's rights at once.
+    private func mapSharedFilePage(
+        _ page: UInt64, pages: SharedFilePages, node: VNode, offset: UInt64, attributes: AreaAttributes, write: Bool,
+        failure: inout FaultOutcome
+    ) -> Bool {
+        let memory: UnsafeMutableRawPointer
+        do throws(Errno) {
+            guard let found = try pages.page(at: offset / 4096, of: node) else {
+                failure = .beyondFile
+                return false
+            }
+            memory = found
+        } catch {
+            failure = error == .ENOMEM ? .outOfMemory : .beyondFile
+            return false
+        }
+        if write { pages.markDirty(offset / 4096) }
+        let frame = DirectMap.physical(memory)
+        return lock.withLock {
+            guard let area = map.area(containing: page), area.attributes.file == attributes.file,
+                area.attributes.kind == .sharedFile, area.attributes.fileOffset &+ (page - area.start) == offset,
+                var flags = Self.pageFlags(area.attributes.protection)
+            else { return false }
+            if !write && !pages.areLent { flags.remove(.writable) }
+            flags.insert(.borrowed)  // the file's pages object owns the frame
+            if let m = translate(page) {
+                guard m.physical & ~4095 == frame else { return false }
+                if m.flags.contains(.writable) || !flags.contains(.writable) {
+                    x86_invlpg(page)  // another thread got there first
+                    return true
+                }
+                guard protectPage(page, flags: flags) else { return false }
+                x86_invlpg(page)
+                return true
+            }
+            return mapPage(page, to: frame, flags: flags) == nil
+        }
+    }
+
     // MARK: - Mapping
 
-    /// Maps `size` bytes of `node` from `offset` (page-aligned). Private mappings copy on write;
-    /// shared ones of read-only files behave the same (the data cannot change).
+    /// Maps `size` bytes of `node` from `offset` (page-aligned). Private mappings copy on write.
+    /// Shared ones map the file's `SharedFilePages`, the same pages in every process; those of
+    /// a file in the in-RAM image map the image (it cannot change).
     func mapFile(
         at address: UInt64?, size: UInt64, protection: MemoryProtection, node: VNode, name: [UInt8], offset: UInt64,
         shared: Bool, fixed: Bool
     ) -> Result<UInt64, Errno> {
         var released = Released()
+        let filePages: SharedFilePages? =
+            shared && node.mappedContents() == nil
+            ? node.sharedPages(orMake: {
+                SharedFilePages(for: node, lock: FileSystems.lockFactory.makeLock(), allocator: FileSystems.pages)
+            }) : nil
         let result: Result<UInt64, Errno> = lock.withLock {
             // Reuse the file's entry when it is mapped already.
             var id = 0
             mappedFiles.forEach { i, f in if id == 0 && f.node === node { id = i + 1 } }
             if id == 0 { id = register(MappedFile(node: node, shared: nil, name: name)) }
+            if let filePages, mappedFiles[id - 1]?.filePages == nil {
+                filePages.attach()
+                mappedFiles[id - 1]?.filePages = filePages
+            }
             let attributes = AreaAttributes(
                 protection: protection, kind: shared ? .sharedFile : .privateFile, file: UInt64(id), fileOffset: offset)
             do throws(AddressSpaceError) {
@@ -569,7 +647,11 @@ final class AddressSpace {
                         var f = flags
                         if m.flags.contains(.borrowed) {
                             f.insert(.borrowed)
-                            if let kind = map.area(containing: va)?.attributes.kind, kind.isCopiedOnWrite || kind == .vvar {
+                            if let area = map.area(containing: va), area.attributes.kind.isCopiedOnWrite || area.attributes.kind == .vvar
+                                || !m.flags.contains(.writable) && isCopiedFilePage(area)
+                            {
+                                // A copied page of a shared file becomes writable at its first store,
+                                // which marks it for write-back.
                                 f.remove(.writable)
                             }
                         }
@@ -592,6 +674,12 @@ final class AddressSpace {
         return error
     }
 
+    /// Whether `area` maps a shared file through copies of its pages (not tmpfs's own).
+    private func isCopiedFilePage(_ area: MemoryArea) -> Bool {
+        guard area.attributes.kind == .sharedFile, let pages = mappedFiles[Int(area.attributes.file) - 1]?.filePages else { return false }
+        return !pages.areLent
+    }
+
     /// Pages unmapped under the lock, to be shot down and freed once it is released.
     struct Released {
         var pages: [UInt64] = []
@@ -603,6 +691,7 @@ final class AddressSpace {
 
         mutating func complete() {
             if !pages.isEmpty { Reclaim.after(shootdown: pages, free: frames) }
+            AddressSpace.detach(objects)
             objects.removeAll()
         }
     }
@@ -620,6 +709,38 @@ final class AddressSpace {
         }
     }
 
+    /// The shared files mapped in `[start, start + size)`, each once; nil when part of the range
+    /// is not mapped (msync's ENOMEM).
+    func sharedFiles(_ start: UInt64, size: UInt64, requireMapped: Bool = true) -> [(SharedFilePages, VNode)]? {
+        lock.withLock {
+            if requireMapped { guard map.isMapped(start: start, size: size) else { return nil } }
+            var files: [(SharedFilePages, VNode)] = []
+            for area in map.areas where area.attributes.kind == .sharedFile
+                && (!requireMapped || area.start < start &+ size && area.end > start)
+            {
+                guard let object = mappedFiles[Int(area.attributes.file) - 1], let pages = object.filePages,
+                    let node = object.node, !files.contains(where: { $0.0 === pages })
+                else { continue }
+                files.append((pages, node))
+            }
+            return files
+        }
+    }
+
+    /// Writes back every shared file mapped here (at power-off).
+    func writeBackSharedFiles() {
+        guard !isDestroyed, let files = sharedFiles(0, size: 0, requireMapped: false) else { return }
+        for (pages, node) in files { try? pages.writeBack(to: node) }
+    }
+
+    /// Lets go of mapped objects whose page-table entries are gone: a shared file's pages are
+    /// written back when the last address space leaves them. Not under any lock (that may sleep).
+    static func detach(_ objects: [MappedFile]) {
+        for object in objects {
+            if let pages = object.filePages, let node = object.node { pages.detach(from: node) }
+        }
+    }
+
     /// A copy for `fork`: the same areas and mapped objects; private pages are copied now
     /// (eagerly), pages of shared objects and of the image are mapped to the same frames.
     /// Nil when memory runs out (the partial copy is destroyed).
@@ -631,6 +752,7 @@ final class AddressSpace {
                 _ = try? child.map.unmap(start: area.start, size: area.size)
             }
             child.mappedFiles = mappedFiles
+            child.mappedFiles.forEach { _, object in object.filePages?.attach() }
             child.segmentNames = segmentNames
             child.heapStart = heapStart
             child.heapEnd = heapEnd
@@ -688,6 +810,9 @@ final class AddressSpace {
             mappedFiles = SlotMap()
             return old
         }
+        var list: [MappedFile] = []
+        objects.forEach { _, object in if object.filePages != nil { list.append(object) } }
+        Self.detach(list)  // shared files' pages go back to their files outside the lock
         withExtendedLifetime(objects) {}  // mapped objects go outside the lock
         KernelPageTables.retire(root: root)
         KernelPageTables.freeAddressSpaceRoot(root)

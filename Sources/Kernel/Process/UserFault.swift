@@ -68,7 +68,7 @@ enum UserFault {
             return mapped ? SignalConstants.SEGV_ACCERR : SignalConstants.SEGV_MAPERR
         case .SIGFPE: return vector == 0 ? SignalConstants.FPE_INTDIV : 7  // FPE_FLTINV
         case .SIGILL: return SignalConstants.ILL_ILLOPN
-        case .SIGBUS: return SignalConstants.BUS_ADRALN
+        case .SIGBUS: return vector == 14 ? SignalConstants.BUS_ADRERR : SignalConstants.BUS_ADRALN
         case .SIGTRAP: return SignalConstants.TRAP_BRKPT
         default: return SignalConstants.SI_KERNEL
         }

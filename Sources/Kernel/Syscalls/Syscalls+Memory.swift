@@ -70,9 +70,8 @@ extension Syscalls {
             let shared = kind != MemoryConstants.MAP_PRIVATE
             if shared && prot & MemoryConstants.PROT_WRITE != 0 {
                 guard file.flags.canWrite else { return .failure(.EACCES) }
-                // Writable shared mappings need page-cache sharing with the file system.
+                // The in-RAM image is mapped in place; it is read-only.
                 guard node.mappedContents() == nil else { return .failure(.EACCES) }
-                return .failure(.ENODEV)
             }
             if flags & MemoryConstants.MAP_FIXED_NOREPLACE != 0 {
                 let free = space.lock.withLock { space.map.isFree(start: address, size: size) }
@@ -157,13 +156,19 @@ extension Syscalls {
         }
     }
 
-    /// msync(addr, length, flags): mappings are coherent with their files already.
+    /// msync(addr, length, flags): writes what shared file mappings in the range stored back to
+    /// their files (for MS_ASYNC too, at once). Mappings and `read` see the same data already.
     static func msync(_ a: SyscallArguments) -> SyscallResult {
-        guard a.a0 & 4095 == 0, a.int(2) & ~7 == 0 else { return .failure(.EINVAL) }
+        let flags = a.int(2)
+        guard a.a0 & 4095 == 0, flags & ~7 == 0 else { return .failure(.EINVAL) }
+        guard flags & MemoryConstants.MS_ASYNC == 0 || flags & MemoryConstants.MS_SYNC == 0 else { return .failure(.EINVAL) }
         let space = Scheduler.currentProcess.addressSpace
         guard let size = userRange(a.a0, max(a.a1, 1)) else { return .failure(.ENOMEM) }
-        let mapped = space.lock.withLock { space.map.isMapped(start: a.a0, size: size) }
-        return mapped ? .success(0) : .failure(.ENOMEM)
+        guard let files = space.sharedFiles(a.a0, size: size) else { return .failure(.ENOMEM) }
+        for (pages, node) in files {
+            do throws(Errno) { try pages.writeBack(to: node) } catch { return .failure(.EIO) }
+        }
+        return .success(0)
     }
 
     /// mincore(addr, length, vec): one byte per page, 1 when resident.

@@ -37,6 +37,7 @@ enum Traps {
             let address = x86_read_cr2()
             PageFaultReport.record(address: address)
             Tracing.fire(.pageFault, address, frame.pointee.error_code, frame.pointee.rip)
+            var outcome: AddressSpace.FaultOutcome? = nil
             if address < UserMemory.limit, let thread = Scheduler.currentThread,
                 fromUser || UserMemory.fixup(for: frame.pointee.rip) != nil
             {
@@ -44,7 +45,7 @@ enum Traps {
                 // running in the faulting thread's context.
                 if frame.pointee.rflags & 0x200 != 0 { x86_sti() }
                 defer { x86_cli() }
-                let outcome = thread.process?.addressSpace.handleFault(address: address, errorCode: frame.pointee.error_code)
+                outcome = thread.process?.addressSpace.handleFault(address: address, errorCode: frame.pointee.error_code)
                 if outcome == .resolved {
                     thread.minorFaults &+= 1
                     Tracing.fire(.pageFaultDone, address, 1)
@@ -58,7 +59,7 @@ enum Traps {
                 }
             }
             if fromUser {
-                UserFault.deliver(frame, signal: .SIGSEGV, address: address)
+                UserFault.deliver(frame, signal: outcome == .beyondFile ? .SIGBUS : .SIGSEGV, address: address)
                 return
             }
             if let resume = UserMemory.fixup(for: frame.pointee.rip) {

@@ -37,6 +37,7 @@ final class VirtioBlockDevice: BlockDevice {
         VirtioBlockDevice.attach(device)
     }
 
+    @_optimize(size)  // boot-time only: the kernel must fit in 3 MiB (docs/memory.md)
     static func attach(_ device: VirtioDevice) -> Bool {
         let wanted: VirtioFeatures = [.blockSizeMax, .blockReadOnly, .blockSize, .blockFlush, .blockMultiQueue, .blockDiscard]
         guard device.negotiate(wanted: wanted) else { return false }

@@ -34,6 +34,7 @@ final class VirtioNetworkDevice: NetworkDevice {
         VirtioNetworkDevice.attach(device)
     }
 
+    @_optimize(size)  // boot-time only: the kernel must fit in 3 MiB (docs/memory.md)
     static func attach(_ device: VirtioDevice) -> Bool {
         guard device.negotiate(choosing: { VirtioFeatures.networkWanted(offered: $0) }) else { return false }
         let f = device.features

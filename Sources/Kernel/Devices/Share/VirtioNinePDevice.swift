@@ -38,6 +38,7 @@ final class VirtioNinePDevice: NinePTransport {
         VirtioNinePDevice.attach(device)
     }
 
+    @_optimize(size)  // boot-time only: the kernel must fit in 3 MiB (docs/memory.md)
     static func attach(_ device: VirtioDevice) -> Bool {
         guard device.negotiate(wanted: [.ninePMountTag], required: [.ninePMountTag]),
             device.setUpQueues(count: 1, maximumSize: 2 &* maximumSlots)
