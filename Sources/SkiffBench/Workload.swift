@@ -41,7 +41,7 @@ struct Workload {
                 metrics: ["futex-pingpong", "thread-create-join"]),
             Workload(
                 name: "file-read", image: .suite, arguments: ["/bin/fileread", BenchImage.dataPath, "\(passes)"],
-                metrics: ["file-read-1t", "file-read-2t", "file-read-4t"]),
+                metrics: ["file-read-1t", "file-read-2t", "file-read-4t", "file-read-own-1t", "file-read-own-2t", "file-read-own-4t"]),
             Workload(
                 name: "tcp-loopback", image: .suite, arguments: ["/bin/tcploop", "\(streamMiB)", "\(tcpRounds)"],
                 metrics: ["tcp-loopback-throughput", "tcp-loopback-round-trips"]),
