@@ -1,7 +1,7 @@
 #!/bin/sh
 # Regenerates the fuzzing seed corpus in Fuzz/corpus/NAME (small files, committed):
 #   - the seeds generated in Swift (command lines, HTTP requests, images, network conversations,
-#     9p server replies):
+#     9p server replies, an ext4 volume whose journal needs replay):
 #     skiff-fuzz seeds
 #   - tiny ELF programs (static, static-pie, dynamic with an interpreter, a shared object): gcc
 #   - small ext4 volumes without metadata checksums (so damage reaches the parsers), cut after

@@ -1,5 +1,6 @@
 /* Waiting for descriptors: poll, ppoll, select, pselect, epoll (level, edge, one-shot,
- * nesting), eventfd, timerfd and signalfd, including wake-ups from other threads and errors. */
+ * nesting), eventfd, timerfd and signalfd, including wake-ups from other threads and errors,
+ * and what fstat and /proc/self/fd show for them. */
 #define _GNU_SOURCE
 #include "../include/check.h"
 #include <fcntl.h>
@@ -7,10 +8,13 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/select.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
 #include <time.h>
@@ -37,6 +41,33 @@ static void *write_later(void *arg) {
 }
 
 static void on_usr1(int sig) { (void)sig; }
+
+/* eventfd, epoll, timerfd and signalfd share Linux's one anon_inode: fstat shows mode 0600 with
+ * no file-type bits, one link, size 0, a 4096-byte block and the same device and inode for
+ * all; /proc/self/fd names the kind. */
+static void check_anonymous_inodes(void) {
+    sigset_t mask;
+    sigemptyset(&mask);
+    sigaddset(&mask, SIGUSR2);
+    int fds[4] = {eventfd(0, 0), epoll_create1(0), timerfd_create(CLOCK_MONOTONIC, 0), signalfd(-1, &mask, 0)};
+    const char *names[4] = {"anon_inode:[eventfd]", "anon_inode:[eventpoll]", "anon_inode:[timerfd]", "anon_inode:[signalfd]"};
+    struct stat first;
+    for (int i = 0; i < 4; i++) {
+        struct stat st;
+        CHECK(fds[i] >= 0 && fstat(fds[i], &st) == 0, "fstat %s", names[i]);
+        CHECK(st.st_mode == 0600 && !S_ISREG(st.st_mode), "%s: st_mode %#o, no type bits", names[i], st.st_mode);
+        CHECK(st.st_nlink == 1 && st.st_size == 0 && st.st_blksize == 4096 && st.st_blocks == 0,
+              "%s: nlink %lu size %ld blksize %ld", names[i], (unsigned long)st.st_nlink, (long)st.st_size, (long)st.st_blksize);
+        if (i == 0) first = st;
+        CHECK(st.st_ino == first.st_ino && st.st_dev == first.st_dev, "%s shares the anon inode", names[i]);
+        char path[64], link[64] = {0};
+        snprintf(path, sizeof path, "/proc/self/fd/%d", fds[i]);
+        CHECK(readlink(path, link, sizeof link - 1) == (ssize_t)strlen(names[i]) && strcmp(link, names[i]) == 0,
+              "readlink %s: %s", path, link);
+        CHECK(stat(path, &st) == 0 && st.st_mode == 0600 && st.st_ino == first.st_ino, "stat through %s", path);
+        close(fds[i]);
+    }
+}
 
 int main(void) {
     int p[2];
@@ -262,6 +293,7 @@ int main(void) {
           "the record names SIGUSR1 and the sender (%u, %u)", ssi.ssi_signo, ssi.ssi_pid);
     CHECK_ERRNO(read(sfd, &ssi, 8), EINVAL);
     close(sfd);
+    check_anonymous_inodes();
 
     /* ppoll with a mask that lets a signal in: EINTR after its handler, and the mask is back. */
     signal(SIGUSR1, on_usr1);

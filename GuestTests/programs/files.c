@@ -50,6 +50,7 @@ static int count_entries(const char *path, const char *want, int *found) {
 #endif
 #define SKIFF_RENAME_NOREPLACE 1
 #define SKIFF_RENAME_EXCHANGE 2
+#define SKIFF_RENAME_WHITEOUT 4
 #define SKIFF_STATX_BASIC_STATS 0x7ffu
 #define SKIFF_STATX_RESERVED 0x80000000u
 #define SKIFF_AT_STATX_FORCE_SYNC 0x2000
@@ -413,8 +414,18 @@ static void check_renameat2(void) {
     CHECK_ERRNO(syscall(SYS_renameat2, tmp, "swap-b", tmp, "swap-new", 8), EINVAL);
     CHECK(syscall(SYS_renameat2, tmp, "swap-b", tmp, "swap-new", SKIFF_RENAME_NOREPLACE) == 0 && access("/tmp/swap-b", F_OK) != 0, "RENAME_NOREPLACE to a free name");
     CHECK(syscall(SYS_renameat2, tmp, "swap-new", tmp, "swap-new", SKIFF_RENAME_EXCHANGE) == 0, "a name exchanged with itself");
+    /* RENAME_WHITEOUT leaves an overlayfs whiteout at the old name: a character device 0/0
+     * with no permission bits, owned by the caller (no privilege needed since Linux 5.8). */
+    CHECK_ERRNO(syscall(SYS_renameat2, tmp, "swap-new", tmp, "swap-d", SKIFF_RENAME_EXCHANGE | SKIFF_RENAME_WHITEOUT), EINVAL);
+    CHECK(stat("/tmp/swap-new", &a) == 0, "stat before RENAME_WHITEOUT");
+    CHECK(syscall(SYS_renameat2, tmp, "swap-new", tmp, "swap-white", SKIFF_RENAME_WHITEOUT) == 0, "RENAME_WHITEOUT");
+    CHECK(stat("/tmp/swap-white", &b) == 0 && b.st_ino == a.st_ino && S_ISREG(b.st_mode), "the file moved");
+    struct stat w;
+    CHECK(lstat("/tmp/swap-new", &w) == 0, "a whiteout is left at the old name");
+    CHECK(S_ISCHR(w.st_mode) && (w.st_mode & 07777) == 0 && w.st_rdev == 0 && w.st_nlink == 1, "the whiteout is a character device 0/0, mode 0");
+    CHECK(w.st_uid == geteuid() && w.st_ino != a.st_ino, "the whiteout is a new inode owned by the caller");
     close(tmp);
-    rmdir("/tmp/swap-a"), unlink("/tmp/swap-d"), unlink("/tmp/swap-new");
+    rmdir("/tmp/swap-a"), unlink("/tmp/swap-d"), unlink("/tmp/swap-new"), unlink("/tmp/swap-white");
 }
 
 /* The *at calls as raw system calls: relative to a directory descriptor, AT_FDCWD, absolute

@@ -87,4 +87,6 @@ public struct Ext4RenameFlags: OptionSet, Sendable {
     public static let noReplace = Ext4RenameFlags(rawValue: 1)
     /// Swap the two names; both must exist.
     public static let exchange = Ext4RenameFlags(rawValue: 2)
+    /// Leave a whiteout (a character device 0/0, mode bits 0) at the old name.
+    public static let whiteout = Ext4RenameFlags(rawValue: 4)
 }

@@ -1,25 +1,30 @@
 import LinuxABI
 
 /// rename and renameat2: moving a name within or across directories, replacing a target,
-/// exchanging two names. One transaction; every check comes before the first change.
+/// exchanging two names, leaving a whiteout. One transaction; every check comes before the
+/// first change.
 extension Ext4FileSystem {
     /// Renames `name` in `directory` to `newName` in `newDirectory`, replacing a compatible
-    /// target (`renameat2` semantics with `flags`).
+    /// target (`renameat2` semantics with `flags`). With `.whiteout` the old entry is pointed
+    /// at a new whiteout inode owned by `uid`/`gid` instead of being removed, as Linux's
+    /// `ext4_rename` does (so it keeps its place in the directory).
     public func rename(
-        _ name: [UInt8], in directory: UInt32, to newName: [UInt8], in newDirectory: UInt32, flags: Ext4RenameFlags = []
+        _ name: [UInt8], in directory: UInt32, to newName: [UInt8], in newDirectory: UInt32, flags: Ext4RenameFlags = [],
+        uid: UInt32 = 0, gid: UInt32 = 0
     ) throws(Ext4Error) {
         try checkWritable()
         try validateName(name)
         try validateName(newName)
-        guard !(flags.contains(.noReplace) && flags.contains(.exchange)) else { throw .invalid }
+        if flags.contains(.exchange) && !flags.isDisjoint(with: [.noReplace, .whiteout]) { throw .invalid }
         let pending = try operation(credits: namespaceCredits &* 2 &+ truncateStep &* 3) { () throws(Ext4Error) -> UInt32? in
-            try renameBody(name, directory, newName, newDirectory, flags)
+            try renameBody(name, directory, newName, newDirectory, flags, whiteoutOwner: (uid, gid))
         }
         if let pending { try finishOrphan(pending) }
     }
 
     private func renameBody(
-        _ name: [UInt8], _ directory: UInt32, _ newName: [UInt8], _ newDirectory: UInt32, _ flags: Ext4RenameFlags
+        _ name: [UInt8], _ directory: UInt32, _ newName: [UInt8], _ newDirectory: UInt32, _ flags: Ext4RenameFlags,
+        whiteoutOwner: (uid: UInt32, gid: UInt32)
     ) throws(Ext4Error) -> UInt32? {
         let sameDirectory = directory == newDirectory
         var oldParent = try directoryHandle(directory)
@@ -81,6 +86,8 @@ extension Ext4FileSystem {
             if replaced == nil && !canAddSubdirectory(newParent) { throw Ext4Error(.EMLINK) }
         }
         if target == nil { try ensureFreeBlocks(UInt64(treeCredits(newParent) &+ 8)) }
+        let whiteout = flags.contains(.whiteout)
+        if whiteout { guard superblock.freeInodesCount > 0 else { throw .noSpace } }
 
         // Changes start here.
         if let target {
@@ -93,7 +100,15 @@ extension Ext4FileSystem {
         guard let current = try findEntry(oldParent, name), current.inode == source.inode else {
             throw .corrupt("ext4: directory \(directory) lost '\(name.count)-byte name' during rename")
         }
-        try removeEntry(oldParent, at: current)
+        if whiteout {
+            let number = try allocateInode(directory: false, near: directory)
+            let handle = newInode(
+                number, type: .characterDevice, permissions: 0, uid: whiteoutOwner.uid, gid: whiteoutOwner.gid)
+            try writeInode(handle)
+            try retargetEntry(oldParent, at: current, inode: number, type: .characterDevice)
+        } else {
+            try removeEntry(oldParent, at: current)
+        }
         if movingIsDirectory && !sameDirectory {
             try setParentInode(moving, newDirectory)
             decrementDirectoryLinks(&oldParent)

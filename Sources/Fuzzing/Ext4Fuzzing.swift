@@ -5,7 +5,9 @@ import Storage
 /// `--mount-fs` and mount(2). The input is the start of a 128 KiB volume (the rest of the disk
 /// is zeros); it is mounted read-only and walked — readdir, lookup, stat, read, readlink —
 /// then mounted read-write (replaying its journal) and changed. The seeds, made with mke2fs
-/// by `Fuzz/make-corpus.sh`, have no metadata checksums so that damage reaches the parsers.
+/// by `Fuzz/make-corpus.sh`, have no metadata checksums so that damage reaches the parsers;
+/// `journal` (`Ext4JournalSeed`, generated here) is a volume left with two committed
+/// transactions to replay.
 enum Ext4Fuzzing {
     static let harness = FuzzHarness(
         name: "ext4", summary: "ext4: mount (journal replay), readdir, lookup, read, readlink, create, unlink",
@@ -32,7 +34,8 @@ enum Ext4Fuzzing {
                 _ = try? rw.unlink(name + Array("-moved".utf8), in: root)
             }
             _ = try? rw.unmount()
-        })
+        },
+        seeds: { [("journal", Ext4JournalSeed.make())] })
 
     /// A volume on a RAM disk holding `data` followed by zeros, or nil when it does not mount.
     static func mount(_ data: UnsafeRawBufferPointer, readOnly: Bool) -> Ext4FileSystem? {

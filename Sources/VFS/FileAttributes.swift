@@ -25,6 +25,10 @@ public struct FileAttributes {
     public var changeTime: Timespec
     /// Creation time when the file system records one (statx `STATX_BTIME`).
     public var birthTime: Timespec?
+    /// Linux's anon_inode (eventfd, epoll, timerfd, signalfd): `st_mode` is the permissions
+    /// with no file-type bits at all (`S_IFMT` 0, an eighth "type" programs can meet), whatever
+    /// `type` the node has inside the kernel.
+    public var isAnonymousInode = false
 
     public init(
         type: VNodeType, permissions: UInt32, uid: UInt32 = 0, gid: UInt32 = 0, linkCount: UInt32 = 1,
@@ -50,8 +54,8 @@ public struct FileAttributes {
         self.birthTime = birthTime
     }
 
-    /// The full `st_mode`: type bits and permissions.
-    public var mode: UInt32 { type.modeBits | (permissions & 0o7777) }
+    /// The full `st_mode`: type bits (none for an anonymous inode) and permissions.
+    public var mode: UInt32 { (isAnonymousInode ? 0 : type.modeBits) | (permissions & 0o7777) }
 
     /// `struct stat` as `fstat`/`newfstatat` return it. Sizes above `Int64.max` cannot occur
     /// (files are limited to `Int64.max` bytes) and are clamped rather than trapping.

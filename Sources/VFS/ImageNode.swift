@@ -145,7 +145,8 @@ final class ImageNode<Storage: ImageStorage>: VNode {
     override func removeDirectory(_ name: [UInt8]) throws(Errno) { throw readOnly(directoryOperation: true) }
 
     override func rename(
-        _ name: [UInt8], to newDirectory: VNode, as newName: [UInt8], flags: RenameFlags
+        _ name: [UInt8], to newDirectory: VNode, as newName: [UInt8], flags: RenameFlags,
+        whiteoutOwner: NodeOwner
     ) throws(Errno) {
         throw readOnly(directoryOperation: true)
     }

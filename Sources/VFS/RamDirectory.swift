@@ -261,8 +261,11 @@ final class RamDirectory: RamNode {
 
     // MARK: Rename
 
+    /// With `.whiteout` the old name gets a new entry (a new readdir cookie, as tmpfs gives
+    /// the whiteout a new dentry) for a `RamSpecialNode` 0/0; its inode is claimed before
+    /// anything changes, so ENOSPC leaves both names as they were.
     override func rename(
-        _ name: [UInt8], to newDirectory: VNode, as newName: [UInt8], flags: RenameFlags
+        _ name: [UInt8], to newDirectory: VNode, as newName: [UInt8], flags: RenameFlags, whiteoutOwner: NodeOwner
     ) throws(Errno) {
         guard let destination = newDirectory as? RamDirectory, destination.context === context else { throw .EXDEV }
         try Self.checkName(name)
@@ -314,6 +317,10 @@ final class RamDirectory: RamNode {
 
         if !exchange, let victimDirectory, !victimDirectory.entries.isEmpty { throw .ENOTEMPTY }
         let now = context.now()
+        let whiteout =
+            flags.contains(.whiteout)
+            ? RamSpecialNode.whiteout(context: context, inode: try context.reserveNode(), owner: whiteoutOwner, now: now)
+            : nil
         if exchange, let victim {
             replace(name, with: victim)
             destination.replace(newName, with: source)
@@ -343,6 +350,7 @@ final class RamDirectory: RamNode {
                 victim.changeTime = now
             }
             destination.insert(newName, source)
+            if let whiteout { insert(name, whiteout) }
             if let sourceDirectory, destination !== self {
                 linkCount -= 1
                 destination.linkCount += 1

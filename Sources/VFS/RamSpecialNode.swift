@@ -17,4 +17,11 @@ final class RamSpecialNode: RamNode {
     override var specialDevice: DeviceNumber {
         type == .characterDevice || type == .blockDevice ? device : .none
     }
+
+    /// What RENAME_WHITEOUT leaves behind: a character device 0/0 with mode bits 0.
+    static func whiteout(context: RamContext, inode: UInt64, owner: NodeOwner, now: Timespec) -> RamSpecialNode {
+        RamSpecialNode(
+            type: .characterDevice, context: context, inode: inode, permissions: 0, device: .none, owner: owner,
+            now: now)
+    }
 }

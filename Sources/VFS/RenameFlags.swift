@@ -7,6 +7,8 @@ public struct RenameFlags: OptionSet, Sendable {
     public static let noReplace = RenameFlags(rawValue: 1)
     /// Swap the two names atomically; both must exist.
     public static let exchange = RenameFlags(rawValue: 2)
-    /// Leave an overlay whiteout behind; not supported (EINVAL).
+    /// Leave an overlay whiteout at the old name: a character device 0/0 with no permission
+    /// bits (Linux's WHITEOUT_DEV and WHITEOUT_MODE), owned by the caller, which overlayfs
+    /// reads as "deleted in this layer". Not with `.exchange` (EINVAL).
     public static let whiteout = RenameFlags(rawValue: 4)
 }

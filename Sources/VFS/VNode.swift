@@ -110,9 +110,12 @@ open class VNode {
     /// with `renameat2` semantics: replacing a target of a compatible type (EISDIR, ENOTDIR,
     /// ENOTEMPTY otherwise), EEXIST with `.noReplace`, a swap with `.exchange` (ENOENT when the
     /// target is missing), EINVAL when a directory would move into its own subtree, and no
-    /// change at all when both names are links to one inode.
+    /// change at all when both names are links to one inode. With `.whiteout`, `name` is left
+    /// pointing at a new whiteout owned by `whiteoutOwner` (EINVAL where the file system has no
+    /// whiteouts; ENOSPC when no inode is left for it, before anything changes).
     open func rename(
-        _ name: [UInt8], to newDirectory: VNode, as newName: [UInt8], flags: RenameFlags
+        _ name: [UInt8], to newDirectory: VNode, as newName: [UInt8], flags: RenameFlags,
+        whiteoutOwner: NodeOwner
     ) throws(Errno) {
         throw type == .directory ? .EPERM : .ENOTDIR
     }

@@ -146,19 +146,24 @@ extension VirtualFileSystem {
         try target.parent.node.removeDirectory(target.name)
     }
 
-    /// `renameat2`. EINVAL for unknown or contradictory flags (and RENAME_WHITEOUT, not
-    /// supported); EXDEV across mounts; EBUSY for `.`, `..`, `/` or a mount point (EEXIST
+    /// `renameat2`. EINVAL for unknown flags and for RENAME_EXCHANGE with RENAME_NOREPLACE or
+    /// RENAME_WHITEOUT; EXDEV across mounts; EBUSY for `.`, `..`, `/` or a mount point (EEXIST
     /// instead with RENAME_NOREPLACE for a target that is `.`/`..`); EROFS; ENOENT; EEXIST with
     /// RENAME_NOREPLACE; ENOTDIR when a trailing slash follows a non-directory; then the
     /// permission checks and the file system's own (EISDIR, ENOTDIR, ENOTEMPTY, EINVAL for a
     /// directory moved into itself). Renaming a name onto another link of the same inode does
-    /// nothing and succeeds.
+    /// nothing and succeeds (and leaves no whiteout).
+    ///
+    /// RENAME_WHITEOUT leaves a whiteout at the old name, owned as a node the caller creates
+    /// there would be (`inode_init_owner`). It needs no privilege: Linux dropped the
+    /// CAP_MKNOD check in 5.8, since a 0/0 character device opens nothing. tmpfs and ext4
+    /// make whiteouts; 9p and read-only file systems refuse (EINVAL, EROFS).
     public func rename(
         _ oldPath: [UInt8], in context: FileContext, at oldDirectory: Location? = nil, to newPath: [UInt8],
         at newDirectory: Location? = nil, flags: RenameFlags = []
     ) throws(Errno) {
-        let known: RenameFlags = [.noReplace, .exchange]
-        guard flags.isSubset(of: known), flags != known else { throw .EINVAL }
+        guard flags.isSubset(of: [.noReplace, .exchange, .whiteout]) else { throw .EINVAL }
+        if flags.contains(.exchange) && !flags.isDisjoint(with: [.noReplace, .whiteout]) { throw .EINVAL }
         let old = try lookupParent(oldPath, in: context, at: oldDirectory)
         let new = try lookupParent(newPath, in: context, at: newDirectory)
         guard old.parent.mount === new.parent.mount else { throw .EXDEV }
@@ -199,7 +204,11 @@ extension VirtualFileSystem {
             old.parent.node.dentryCache?.invalidate(old.name)
             new.parent.node.dentryCache?.invalidate(new.name)
         }
-        try old.parent.node.rename(old.name, to: new.parent.node, as: new.name, flags: flags)
+        let whiteoutOwner =
+            flags.contains(.whiteout)
+            ? try newNode(in: old.parent, permissions: 0, isDirectory: false, context).owner : NodeOwner.root
+        try old.parent.node.rename(
+            old.name, to: new.parent.node, as: new.name, flags: flags, whiteoutOwner: whiteoutOwner)
     }
 
     /// Whether `candidate` is `node` or one of its ancestors within `mount`. The file system

@@ -126,6 +126,60 @@ import Testing
         }
     }
 
+    /// RENAME_WHITEOUT: the old entry points at a new character device 0/0 with mode bits 0,
+    /// which e2fsck accepts (overlayfs leaves these on ext4 upper layers).
+    @Test(arguments: [VolumeSpec(blockSize: 1024), VolumeSpec(blockSize: 4096, metadataChecksum: false, bit64: false)])
+    func renameWhiteoutLeavesADevice00ThatE2fsckAccepts(_ spec: VolumeSpec) throws {
+        let image = try TestImage(spec)
+        do {
+            let fs = try image.mount()
+            let upper = try fs.makeDirectories("upper")
+            let other = try fs.makeDirectories("other")
+            let file = try fs.makeFile("upper/file", bytes("data"))
+            _ = try fs.makeFile("other/old", bytes("replaced"))
+            let moved = try fs.makeDirectories("upper/dir")
+            try fs.rename(bytes("file"), in: upper, to: bytes("renamed"), in: upper, flags: .whiteout, uid: 1000, gid: 100)
+            try fs.rename(bytes("renamed"), in: upper, to: bytes("old"), in: other, flags: .whiteout, uid: 1000, gid: 100)
+            try fs.rename(bytes("dir"), in: upper, to: bytes("dir"), in: other, flags: [.whiteout, .noReplace])
+            #expect(try fs.lookup(bytes("old"), in: other) == file)
+            #expect(try fs.lookup(bytes("dir"), in: other) == moved)
+            #expect(try fs.parent(of: moved) == other)
+            for name in ["file", "renamed", "dir"] {
+                let whiteout = try fs.attributes(try fs.lookup(bytes(name), in: upper))
+                #expect(whiteout.type == .characterDevice, "\(name)")
+                #expect(whiteout.permissions == 0)
+                #expect(whiteout.device == Ext4DeviceNumber(major: 0, minor: 0))
+                #expect(whiteout.linkCount == 1)
+                #expect((whiteout.uid, whiteout.gid) == (name == "dir" ? (0, 0) : (1000, 100)))
+            }
+            #expect(try fs.attributes(upper).linkCount == 2)
+            #expect(try fs.attributes(other).linkCount == 3)
+            #expect(errno { try fs.rename(bytes("old"), in: other, to: bytes("dir"), in: other, flags: [.whiteout, .exchange]) } == .EINVAL)
+            try fs.unmount()
+        }
+        try image.expectClean(spec.description)
+        let stat = try image.debugfs("stat /upper/file")
+        #expect(stat.contains("Type: character special"), "\(stat)")
+        #expect(stat.contains("Mode:  0000"), "\(stat)")
+        #expect(stat.contains("Device major/minor number: 00:00"), "\(stat)")
+    }
+
+    @Test func renameWhiteoutWithoutAFreeInodeChangesNothing() throws {
+        let image = try TestImage(VolumeSpec(sizeKiB: 8 * 1024, blockSize: 1024, extraArguments: ["-N", "64"]))
+        do {
+            let fs = try image.mount()
+            let root = Ext4FileSystem.rootInode
+            var created = 0
+            while (try? fs.create(bytes("i\(created)"), in: root, permissions: 0o644)) != nil { created += 1 }
+            #expect(errno { try fs.rename(bytes("i0"), in: root, to: bytes("moved"), in: root, flags: .whiteout) } == .ENOSPC)
+            #expect(try fs.existingEntry(bytes("i0"), in: root) != nil)
+            #expect(try fs.existingEntry(bytes("moved"), in: root) == nil)
+            try fs.rename(bytes("i0"), in: root, to: bytes("moved"), in: root)
+            try fs.unmount()
+        }
+        try image.expectClean()
+    }
+
     @Test func timestampsAndAttributesMatchDebugfs() throws {
         let image = try TestImage(VolumeSpec(sizeKiB: 8 * 1024))
         do {

@@ -94,6 +94,28 @@ import Net
         }
     }
 
+    /// The journal seed is a crash after three commits: its home blocks lack what the log holds,
+    /// and mounting replays all three (a revoke among them).
+    @Test func ext4JournalSeedReachesReplay() throws {
+        let seed = Ext4JournalSeed.make()
+        let superblock = 1024
+        #expect(seed[superblock + 0x60] & 0x4 != 0, "needs_recovery")
+        let blockSize = Ext4JournalSeed.blockSize
+        let log = (Ext4JournalSeed.journalStart * blockSize)..<(Ext4JournalSeed.usedBlocks + 1) * blockSize
+        let name = Ext4JournalSeed.journaledName
+        let places = (0...(seed.count - name.count)).filter { seed[$0..<($0 + name.count)].elementsEqual(name) }
+        #expect(!places.isEmpty && places.allSatisfy { log.contains($0) }, "journaled.txt is named only in the log: \(places)")
+
+        let fs = try #require(seed.withUnsafeBytes { Ext4Fuzzing.mount($0, readOnly: true) })
+        #expect(fs.recoveredTransactions == 3)
+        let file = try fs.lookup(name, in: 2)
+        var buffer = [UInt8](repeating: 0, count: 200)
+        let count = try buffer.withUnsafeMutableBytes { try fs.read(file, at: 0, into: $0) }
+        #expect(Array(buffer[..<count]) == Ext4JournalSeed.journaledText)
+        #expect((try? fs.lookup(Array("gone".utf8), in: 2)) == nil, "the directory transaction 3 removed stays removed")
+        #expect((try? fs.lookup(Array("hello.txt".utf8), in: 2)) != nil)
+    }
+
     @Test func imageSeedsOpen() throws {
         for seed in ImageFuzzing.harness.seeds() {
             let opened = seed.bytes.withUnsafeBytes { (try? ImageReader(storage: MemoryImageStorage($0))) != nil }

@@ -103,6 +103,15 @@ import Testing
     try Statx.validate(flags: FileConstants.AT_EMPTY_PATH | FileConstants.AT_SYMLINK_NOFOLLOW, mask: 0xFFF)
 }
 
+@Test func anAnonymousInodeHasNoTypeBitsInStatOrStatx() {
+    var attributes = FileAttributes(type: .regular, permissions: 0o600, inode: 1)
+    #expect(attributes.mode == 0o100600)
+    attributes.isAnonymousInode = true
+    #expect(attributes.mode == 0o600)
+    #expect(littleEndian(attributes.linuxStat.encoded[24..<28], as: UInt32.self) == 0o600)
+    #expect(littleEndian(Statx.encode(attributes, mountID: 1)[28..<30], as: UInt16.self) == 0o600)
+}
+
 @Test func statfsEncoding() throws {
     let world = RamWorld(options: RamFileSystemOptions(sizeLimit: 1 << 20, nodeLimit: 100))
     try world.write("/f", [1])

@@ -79,7 +79,8 @@ private func rename(
     #expect(errno { try rename(world, "/missing", "/e") } == .ENOENT)
     #expect(errno { try rename(world, "/d", "/missing/e") } == .ENOENT)
     #expect(errno { try rename(world, "/d", "/e", [.noReplace, .exchange]) } == .EINVAL)
-    #expect(errno { try rename(world, "/d", "/e", .whiteout) } == .EINVAL)
+    #expect(errno { try rename(world, "/d", "/e", [.whiteout, .exchange]) } == .EINVAL)
+    #expect(errno { try rename(world, "/d", "/e", RenameFlags(rawValue: 8)) } == .EINVAL)
     try rename(world, "/d", "/d")
     #expect(try world.stat("/d").type == .directory)
 }
@@ -144,4 +145,50 @@ private func rename(
     // Linux reports EINVAL here, not the ENOTDIR a directory-over-file rename would give.
     #expect(errno { try rename(world, "/a", "/a/b/file") } == .EINVAL)
     #expect(errno { try rename(world, "/a/b/file", "/a") } == .ENOTEMPTY)
+}
+
+@Test func renameWhiteoutLeavesACharacterDevice00() throws {
+    var world = RamWorld()
+    try world.mkdir("/upper")
+    // Setgid: the whiteout takes the directory's group, as any node created there would.
+    try world.vfs.changeOwner(of: world.lookup("/upper"), in: world.context, uid: nil, gid: 50)
+    try world.vfs.changeMode(of: world.lookup("/upper"), in: world.context, mode: 0o2777)
+    try world.write("/upper/a", bytes("A"))
+    let inodeA = try world.stat("/upper/a").inode
+    world.context.credentials = Credentials(uid: 1000, gid: 100)
+    try rename(world, "/upper/a", "/upper/b", [.whiteout, .noReplace])
+    #expect(try world.read("/upper/b") == bytes("A"))
+    #expect(try world.stat("/upper/b").inode == inodeA)
+    let whiteout = try world.stat("/upper/a")
+    #expect(whiteout.type == .characterDevice)
+    #expect(whiteout.mode == UInt32(FileConstants.S_IFCHR))
+    #expect(whiteout.specialDevice == .none)
+    #expect(whiteout.inode != inodeA)
+    #expect((whiteout.uid, whiteout.gid, whiteout.linkCount) == (1000, 50, 1))
+    #expect(try world.names("/upper") == ["a", "b"])
+
+    // Across directories, replacing a file, moving a directory.
+    try world.mkdir("/other")
+    try world.write("/other/b", bytes("old"))
+    try rename(world, "/upper/b", "/other/b", .whiteout)
+    #expect(try world.stat("/upper/b").type == .characterDevice)
+    #expect(try world.read("/other/b") == bytes("A"))
+    try world.mkdir("/upper/dir")
+    try rename(world, "/upper/dir", "/other/dir", .whiteout)
+    #expect(try world.stat("/upper/dir").type == .characterDevice)
+    #expect(try world.stat("/upper").linkCount == 2)
+    #expect(try world.stat("/other").linkCount == 3)
+    // Two links to one inode: nothing happens, no whiteout.
+    try world.vfs.link(bytes("/other/b"), in: world.context, to: bytes("/other/c"))
+    try rename(world, "/other/b", "/other/c", .whiteout)
+    #expect(try world.stat("/other/b").type == .regular)
+}
+
+@Test func renameWhiteoutWithoutAnInodeLeftChangesNothing() throws {
+    let world = RamWorld(options: RamFileSystemOptions(nodeLimit: 2))  // the root and /a
+    try world.write("/a", bytes("A"))
+    #expect(errno { try rename(world, "/a", "/b", .whiteout) } == .ENOSPC)
+    #expect(try world.names("/") == ["a"])
+    try rename(world, "/a", "/b")
+    #expect(try world.names("/") == ["b"])
 }

@@ -130,16 +130,20 @@ final class Ext4Node: VNode {
         try volume.perform { fs throws(Ext4Error) in try fs.removeDirectory(name, in: number) }
     }
 
-    override func rename(_ name: [UInt8], to newDirectory: VNode, as newName: [UInt8], flags: RenameFlags) throws(Errno) {
+    override func rename(
+        _ name: [UInt8], to newDirectory: VNode, as newName: [UInt8], flags: RenameFlags, whiteoutOwner: NodeOwner
+    ) throws(Errno) {
         guard type == .directory else { throw .ENOTDIR }
         guard let destination = newDirectory as? Ext4Node, destination.volume === volume else { throw .EXDEV }
-        guard !flags.contains(.whiteout) else { throw .EINVAL }
         var ext4Flags: Ext4RenameFlags = []
         if flags.contains(.noReplace) { ext4Flags.insert(.noReplace) }
         if flags.contains(.exchange) { ext4Flags.insert(.exchange) }
+        if flags.contains(.whiteout) { ext4Flags.insert(.whiteout) }
         let number = inode
         try volume.perform { fs throws(Ext4Error) in
-            try fs.rename(name, in: number, to: newName, in: destination.inode, flags: ext4Flags)
+            try fs.rename(
+                name, in: number, to: newName, in: destination.inode, flags: ext4Flags, uid: whiteoutOwner.uid,
+                gid: whiteoutOwner.gid)
         }
     }
 

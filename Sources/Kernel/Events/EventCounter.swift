@@ -1,5 +1,6 @@
 #if SKIFF_KERNEL
 import LinuxABI
+import Synchronization
 import VFS
 
 /// `eventfd`: a 64-bit counter that writes add to and reads take (all of it, or one with
@@ -10,10 +11,15 @@ final class EventCounter: AnonymousNode {
     let lock = SpinLock()
     private var value: UInt64
     let semaphore: Bool
+    /// `eventfd-id` in fdinfo: the inode is shared by every anonymous file, so this tells
+    /// eventfds apart (Linux numbers them from 0).
+    let id: UInt64
+    static let nextID = Atomic<UInt64>(0)
 
     init(initial: UInt64, semaphore: Bool) {
         value = initial
         self.semaphore = semaphore
+        id = EventCounter.nextID.wrappingAdd(1, ordering: .relaxed).oldValue
         super.init()
     }
 

@@ -94,7 +94,7 @@ enum ProcDescriptors {
             t.append([UInt8](repeating: ProcText.space, count: max(0, 16 - digits.count)))
             t.append(digits.bytes)
             t.append("\neventfd-id: ")
-            t.decimal(counter.inode)
+            t.decimal(counter.id)
             t.newline()
         }
         return t.bytes

@@ -201,8 +201,11 @@ final class NinePNode: VNode {
 
     /// 9P2000.L's Trenameat has no flags. RENAME_NOREPLACE is a plain rename once the VFS has
     /// found no target (so `mv` works; a file the host creates in between is replaced);
-    /// RENAME_EXCHANGE and RENAME_WHITEOUT are EINVAL, as on Linux's 9p.
-    override func rename(_ name: [UInt8], to newDirectory: VNode, as newName: [UInt8], flags: RenameFlags) throws(Errno) {
+    /// RENAME_EXCHANGE and RENAME_WHITEOUT are EINVAL, as on Linux's 9p, whose rename takes no
+    /// flags (so a 9p share cannot be an overlayfs upper layer there either).
+    override func rename(
+        _ name: [UInt8], to newDirectory: VNode, as newName: [UInt8], flags: RenameFlags, whiteoutOwner: NodeOwner
+    ) throws(Errno) {
         guard type == .directory else { throw .ENOTDIR }
         guard let destination = newDirectory as? NinePNode, destination.fileSystem === fileSystem else { throw .EXDEV }
         guard flags.subtracting(.noReplace).isEmpty else { throw .EINVAL }
