@@ -110,7 +110,7 @@ import Testing
         #expect(args.contains("virtio-9p-pci,fsdev=share0,mount_tag=share0"))
         #expect(args.contains("if=none,id=disk0,file=\(disk),format=raw,cache=unsafe,discard=unmap"))
         #expect(args.contains("if=none,id=disk1,file=\(qcow),format=qcow2,cache=unsafe,discard=unmap"))
-        #expect(args.contains("tcp::1234") && args.contains("-S"))
+        #expect(args.contains("tcp:127.0.0.1:1234") && args.contains("-S"))
 
         options.forwards = []
         options.network = try .parse("tap:tap7")

@@ -202,7 +202,8 @@ public struct VirtualMachine {
             }
             args += ["-netdev", netdev, "-device", device]
         }
-        if let gdbPort { args += ["-gdb", "tcp::\(gdbPort)"] }
+        // Loopback only: the stub reads and writes guest memory for anyone who connects.
+        if let gdbPort { args += ["-gdb", "tcp:127.0.0.1:\(gdbPort)"] }
         if waitForDebugger { args += ["-S"] }
         args += extraArguments
         return args
