@@ -521,6 +521,12 @@ static int server_mode(int port, int count, int udp, int v6) {
             sendto(fd, buf, n, 0, (struct sockaddr *)&peer, plen);
         } else {
             send(c, buf, n, 0);
+            /* Wait for the client to close before closing: after the last client the program
+             * exits and the VM powers off, which would drop a reply still in flight. */
+            shutdown(c, SHUT_WR);
+            struct timeval patience = {.tv_sec = 10};
+            setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &patience, sizeof patience);
+            while (recv(c, buf, sizeof buf, 0) > 0) {}
             close(c);
         }
     }
