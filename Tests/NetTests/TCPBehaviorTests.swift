@@ -53,6 +53,19 @@ import Testing
         #expect(throws: NetError.connectionRefused) { try h.a.connect(c, to: SocketAddress(TwoHosts.bAddress, port: 9)) }
     }
 
+    @Test func unacknowledgedDataIsReportedUntilThePeerHasIt() throws {
+        let h = TwoHosts(configure: fastTimers)
+        let (_, c, s) = try Self.connected(h, port: 7)
+        #expect(!h.a.hasUnacknowledgedData)
+        try h.a.send(c, Array("last reply".utf8))
+        #expect(h.a.hasUnacknowledgedData)
+        #expect(h.net.run(for: 1_000_000_000) { !h.a.hasUnacknowledgedData })
+        try h.a.close(c)  // the FIN, until acknowledged
+        #expect(h.a.hasUnacknowledgedData)
+        #expect(h.net.run(for: 1_000_000_000) { !h.a.hasUnacknowledgedData })
+        #expect(Self.drain(h.b, s) == Array("last reply".utf8))
+    }
+
     @Test func halfCloseKeepsTheOtherDirectionOpen() throws {
         let h = TwoHosts(configure: fastTimers)
         let (_, c, s) = try Self.connected(h, port: 7)

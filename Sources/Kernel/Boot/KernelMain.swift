@@ -237,6 +237,7 @@ extension Kernel {
         // What shared file mappings stored goes to the files before they are synced: the
         // application, and processes still running, may never have called msync or munmap.
         for process in Processes.snapshot { process.addressSpace.writeBackSharedFiles() }
+        Network.drain(within: 1_000_000_000)
         FileSystems.shutdown()
         TraceDumper.dumpAtExit()
         if options.noShutdown {

@@ -28,6 +28,13 @@ struct ConnectionTable {
         }
     }
 
+    func contains(where predicate: (TCPSocket) -> Bool) -> Bool {
+        for chain in buckets {
+            for entry in chain where predicate(entry.socket) { return true }
+        }
+        return false
+    }
+
     private mutating func grow() {
         let old = buckets
         buckets = Array(repeating: [], count: old.count &* 2)

@@ -285,3 +285,17 @@ extension NetworkStack {
         notify(l)
     }
 }
+
+extension NetworkStack {
+    /// Whether some TCP connection holds data or a FIN the peer has not acknowledged yet: what
+    /// powering the machine off now would lose.
+    public var hasUnacknowledgedData: Bool {
+        connections.contains { socket in
+            switch socket.state {
+            case .established, .closeWait: socket.sendBuffer.count > 0
+            case .finWait1, .closing, .lastAck: true
+            default: false
+            }
+        }
+    }
+}
