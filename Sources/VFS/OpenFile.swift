@@ -223,8 +223,7 @@ public final class OpenFile {
         let flags = self.flags
         guard !flags.isPath else { throw .EBADF }
         guard length >= 0, handler.type == .regular, flags.canWrite else { throw .EINVAL }
-        try handler.setAttributes(AttributeChanges(size: UInt64(length), modificationTime: .now))
-        handler.sharedPages?.zeroed(from: UInt64(length))
+        try handler.resize(to: UInt64(length))
     }
 
     /// `fallocate`, with Linux's checks in Linux's order.

@@ -254,6 +254,14 @@ open class VNode {
     /// Whether some address space maps this file shared now.
     final var isMappedShared: Bool { sharedPages?.isMapped ?? false }
 
+    /// Truncates or extends the file to `size` (ftruncate, truncate, O_TRUNC): the one place
+    /// the VFS changes a size, so the copies shared mappings hold past the new end read as
+    /// zeros too.
+    final func resize(to size: UInt64) throws(Errno) {
+        try setAttributes(AttributeChanges(size: size, modificationTime: .now))
+        sharedPages?.zeroed(from: size)
+    }
+
     // MARK: Helpers for the VFS
 
     final var isMountPoint: Bool { mountedCount.load(ordering: .acquiring) > 0 }

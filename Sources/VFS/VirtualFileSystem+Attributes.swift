@@ -96,8 +96,7 @@ extension VirtualFileSystem {
         if !context.credentials.isSuperuser {
             try Access.check(.write, location.node.attributes(), context.credentials)
         }
-        try location.node.setAttributes(AttributeChanges(size: UInt64(length), modificationTime: .now))
-        location.node.sharedPages?.zeroed(from: UInt64(length))
+        try location.node.resize(to: UInt64(length))
     }
 
     /// `access`/`faccessat2`: `mode` is F_OK (0) or a mix of R_OK, W_OK, X_OK. EINVAL for

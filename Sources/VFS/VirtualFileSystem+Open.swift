@@ -100,7 +100,7 @@ extension VirtualFileSystem {
             handler = try node.openHandler(flags: flags)
         }
         if truncate && node.type == .regular {
-            try node.setAttributes(AttributeChanges(size: 0, modificationTime: .now))
+            try node.resize(to: 0)
         }
         try handler.opened(flags: flags)
         return OpenFile(node: node, handler: handler, mount: location.mount, flags: flags, lock: lockFactory.makeLock())

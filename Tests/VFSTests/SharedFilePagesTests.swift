@@ -98,6 +98,20 @@ private func load(_ page: UnsafeMutableRawPointer, _ offset: Int, _ count: Int) 
     shared.detach(from: file)
 }
 
+@Test func everySizeChangeZeroesTheCopiesPastTheEnd() throws {
+    let file = ArrayFile(Array(repeating: UInt8(ascii: "."), count: 8192))
+    let shared = pages(for: file)
+    shared.attach()
+    let page = try #require(try shared.page(at: 1, of: file))
+    // O_TRUNC, truncate(2) and ftruncate all come through `resize(to:)`.
+    try file.resize(to: 4096 + 10)
+    #expect(load(page, 0, 10) == "..........")
+    #expect(load(page, 10, 20) == String(repeating: "\0", count: 20))
+    try file.resize(to: 0)
+    #expect(load(page, 0, 10) == String(repeating: "\0", count: 10))
+    shared.detach(from: file)
+}
+
 @Test func cleanCopiesAreNotWrittenBack() throws {
     let file = ArrayFile(Array(repeating: 1, count: 8192))
     let shared = pages(for: file)
