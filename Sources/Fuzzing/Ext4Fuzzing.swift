@@ -6,7 +6,7 @@ import Storage
 /// is zeros); it is mounted read-only and walked — readdir, lookup, stat, read, readlink —
 /// then mounted read-write (replaying its journal) and changed. The seeds, made with mke2fs
 /// by `Fuzz/make-corpus.sh`, have no metadata checksums so that damage reaches the parsers;
-/// `journal` (`Ext4JournalSeed`, generated here) is a volume left with two committed
+/// `journal` (`Ext4JournalSeed`, generated here) is a volume left with three committed
 /// transactions to replay.
 enum Ext4Fuzzing {
     static let harness = FuzzHarness(

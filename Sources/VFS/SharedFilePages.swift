@@ -25,7 +25,6 @@ import Synchronization
 public final class SharedFilePages {
     private let lock: any VFSLock
     private let allocator: any PageAllocator
-    private let lends: Bool
     private var pages = PageTree()
     /// Indices of copies a mapping has stored to, ascending.
     private var dirty: [UInt64] = []
@@ -37,13 +36,13 @@ public final class SharedFilePages {
     public init(for node: VNode, lock: any VFSLock, allocator: any PageAllocator) {
         self.lock = lock
         self.allocator = allocator
-        lends = node.lendsPages
+        areLent = node.lendsPages
     }
 
     /// Whether the pages are the file system's own: mappings of them need no dirty tracking.
-    public var areLent: Bool { lends }
+    public let areLent: Bool
 
-    /// Pages held now (lent or copied), for the memory statistics.
+    /// Pages held now (lent or copied).
     public var count: Int { shared(lock) { pages.count } }
 
     /// Whether some address space maps the file shared now.
@@ -75,22 +74,14 @@ public final class SharedFilePages {
         try exclusively(lock) { () throws(Errno) -> UnsafeMutableRawPointer? in
             if let page = pages.page(at: index) { return page.memory }
             let page: DataPage
-            if lends {
+            if areLent {
                 guard let lent = try node.lentPage(at: index) else { return nil }
                 page = lent
             } else {
                 let size = try node.attributes().size
                 guard index < (size + UInt64(DataPage.size) - 1) >> UInt64(DataPage.shift) else { return nil }
                 guard let fresh = DataPage(from: allocator) else { throw .ENOMEM }
-                let bytes = fresh.bytes(0, DataPage.size)
-                var done = 0
-                while done < DataPage.size {
-                    let n = try node.read(
-                        at: (index << UInt64(DataPage.shift)) + UInt64(done),
-                        into: UnsafeMutableRawBufferPointer(rebasing: bytes[done...]))
-                    if n <= 0 { break }
-                    done += n
-                }
+                _ = try node.read(filling: fresh.bytes(0, DataPage.size), at: index << UInt64(DataPage.shift))
                 page = fresh
             }
             pages.insert(page, at: index)
@@ -100,7 +91,7 @@ public final class SharedFilePages {
 
     /// A mapping is about to store to copy `index`: it goes back to the file from now on.
     public func markDirty(_ index: UInt64) {
-        guard !lends else { return }
+        guard !areLent else { return }
         exclusively(lock) {
             let at = insertionPoint(index)
             if at == dirty.count || dirty[at] != index { dirty.insert(index, at: at) }
@@ -110,7 +101,7 @@ public final class SharedFilePages {
     /// Copies the held pages' bytes over `buffer`, which was just read from the file at
     /// `offset`: where a page is held, it is newer than the file.
     public func overlay(at offset: UInt64, into buffer: UnsafeMutableRawBufferPointer) {
-        guard !lends, !buffer.isEmpty else { return }
+        guard !areLent, !buffer.isEmpty else { return }
         shared(lock) {
             forEachHeld(offset, buffer.count) { page, within, done, chunk in
                 UnsafeMutableRawBufferPointer(rebasing: buffer[done..<(done + chunk)])
@@ -121,7 +112,7 @@ public final class SharedFilePages {
 
     /// `bytes` were just written to the file at `offset`: held pages take them too.
     public func wrote(at offset: UInt64, _ bytes: UnsafeRawBufferPointer) {
-        guard !lends, !bytes.isEmpty else { return }
+        guard !areLent, !bytes.isEmpty else { return }
         exclusively(lock) {
             forEachHeld(offset, bytes.count) { page, within, done, chunk in
                 page.bytes(within, chunk).copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[done..<(done + chunk)]))
@@ -132,7 +123,7 @@ public final class SharedFilePages {
     /// The file's bytes `[start, end)` now read as zeros (truncate, punch-hole): so do the held
     /// copies', and a file grown again later shows zeros there through the mappings too.
     public func zeroed(from start: UInt64, to end: UInt64 = VFSLimits.maxFileSize) {
-        guard !lends, start < end else { return }
+        guard !areLent, start < end else { return }
         exclusively(lock) {
             let pageSize = UInt64(DataPage.size)
             var index = start >> UInt64(DataPage.shift)
@@ -149,7 +140,7 @@ public final class SharedFilePages {
     /// Writes the copies mappings stored to back to `node`, each up to the file's end (bytes a
     /// mapping stored past the end are not part of the file, as on Linux).
     public func writeBack(to node: VNode) throws(Errno) {
-        guard !lends else { return }
+        guard !areLent else { return }
         let indices: [UInt64] = shared(lock) { dirty }
         guard !indices.isEmpty else { return }
         let size = try node.attributes().size

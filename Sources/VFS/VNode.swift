@@ -254,6 +254,18 @@ open class VNode {
     /// Whether some address space maps this file shared now.
     final var isMappedShared: Bool { sharedPages?.isMapped ?? false }
 
+    /// Reads from `offset` until `buffer` is full or the file ends (a page for a mapping);
+    /// returns how many bytes were read.
+    public final func read(filling buffer: UnsafeMutableRawBufferPointer, at offset: UInt64) throws(Errno) -> Int {
+        var done = 0
+        while done < buffer.count {
+            let n = try read(at: offset &+ UInt64(done), into: UnsafeMutableRawBufferPointer(rebasing: buffer[done...]))
+            if n <= 0 { break }
+            done += n
+        }
+        return done
+    }
+
     /// Truncates or extends the file to `size` (ftruncate, truncate, O_TRUNC): the one place
     /// the VFS changes a size, so the copies shared mappings hold past the new end read as
     /// zeros too.

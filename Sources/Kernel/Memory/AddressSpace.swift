@@ -277,12 +277,7 @@ final class AddressSpace {
             return false
         }
         let destination = UnsafeMutableRawBufferPointer(start: DirectMap.pointer(frame), count: 4096)
-        var done = 0
-        while done < 4096 {
-            let n = (try? node.read(at: offset &+ UInt64(done), into: UnsafeMutableRawBufferPointer(rebasing: destination[done...]))) ?? 0
-            if n <= 0 { break }
-            done += n
-        }
+        let done = (try? node.read(filling: destination, at: offset)) ?? 0
         // Pages shared mappings hold are newer than the file.
         node.sharedPages?.overlay(at: offset, into: UnsafeMutableRawBufferPointer(rebasing: destination[0..<done]))
         let mapped: Bool = lock.withLock {
@@ -711,13 +706,11 @@ final class AddressSpace {
 
     /// The shared files mapped in `[start, start + size)`, each once; nil when part of the range
     /// is not mapped (msync's ENOMEM).
-    func sharedFiles(_ start: UInt64, size: UInt64, requireMapped: Bool = true) -> [(SharedFilePages, VNode)]? {
+    func sharedFiles(_ start: UInt64, size: UInt64) -> [(SharedFilePages, VNode)]? {
         lock.withLock {
-            if requireMapped { guard map.isMapped(start: start, size: size) else { return nil } }
+            guard map.isMapped(start: start, size: size) else { return nil }
             var files: [(SharedFilePages, VNode)] = []
-            for area in map.areas where area.attributes.kind == .sharedFile
-                && (!requireMapped || area.start < start &+ size && area.end > start)
-            {
+            for area in map.areas where area.attributes.kind == .sharedFile && area.start < start &+ size && area.end > start {
                 guard let object = mappedFiles[Int(area.attributes.file) - 1], let pages = object.filePages,
                     let node = object.node, !files.contains(where: { $0.0 === pages })
                 else { continue }
@@ -729,7 +722,12 @@ final class AddressSpace {
 
     /// Writes back every shared file mapped here (at power-off).
     func writeBackSharedFiles() {
-        guard !isDestroyed, let files = sharedFiles(0, size: 0, requireMapped: false) else { return }
+        var files: [(SharedFilePages, VNode)] = []
+        lock.withLock {
+            mappedFiles.forEach { _, object in
+                if let pages = object.filePages, let node = object.node { files.append((pages, node)) }
+            }
+        }
         for (pages, node) in files { try? pages.writeBack(to: node) }
     }
 
@@ -811,7 +809,7 @@ final class AddressSpace {
             return old
         }
         var list: [MappedFile] = []
-        objects.forEach { _, object in if object.filePages != nil { list.append(object) } }
+        objects.forEach { _, object in list.append(object) }
         Self.detach(list)  // shared files' pages go back to their files outside the lock
         withExtendedLifetime(objects) {}  // mapped objects go outside the lock
         KernelPageTables.retire(root: root)
